@@ -1,0 +1,64 @@
+/**
+ * `hss config show`: every resolved setting and where it came from.
+ */
+import { resolveCredential } from '../auth/credentials.js';
+import type { Context } from '../context.js';
+import type { CommandResult } from '../output/renderer.js';
+import { outputOptions } from '../output/renderer.js';
+import { table } from '../output/table.js';
+import { describeSource, type Resolved } from '../settings/resolve.js';
+import { storePath } from '../settings/store.js';
+
+type Row = { value: string | number | boolean | null; source: string };
+
+export async function configShow(ctx: Context): Promise<CommandResult> {
+  const { io, flags } = ctx;
+  const settings = ctx.settings();
+  const asRow = (r: Resolved<string> | undefined): Row =>
+    r ? { value: r.value, source: r.source } : { value: null, source: 'unset' };
+  const envOr = (flag: string | undefined, name: string, fallback: string): Row => {
+    if (flag !== undefined) return { value: flag, source: 'flag' };
+    const v = io.env[name];
+    if (v) return { value: v, source: `env:${name}` };
+    return { value: fallback, source: 'default' };
+  };
+  const output = outputOptions(flags, io.env, io);
+  let credentials: Row;
+  try {
+    const sources: Parameters<typeof resolveCredential>[0] = { env: io.env, settings };
+    if (flags.tokenStdin) sources.stdinToken = (await ctx.stdinText('--token-stdin')).replace(/\r?\n$/, '');
+    const cred = resolveCredential(sources);
+    credentials = cred ? { value: cred.kind, source: cred.source } : { value: null, source: 'none found' };
+  } catch (error) {
+    credentials = { value: null, source: `error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const values: Record<string, Row> = {
+    profile: asRow(settings.profileName),
+    region: asRow(settings.region),
+    project_id: asRow(settings.projectId),
+    enterprise_project_id: asRow(settings.enterpriseProject),
+    endpoint: asRow(settings.endpoint),
+    iam_endpoint: asRow(settings.iamEndpoint),
+    credentials,
+    output: {
+      value: output.format,
+      source: flags.json || flags.output ? 'flag' : io.env['HSS_OUTPUT'] ? 'env:HSS_OUTPUT' : 'default',
+    },
+    timeout: envOr(flags.timeout, 'HSS_TIMEOUT', '30s'),
+    max_attempts: envOr(flags.maxAttempts, 'HSS_MAX_ATTEMPTS', '3'),
+  };
+  return {
+    data: { ok: true, config_dir: ctx.configDir, store_file: storePath(ctx.configDir), settings: values },
+    text: (s) =>
+      `${table(
+        ['SETTING', 'VALUE', 'SOURCE'],
+        Object.entries(values).map(([k, r]) => [
+          k,
+          r.value === null ? s.dim('-') : String(r.value),
+          describeSource(r.source),
+        ]),
+        s.bold,
+      )}\n${s.dim(`store: ${storePath(ctx.configDir)}`)}`,
+    exitCode: 0,
+  };
+}

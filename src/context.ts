@@ -1,0 +1,97 @@
+/**
+ * What a command handler is given: the world (io), the global flags, the renderer, and lazy accessors
+ * for settings, credentials and the API, so a command pays only for what it uses.
+ */
+
+import { HssApi } from './api/hss.js';
+import { type Authorize, HttpClient } from './api/http.js';
+import { authHintFor, authorizerFor, type Credential, requireCredential } from './auth/credentials.js';
+import { parseDuration, parseInteger } from './duration.js';
+import { UsageError } from './errors.js';
+import { configDir, type Io, readAll } from './io.js';
+import type { Renderer } from './output/renderer.js';
+import { type GlobalFlags, requireTarget, resolveSettings, type Settings } from './settings/resolve.js';
+import { VERSION } from './version.js';
+
+export interface Context {
+  io: Io;
+  flags: GlobalFlags;
+  renderer: Renderer;
+  configDir: string;
+  settings(): Settings;
+  /** Standard input, read once, for whichever option claimed it. */
+  stdinText(purpose: string): Promise<string>;
+  credential(): Promise<Credential>;
+  http(authHint?: string): HttpClient;
+  hss(): Promise<HssApi>;
+}
+
+export function userAgent(): string {
+  return `hss-cli/${VERSION} node/${process.versions.node} ${process.platform}`;
+}
+
+export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): Context {
+  let settings: Settings | undefined;
+  let stdinClaim: string | undefined;
+  let stdinPromise: Promise<string> | undefined;
+  let credential: Promise<Credential> | undefined;
+  const dir = configDir(io);
+
+  const ctx: Context = {
+    io,
+    flags,
+    renderer,
+    configDir: dir,
+    settings() {
+      settings ??= resolveSettings(flags, io.env, dir);
+      return settings;
+    },
+    stdinText(purpose) {
+      if (stdinClaim !== undefined && stdinClaim !== purpose) {
+        throw new UsageError(`standard input can feed only one of ${stdinClaim} and ${purpose}`);
+      }
+      if (io.stdin.isTTY && purpose === '--token-stdin') {
+        throw new UsageError(
+          '--token-stdin reads the token from standard input, which is a terminal; pipe it in',
+        );
+      }
+      stdinClaim = purpose;
+      stdinPromise ??= readAll(io.stdin, purpose);
+      return stdinPromise;
+    },
+    credential() {
+      credential ??= (async () => {
+        const sources: Parameters<typeof requireCredential>[0] = { env: io.env, settings: ctx.settings() };
+        if (flags.tokenStdin)
+          sources.stdinToken = (await ctx.stdinText('--token-stdin')).replace(/\r?\n$/, '');
+        return requireCredential(sources);
+      })();
+      return credential;
+    },
+    http(authHint) {
+      const timeout = flags.timeout ?? io.env['HSS_TIMEOUT'];
+      const attempts = flags.maxAttempts ?? io.env['HSS_MAX_ATTEMPTS'];
+      const options: ConstructorParameters<typeof HttpClient>[0] = {
+        timeoutMs: timeout ? parseDuration(timeout, '--timeout') : 30_000,
+        maxAttempts: attempts ? parseInteger(attempts, '--max-attempts', 1, 10) : 3,
+        userAgent: userAgent(),
+        signal: io.signal,
+        debug: (line) => renderer.debug(line),
+      };
+      if (authHint) options.authHint = authHint;
+      return new HttpClient(options);
+    },
+    async hss() {
+      const target = requireTarget(ctx.settings());
+      const cred = await ctx.credential();
+      const authorize: Authorize = authorizerFor(cred);
+      const enterpriseProject = ctx.settings().enterpriseProject?.value;
+      return new HssApi(
+        ctx.http(authHintFor(cred)),
+        enterpriseProject === undefined ? target : { ...target, enterpriseProject },
+        authorize,
+      );
+    },
+  };
+  return ctx;
+}

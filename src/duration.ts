@@ -1,0 +1,38 @@
+import { UsageError } from './errors.js';
+import { quote } from './text.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MAX_MS = 7 * 24 * 3_600_000;
+
+/** `500ms`, `10s`, `5m`, `1h` or plain seconds → milliseconds; refuses zero, negatives and more than 7 days. */
+export function parseDuration(text: string, label: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!match) {
+    throw new UsageError(
+      `${label} ${quote(text)}: not a duration; use e.g. 500ms, 10s, 5m, 1h or plain seconds`,
+    );
+  }
+  const ms = Math.round(Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1000));
+  if (ms <= 0) throw new UsageError(`${label} ${quote(text)}: must be more than zero`);
+  if (ms > MAX_MS) throw new UsageError(`${label} ${quote(text)}: must be at most 7 days`);
+  return ms;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  if (minutes < 60) return seconds ? `${minutes}m${seconds}s` : `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours}h${minutes % 60}m` : `${hours}h`;
+}
+
+/** A whole number within [min, max]. */
+export function parseInteger(text: string, label: string, min: number, max: number): number {
+  if (!/^\s*\d+\s*$/.test(text))
+    throw new UsageError(`${label} ${quote(text)}: must be a whole number from ${min} to ${max}`);
+  const n = Number(text);
+  if (n < min || n > max) throw new UsageError(`${label} ${quote(text)}: must be from ${min} to ${max}`);
+  return n;
+}

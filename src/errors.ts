@@ -1,0 +1,110 @@
+/**
+ * Every failure the user can cause or meet is one of these classes; each carries the exit code and the
+ * stable `code` string of the contract. Anything else that reaches main() is a bug (exit 1).
+ */
+export type ErrorCode =
+  | 'USAGE'
+  | 'CONFIG'
+  | 'AUTH'
+  | 'API'
+  | 'UNAVAILABLE'
+  | 'TIMEOUT'
+  | 'WAIT_FAILED'
+  | 'WAIT_TIMEOUT'
+  | 'INTERRUPTED'
+  | 'INTERNAL';
+
+export interface ErrorDetails {
+  hint?: string;
+  httpStatus?: number;
+  apiErrorCode?: string;
+  requestId?: string;
+  cause?: unknown;
+}
+
+export class HssError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  readonly hint?: string;
+  readonly httpStatus?: number;
+  readonly apiErrorCode?: string;
+  readonly requestId?: string;
+
+  constructor(code: ErrorCode, exitCode: number, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    if (details.hint !== undefined) this.hint = details.hint;
+    if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
+    if (details.apiErrorCode !== undefined) this.apiErrorCode = details.apiErrorCode;
+    if (details.requestId !== undefined) this.requestId = details.requestId;
+  }
+}
+
+/** Exit 2: the input is wrong; nothing was sent. */
+export class UsageError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('USAGE', 2, message, details);
+  }
+}
+
+/** Exit 3: settings, profile store or credentials are missing or unreadable. */
+export class ConfigError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('CONFIG', 3, message, details);
+  }
+}
+
+/** Exit 4: authentication or permission failed. */
+export class AuthError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('AUTH', 4, message, details);
+  }
+}
+
+/** Exit 5: the API refused the request (a 4xx other than 401/403/429). */
+export class ApiError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('API', 5, message, details);
+  }
+}
+
+/** Exit 6: the service could not be reached or answered 5xx/429 on every attempt. */
+export class UnavailableError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('UNAVAILABLE', 6, message, details);
+  }
+}
+
+/** Exit 6: a request timed out on every attempt. */
+export class RequestTimeoutError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('TIMEOUT', 6, message, details);
+  }
+}
+
+/** Exit 7: a followed task finished with failed clusters. */
+export class WaitFailedError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('WAIT_FAILED', 7, message, details);
+  }
+}
+
+/** Exit 8: gave up waiting for a task. */
+export class WaitTimeoutError extends HssError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('WAIT_TIMEOUT', 8, message, details);
+  }
+}
+
+/** Exit 130 (SIGINT) or 143 (SIGTERM). */
+export class InterruptedError extends HssError {
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super('INTERRUPTED', signal === 'SIGINT' ? 130 : 143, `interrupted by ${signal}`);
+  }
+}
+
+export function isHssError(error: unknown): error is HssError {
+  return error instanceof HssError;
+}

@@ -1,0 +1,64 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { UsageError } from './errors.js';
+
+export interface OutStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface InStream extends AsyncIterable<string | Buffer> {
+  isTTY?: boolean;
+}
+
+/** The world as one object, so commands and tests never reach for globals. */
+export interface Io {
+  env: Record<string, string | undefined>;
+  stdin: InStream;
+  stdout: OutStream;
+  stderr: OutStream;
+  homeDir: string;
+  platform: NodeJS.Platform;
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Aborted on SIGINT/SIGTERM; every request and wait listens to it. */
+  signal: AbortSignal;
+}
+
+export function processIo(signal: AbortSignal): Io {
+  return {
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    homeDir: homedir(),
+    platform: process.platform,
+    now: () => Date.now(),
+    signal,
+  };
+}
+
+/** Folder of the profile store and credential cache: HSS_CONFIG_DIR, else the XDG config dir. */
+export function configDir(io: Pick<Io, 'env' | 'homeDir' | 'platform'>): string {
+  const explicit = io.env['HSS_CONFIG_DIR'];
+  if (explicit) return path.resolve(explicit);
+  if (io.platform === 'win32' && io.env['APPDATA']) return path.join(io.env['APPDATA'], 'hss');
+  const xdg = io.env['XDG_CONFIG_HOME'];
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(io.homeDir, '.config'), 'hss');
+}
+
+const STDIN_LIMIT = 4 * 1024 * 1024;
+
+/** Reads all of standard input as UTF-8, refusing more than 4 MiB. */
+export async function readAll(stdin: InStream, what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buf.length;
+    if (size > STDIN_LIMIT) throw new UsageError(`${what} on standard input is larger than 4 MiB`);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

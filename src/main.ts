@@ -1,0 +1,99 @@
+/**
+ * main(argv, io) → exit code. The single place where errors become output and exit codes.
+ */
+import { CommanderError } from 'commander';
+import { createContext } from './context.js';
+import { HssError, UsageError } from './errors.js';
+import type { Io } from './io.js';
+import { type CommandResult, outputOptions, Renderer } from './output/renderer.js';
+import { buildProgram } from './program.js';
+import type { GlobalFlags } from './settings/resolve.js';
+
+export const ISSUES_URL = 'https://github.com/hss-cli/hss-cli/issues';
+
+/** Output flags read straight from argv, so that even a usage error is rendered the way the user asked. */
+function earlyFlags(argv: string[]): GlobalFlags {
+  const flags: GlobalFlags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (arg === '--json') flags.json = true;
+    else if (arg === '-q' || arg === '--quiet') flags.quiet = true;
+    else if (arg === '--no-color') flags.color = false;
+    else if (arg === '--debug') flags.debug = true;
+    else if ((arg === '-o' || arg === '--output') && argv[i + 1]) flags.output = argv[i + 1];
+    else if (arg?.startsWith('--output=')) flags.output = arg.slice('--output='.length);
+  }
+  return flags;
+}
+
+function commanderMessage(error: CommanderError): string {
+  return error.message.replace(/^error: /, '').trim();
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let renderer = new Renderer(io, outputOptions(earlyFlags(argv), io.env, io));
+  let result: CommandResult | undefined;
+
+  const program = buildProgram(async (handler) => {
+    const flags = program.opts<GlobalFlags>();
+    renderer = new Renderer(io, outputOptions(flags, io.env, io));
+    result = await handler(createContext(io, flags, renderer));
+  });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: () => {},
+    getOutHelpWidth: () => io.stdout.columns ?? 80,
+    getErrHelpWidth: () => io.stderr.columns ?? 80,
+  });
+  for (const command of program.commands) applyRecursively(command);
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    if (!result) return 0;
+    renderer.result(result);
+    return result.exitCode;
+  } catch (error) {
+    return handleError(error, renderer);
+  }
+
+  function applyRecursively(command: typeof program): void {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => {},
+    });
+    for (const sub of command.commands) applyRecursively(sub);
+  }
+}
+
+function handleError(error: unknown, renderer: Renderer): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
+    const usage = new UsageError(commanderMessage(error), {
+      hint: 'see `hss --help` or `hss <command> --help`',
+    });
+    renderer.fail(usage);
+    return usage.exitCode;
+  }
+  if (error instanceof HssError) {
+    renderer.fail(error, error.stack);
+    return error.exitCode;
+  }
+  const bug = new HssError(
+    'INTERNAL',
+    1,
+    `internal error: ${error instanceof Error ? error.message : String(error)}`,
+    { hint: `this is a bug in hss; please report it at ${ISSUES_URL} with the output of --debug` },
+  );
+  renderer.fail(bug, error instanceof Error ? error.stack : undefined);
+  return 1;
+}

@@ -1,0 +1,58 @@
+/**
+ * The one redaction function. Every secret hss reads (tokens, SK, passwords, security tokens) is
+ * registered here the moment it is read; everything written to stdout or stderr passes through
+ * `redact`, and headers shown by --debug or --dry-run through `redactHeaders`.
+ */
+const secrets = new Set<string>();
+export const MASK = '***';
+
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 4) secrets.add(value);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (out.includes(secret)) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
+
+const SECRET_HEADERS = new Set([
+  'x-auth-token',
+  'x-subject-token',
+  'x-security-token',
+  'cookie',
+  'set-cookie',
+]);
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (SECRET_HEADERS.has(lower)) out[name] = MASK;
+    else if (lower === 'authorization')
+      out[name] = value.replace(/Signature=[0-9a-fA-F]+/, `Signature=${MASK}`);
+    else out[name] = redact(value);
+  }
+  return out;
+}
+
+/** Masks secret-looking fields of a JSON value (for request bodies shown by --debug). */
+export function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = /password|secret|token|^sk$/i.test(k) && typeof v === 'string' ? MASK : redactJson(v);
+    }
+    return out;
+  }
+  return typeof value === 'string' ? redact(value) : value;
+}
+
+/** Shows that a secret is set without showing it. */
+export function maskSecret(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return `${MASK} (${value.length} chars)`;
+}

@@ -1,0 +1,27 @@
+// Fixed identities of the sandbox. `hss sandbox` prints them at start and the demo logs in with them,
+// so they never change between runs.
+
+export const SANDBOX_REGION = 'cn-north-4';
+export const SANDBOX_PROJECT_ID = '2f1e9d7c5b3a41e8a0c6d4b2f8e7a9c1';
+export const SANDBOX_DOMAIN = 'sandbox-account';
+export const SANDBOX_DOMAIN_ID = '7d3c5a1e9b2f4c6d8e0a1b3c5d7e9f02';
+export const SANDBOX_USER = 'sandbox-user';
+export const SANDBOX_USER_ID = '4b6d8f0a2c4e46a8b0d2f4a6c8e0b2d4';
+export const SANDBOX_PASSWORD = 'sandbox-password';
+/** A static X-Auth-Token that is always accepted and never expires. */
+export const SANDBOX_TOKEN = 'hss-sandbox-token';
+export const SANDBOX_ACCESS_KEY = 'SANDBOXAK0000000000000';
+export const SANDBOX_SECRET_KEY = 'sandbox-secret-key-0000000000000000000000';
+export const SANDBOX_ENTERPRISE_PROJECTS: readonly string[] = [
+  '0',
+  'all_granted_eps',
+  '5b0c8e2a-7f14-4d3b-9a6e-1c2d3e4f5a6b',
+];
+
+/** Seed data is laid out relative to this instant (2026-11-26T02:00:00Z) so output is reproducible. */
+export const SANDBOX_BASE_TIME = Date.UTC(2026, 10, 26, 2, 0, 0);
+
+export const SANDBOX_DEFAULT_PROGRESS_MS = 5_000;
+export const SANDBOX_DEFAULT_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+/** How far an AK/SK request's X-Sdk-Date may be from the sandbox clock, as on the API gateway. */
+export const SANDBOX_MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;

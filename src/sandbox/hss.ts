@@ -1,0 +1,394 @@
+// The emulated HSS v5 task APIs: RetryTask, ListTasks, ListTaskResources, ShowTaskStatistics.
+// Limits and shapes follow the spec (§1, §2); error codes are listed in answers.ts.
+
+import { type Answer, hssError } from './answers.js';
+import { SANDBOX_ENTERPRISE_PROJECTS } from './constants.js';
+import {
+  CLUSTER_TYPES,
+  type Cluster,
+  clusterStatus,
+  clusterView,
+  type RetryPlan,
+  SCAN_STATUSES,
+  SCAN_TYPES,
+  type ScanType,
+  startRetry,
+  TASK_STATUSES,
+  type Task,
+  TRIGGER_TYPES,
+  taskView,
+} from './model.js';
+
+export interface HssRequest {
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: string;
+  now: number;
+}
+
+export interface HssState {
+  tasks: Map<string, Task>;
+  progressMs: number;
+}
+
+/** Thrown by a validation step; the dispatcher sends its answer. */
+export class Refusal extends Error {
+  constructor(readonly answer: Answer) {
+    super('request refused');
+  }
+}
+
+type JsonObject = Record<string, unknown>;
+
+const MAX_CLUSTERS = 200;
+const MAX_ID_CHARS = 64;
+const MAX_OFFSET = 2_000_000;
+const MIN_LIMIT = 10;
+const MAX_LIMIT = 200;
+const DEFAULT_LIMIT = 10;
+
+function invalid(detail: string): never {
+  throw new Refusal(hssError('HSS.0001', detail));
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Length in characters (code points), as a Java backend's @Size would count for these ids. */
+function charLength(text: string): number {
+  return [...text].length;
+}
+
+/** Absent and JSON null both mean "not given", as with the service's JSON binding. */
+function field(object: JsonObject, key: string): unknown {
+  const value = object[key];
+  return value === null ? undefined : value;
+}
+
+function optionalString(object: JsonObject, key: string, path: string, max = 256): string | undefined {
+  const value = field(object, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') invalid(`${path} must be a string`);
+  const length = charLength(value);
+  if (length < 1 || length > max) invalid(`${path} must be 1 to ${max} characters long`);
+  return value;
+}
+
+function optionalEnum<T extends string>(
+  object: JsonObject,
+  key: string,
+  path: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = field(object, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    invalid(`${path} must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function optionalEpochMs(object: JsonObject, key: string, path: string): number | undefined {
+  const value = field(object, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    invalid(`${path} must be a non-negative integer (epoch milliseconds)`);
+  }
+  return value;
+}
+
+function optionalObject(object: JsonObject, key: string, path: string): JsonObject | undefined {
+  const value = field(object, key);
+  if (value === undefined) return undefined;
+  if (!isObject(value)) invalid(`${path} must be an object`);
+  return value;
+}
+
+function scanTypeList(value: unknown, path: string): ScanType[] {
+  if (!Array.isArray(value)) invalid(`${path} must be an array`);
+  if (value.length < 1 || value.length > SCAN_TYPES.length) {
+    invalid(`${path} must contain 1 to ${SCAN_TYPES.length} items`);
+  }
+  const seen = new Set<ScanType>();
+  value.forEach((entry: unknown, index) => {
+    if (typeof entry !== 'string' || !(SCAN_TYPES as readonly string[]).includes(entry)) {
+      invalid(`${path}[${index}] must be one of ${SCAN_TYPES.join(', ')}`);
+    }
+    const scanType = entry as ScanType;
+    if (seen.has(scanType)) invalid(`${path} contains ${scanType} more than once`);
+    seen.add(scanType);
+  });
+  return [...seen];
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const media = value.split(';')[0]?.trim().toLowerCase();
+  return media === 'application/json';
+}
+
+function readBody(req: HssRequest, required: boolean): JsonObject | undefined {
+  if (!required && req.body.trim() === '') return undefined;
+  if (!isJsonContentType(req.headers['content-type'])) {
+    throw new Refusal(hssError('HSS.0002', 'Content-Type must be application/json'));
+  }
+  if (req.body.trim() === '') throw new Refusal(hssError('HSS.0002', 'the request body is empty'));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(req.body);
+  } catch {
+    throw new Refusal(hssError('HSS.0002', 'the request body is not valid JSON'));
+  }
+  if (!isObject(parsed)) throw new Refusal(hssError('HSS.0002', 'the request body must be a JSON object'));
+  return parsed;
+}
+
+function readTaskType(body: JsonObject, required: boolean): void {
+  const value = field(body, 'task_type');
+  if (value === undefined && !required) return;
+  if (value === undefined) invalid('task_type is required');
+  if (value !== 'cluster_scan') invalid('task_type must be cluster_scan');
+}
+
+function checkEnterpriseProject(query: URLSearchParams): void {
+  const value = query.get('enterprise_project_id');
+  if (value === null) return;
+  const length = charLength(value);
+  if (length < 1 || length > 256) invalid('enterprise_project_id must be 1 to 256 characters long');
+  if (!SANDBOX_ENTERPRISE_PROJECTS.includes(value)) {
+    throw new Refusal(hssError('HSS.0010', `enterprise project ${value} is not available to this account`));
+  }
+}
+
+function queryInteger(
+  query: URLSearchParams,
+  key: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  const raw = query.get(key);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) invalid(`${key} must be an integer from ${min} to ${max}`);
+  const value = Number(raw);
+  if (value < min || value > max) invalid(`${key} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function readPaging(query: URLSearchParams): { offset: number; limit: number } {
+  return {
+    offset: queryInteger(query, 'offset', 0, MAX_OFFSET, 0),
+    limit: queryInteger(query, 'limit', MIN_LIMIT, MAX_LIMIT, DEFAULT_LIMIT),
+  };
+}
+
+function decodeTaskId(raw: string): string {
+  let taskId: string;
+  try {
+    taskId = decodeURIComponent(raw);
+  } catch {
+    invalid('task_id is not validly percent-encoded');
+  }
+  const length = charLength(taskId);
+  if (length < 1 || length > MAX_ID_CHARS) invalid(`task_id must be 1 to ${MAX_ID_CHARS} characters long`);
+  return taskId;
+}
+
+function findTask(state: HssState, taskId: string): Task {
+  const task = state.tasks.get(taskId);
+  if (!task) throw new Refusal(hssError('HSS.0011', `task ${taskId} does not exist`));
+  return task;
+}
+
+interface ClusterRequest {
+  clusterId: string;
+  scanTypes?: ScanType[];
+}
+
+function readClusterList(value: unknown): ClusterRequest[] {
+  const path = 'cluster_scan_info.cluster_info_list';
+  if (!Array.isArray(value)) invalid(`${path} must be an array`);
+  if (value.length < 1 || value.length > MAX_CLUSTERS)
+    invalid(`${path} must contain 1 to ${MAX_CLUSTERS} items`);
+  const seen = new Set<string>();
+  return value.map((entry: unknown, index): ClusterRequest => {
+    const at = `${path}[${index}]`;
+    if (!isObject(entry)) invalid(`${at} must be an object`);
+    const clusterId = field(entry, 'cluster_id');
+    if (clusterId === undefined) invalid(`${at}.cluster_id is required`);
+    if (typeof clusterId !== 'string') invalid(`${at}.cluster_id must be a string`);
+    const length = charLength(clusterId);
+    if (length < 1 || length > MAX_ID_CHARS)
+      invalid(`${at}.cluster_id must be 1 to ${MAX_ID_CHARS} characters long`);
+    if (seen.has(clusterId)) invalid(`${path} contains cluster ${clusterId} more than once`);
+    seen.add(clusterId);
+    const types = field(entry, 'scan_type_list');
+    return types === undefined
+      ? { clusterId }
+      : { clusterId, scanTypes: scanTypeList(types, `${at}.scan_type_list`) };
+  });
+}
+
+function planAllFailed(task: Task): RetryPlan {
+  const plan: RetryPlan = [];
+  for (const cluster of task.clusters) {
+    const items = cluster.items.filter((item) => item.status === 'failed');
+    if (items.length > 0) plan.push({ cluster, items });
+  }
+  if (plan.length === 0) throw new Refusal(hssError('HSS.1302', `task ${task.id} has no failed cluster`));
+  return plan;
+}
+
+function planSpecific(task: Task, requests: ClusterRequest[]): RetryPlan {
+  const byId = new Map<string, Cluster>(task.clusters.map((cluster) => [cluster.id, cluster]));
+  return requests.map(({ clusterId, scanTypes }) => {
+    const cluster = byId.get(clusterId);
+    if (!cluster) {
+      throw new Refusal(hssError('HSS.0011', `cluster ${clusterId} is not part of task ${task.id}`));
+    }
+    if (scanTypes === undefined) {
+      const items = cluster.items.filter((item) => item.status === 'failed');
+      if (items.length === 0) {
+        throw new Refusal(
+          hssError('HSS.1302', `cluster ${clusterId} of task ${task.id} has no failed scan item`),
+        );
+      }
+      return { cluster, items };
+    }
+    const items = scanTypes.map((scanType) => {
+      const item = cluster.items.find((candidate) => candidate.scanType === scanType);
+      if (!item) invalid(`scan type ${scanType} is not part of task ${task.id}`);
+      return item;
+    });
+    return { cluster, items };
+  });
+}
+
+/** PUT /v5/{project_id}/common/tasks/{task_id}/retry — success is 200 with an empty body. */
+export function retryTask(req: HssRequest, rawTaskId: string, state: HssState): Answer {
+  const taskId = decodeTaskId(rawTaskId);
+  checkEnterpriseProject(req.query);
+  const body = readBody(req, true) ?? {};
+  readTaskType(body, true);
+  const info = optionalObject(body, 'cluster_scan_info', 'cluster_scan_info');
+  if (info === undefined) invalid('cluster_scan_info is required when task_type is cluster_scan');
+  const rangeType = field(info, 'range_type');
+  if (rangeType === undefined) invalid('cluster_scan_info.range_type is required');
+  if (rangeType !== 'all_failed_cluster' && rangeType !== 'specific_cluster') {
+    invalid('cluster_scan_info.range_type must be one of all_failed_cluster, specific_cluster');
+  }
+  const list = field(info, 'cluster_info_list');
+  let requests: ClusterRequest[] = [];
+  if (rangeType === 'all_failed_cluster') {
+    if (list !== undefined) {
+      invalid('cluster_scan_info.cluster_info_list must not be set when range_type is all_failed_cluster');
+    }
+  } else {
+    if (list === undefined) {
+      invalid('cluster_scan_info.cluster_info_list is required when range_type is specific_cluster');
+    }
+    requests = readClusterList(list);
+  }
+
+  const task = findTask(state, taskId);
+  if (task.status === 'running') {
+    throw new Refusal(
+      hssError('HSS.1301', `task ${taskId} is running and cannot be retried until it has finished`),
+    );
+  }
+  if (task.status !== 'finished') {
+    throw new Refusal(hssError('HSS.1301', `task ${taskId} has not started yet and cannot be retried`));
+  }
+  const plan = rangeType === 'all_failed_cluster' ? planAllFailed(task) : planSpecific(task, requests);
+  startRetry(task, plan, req.now, state.progressMs);
+  return { status: 200 };
+}
+
+/** POST /v5/{project_id}/common/tasks/batch-query */
+export function listTasks(req: HssRequest, state: HssState): Answer {
+  checkEnterpriseProject(req.query);
+  const { offset, limit } = readPaging(req.query);
+  const body = readBody(req, true) ?? {};
+  readTaskType(body, true);
+  const taskId = optionalString(body, 'task_id', 'task_id', MAX_ID_CHARS);
+  const taskName = optionalString(body, 'task_name', 'task_name')?.toLowerCase();
+  const from = optionalEpochMs(body, 'start_create_time', 'start_create_time');
+  const to = optionalEpochMs(body, 'end_create_time', 'end_create_time');
+  const trigger = optionalEnum(body, 'trigger_type', 'trigger_type', TRIGGER_TYPES);
+  const status = optionalEnum(body, 'task_status', 'task_status', TASK_STATUSES);
+  optionalEnum(body, 'sort_key', 'sort_key', ['start_time'] as const);
+  const sortDir = optionalEnum(body, 'sort_dir', 'sort_dir', ['asc', 'desc'] as const) ?? 'desc';
+  const info = optionalObject(body, 'cluster_scan_info', 'cluster_scan_info');
+  const typesValue = info === undefined ? undefined : field(info, 'scan_type_list');
+  const scanTypes =
+    typesValue === undefined ? undefined : scanTypeList(typesValue, 'cluster_scan_info.scan_type_list');
+
+  const matches = [...state.tasks.values()].filter(
+    (task) =>
+      (taskId === undefined || task.id === taskId) &&
+      (taskName === undefined || task.name.toLowerCase().includes(taskName)) &&
+      (from === undefined || task.startTime >= from) &&
+      (to === undefined || task.startTime <= to) &&
+      (trigger === undefined || task.trigger === trigger) &&
+      (status === undefined || task.status === status) &&
+      (scanTypes === undefined || scanTypes.every((scanType) => task.scanTypes.includes(scanType))),
+  );
+  const sign = sortDir === 'asc' ? 1 : -1;
+  matches.sort((a, b) => sign * (a.startTime - b.startTime) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    status: 200,
+    body: {
+      total_num: matches.length,
+      data_list: matches.slice(offset, offset + limit).map((task) => taskView(task, req.now)),
+    },
+  };
+}
+
+/** POST /v5/{project_id}/common/tasks/{task_id}/resources/batch-query */
+export function listTaskResources(req: HssRequest, rawTaskId: string, state: HssState): Answer {
+  const taskId = decodeTaskId(rawTaskId);
+  checkEnterpriseProject(req.query);
+  const { offset, limit } = readPaging(req.query);
+  const body = readBody(req, false) ?? {};
+  readTaskType(body, false);
+  const info = optionalObject(body, 'cluster_scan_info', 'cluster_scan_info') ?? {};
+  const scanStatus = optionalEnum(info, 'scan_status', 'cluster_scan_info.scan_status', SCAN_STATUSES);
+  const name = optionalString(info, 'cluster_name', 'cluster_scan_info.cluster_name')?.toLowerCase();
+  const clusterId = optionalString(info, 'cluster_id', 'cluster_scan_info.cluster_id', MAX_ID_CHARS);
+  const clusterType = optionalEnum(info, 'cluster_type', 'cluster_scan_info.cluster_type', CLUSTER_TYPES);
+
+  const task = findTask(state, taskId);
+  const matches = task.clusters.filter(
+    (cluster) =>
+      (scanStatus === undefined || clusterStatus(cluster) === scanStatus) &&
+      (name === undefined || cluster.name.toLowerCase().includes(name)) &&
+      (clusterId === undefined || cluster.id === clusterId) &&
+      (clusterType === undefined || cluster.type === clusterType),
+  );
+  return {
+    status: 200,
+    body: {
+      total_num: matches.length,
+      cluster_scan_data_list: matches.slice(offset, offset + limit).map(clusterView),
+    },
+  };
+}
+
+/** GET /v5/{project_id}/common/task-statistics?task_type=cluster_scan */
+export function taskStatistics(req: HssRequest, state: HssState): Answer {
+  checkEnterpriseProject(req.query);
+  const taskType = req.query.get('task_type');
+  if (taskType === null) invalid('task_type is required');
+  if (taskType !== 'cluster_scan') invalid('task_type must be cluster_scan');
+  let running = 0;
+  let last = 0;
+  for (const task of state.tasks.values()) {
+    if (task.status === 'running') running += 1;
+    last = Math.max(last, task.startTime);
+  }
+  return {
+    status: 200,
+    body: { total_num: state.tasks.size, running_num: running, last_task_start_time: last },
+  };
+}

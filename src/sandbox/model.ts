@@ -1,0 +1,194 @@
+// The sandbox's task model and the views of it that the HSS v5 task APIs return
+// (shapes from the spec, §2; key order as documented).
+//
+// State moves only when a request looks at it: `settle(now)` finishes every retried task whose
+// progress time has passed, so no timer keeps the process alive.
+
+export const SCAN_TYPES = ['cluster_vul', 'risk_assessment', 'benchmark'] as const;
+export type ScanType = (typeof SCAN_TYPES)[number];
+export const CLUSTER_TYPES = [
+  'cce',
+  'ali',
+  'tencent',
+  'azure',
+  'aws',
+  'self_built_hw',
+  'self_built_idc',
+] as const;
+export type ClusterType = (typeof CLUSTER_TYPES)[number];
+export const TASK_STATUSES = ['ready', 'running', 'finished'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TRIGGER_TYPES = ['manual', 'schedule'] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+export const SCAN_STATUSES = ['scanning', 'success', 'failed'] as const;
+export type ScanStatus = (typeof SCAN_STATUSES)[number];
+
+/** A scan item that never succeeds however often it is retried (e.g. no agent on the nodes). */
+export const NEVER = Number.POSITIVE_INFINITY;
+
+export interface ScanItem {
+  scanType: ScanType;
+  status: ScanStatus;
+  /** Kept while a retry runs, and shown again if the retry fails. */
+  failedReason?: string;
+  /** Retries this item needs before it succeeds; NEVER for a permanent failure. */
+  retriesNeeded: number;
+  /** Retries that have targeted this item so far. */
+  attempts: number;
+}
+
+export interface Cluster {
+  id: string;
+  name: string;
+  type: ClusterType;
+  version: string;
+  startTime: number;
+  endTime: number;
+  items: ScanItem[];
+}
+
+export interface Task {
+  id: string;
+  name: string;
+  trigger: TriggerType;
+  status: TaskStatus;
+  startTime: number;
+  /** 0 while the task has not finished. */
+  endTime: number;
+  /** Minutes remaining shown for a seeded running task that never finishes. */
+  estimatedMinutes: number;
+  scanTypes: ScanType[];
+  clusters: Cluster[];
+  /** Set while a retry runs: the instant it finishes. */
+  finishAt?: number;
+}
+
+export interface TaskView {
+  task_id: string;
+  task_type: 'cluster_scan';
+  task_name: string;
+  trigger_type: TriggerType;
+  task_status: TaskStatus;
+  start_time: number;
+  end_time: number;
+  estimated_time: number;
+  cluster_scan_info: {
+    scan_type_list: ScanType[];
+    scanning_cluster_num: number;
+    success_cluster_num: number;
+    failed_cluster_num: number;
+  };
+}
+
+export interface ScanDetailView {
+  scan_type: ScanType;
+  status: ScanStatus;
+  failed_reason?: string;
+}
+
+export interface ClusterView {
+  cluster_name: string;
+  cluster_id: string;
+  cluster_type: ClusterType;
+  cluster_version: string;
+  scan_status: ScanStatus;
+  start_time: number;
+  end_time: number;
+  scan_detail_list: ScanDetailView[];
+}
+
+export function clusterStatus(cluster: Cluster): ScanStatus {
+  if (cluster.items.some((item) => item.status === 'failed')) return 'failed';
+  if (cluster.items.some((item) => item.status === 'scanning')) return 'scanning';
+  return 'success';
+}
+
+export function taskView(task: Task, now: number): TaskView {
+  let scanning = 0;
+  let success = 0;
+  let failed = 0;
+  for (const cluster of task.clusters) {
+    const status = clusterStatus(cluster);
+    if (status === 'scanning') scanning += 1;
+    else if (status === 'success') success += 1;
+    else failed += 1;
+  }
+  let estimated = 0;
+  if (task.status === 'running') {
+    estimated =
+      task.finishAt === undefined
+        ? task.estimatedMinutes
+        : Math.max(1, Math.ceil((task.finishAt - now) / 60_000));
+  }
+  return {
+    task_id: task.id,
+    task_type: 'cluster_scan',
+    task_name: task.name,
+    trigger_type: task.trigger,
+    task_status: task.status,
+    start_time: task.startTime,
+    end_time: task.endTime,
+    estimated_time: estimated,
+    cluster_scan_info: {
+      scan_type_list: [...task.scanTypes],
+      scanning_cluster_num: scanning,
+      success_cluster_num: success,
+      failed_cluster_num: failed,
+    },
+  };
+}
+
+export function clusterView(cluster: Cluster): ClusterView {
+  return {
+    cluster_name: cluster.name,
+    cluster_id: cluster.id,
+    cluster_type: cluster.type,
+    cluster_version: cluster.version,
+    scan_status: clusterStatus(cluster),
+    start_time: cluster.startTime,
+    end_time: cluster.endTime,
+    scan_detail_list: cluster.items.map((item) =>
+      item.status === 'failed' && item.failedReason !== undefined
+        ? { scan_type: item.scanType, status: item.status, failed_reason: item.failedReason }
+        : { scan_type: item.scanType, status: item.status },
+    ),
+  };
+}
+
+/** Finish every retried task whose progress time has passed, with each item's seeded outcome. */
+export function settle(tasks: Iterable<Task>, now: number): void {
+  for (const task of tasks) {
+    const finishAt = task.finishAt;
+    if (finishAt === undefined || now < finishAt) continue;
+    for (const cluster of task.clusters) {
+      let touched = false;
+      for (const item of cluster.items) {
+        if (item.status !== 'scanning') continue;
+        touched = true;
+        item.status = item.attempts >= item.retriesNeeded ? 'success' : 'failed';
+      }
+      if (touched) cluster.endTime = finishAt;
+    }
+    task.status = 'finished';
+    task.endTime = finishAt;
+    task.finishAt = undefined;
+  }
+}
+
+/** What one retry rescans: for each cluster, the items to run again. */
+export type RetryPlan = Array<{ cluster: Cluster; items: ScanItem[] }>;
+
+export function startRetry(task: Task, plan: RetryPlan, now: number, progressMs: number): void {
+  for (const { cluster, items } of plan) {
+    for (const item of items) {
+      item.status = 'scanning';
+      item.attempts += 1;
+    }
+    cluster.startTime = now;
+    cluster.endTime = 0;
+  }
+  task.status = 'running';
+  task.startTime = now;
+  task.endTime = 0;
+  task.finishAt = now + progressMs;
+}

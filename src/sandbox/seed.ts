@@ -1,0 +1,345 @@
+// The sandbox's seed data: the same tasks on every start and after every reset.
+//
+//   task-0001  schedule  finished  5 clusters: 3 success, 2 failed (benchmark timed out; scanner image
+//                                  pull failed on cluster_vul + risk_assessment), both fixed by 1 retry
+//   task-0002  manual    running   5 clusters: 2 success, 2 scanning, 1 failed; never finishes, so a
+//                                  retry is always refused and a wait always times out
+//   task-0003  manual    finished  4 clusters, all success
+//   task-0004  schedule  finished  250 clusters c-0004-0001…0250, 210 failed (1 or 2 retries each)
+//   task-0005  manual    finished  3 clusters, 1 failed with "agent not installed on cluster nodes",
+//                                  which no retry fixes
+//   task-0006  manual    finished  3 clusters, 2 failed that need 2 retries each
+//   task-0100…task-0339            240 more over the 30 days before them: most finished, a quarter with
+//                                  failed clusters, a few running (never finish) or ready (no clusters)
+
+import { SANDBOX_BASE_TIME } from './constants.js';
+import {
+  CLUSTER_TYPES,
+  type Cluster,
+  type ClusterType,
+  NEVER,
+  SCAN_TYPES,
+  type ScanItem,
+  type ScanType,
+  type Task,
+  type TaskStatus,
+  type TriggerType,
+} from './model.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const REASON_BENCHMARK_TIMEOUT = 'benchmark check timed out';
+export const REASON_IMAGE_PULL = 'failed to pull scanner image';
+export const REASON_NO_AGENT = 'agent not installed on cluster nodes';
+export const REASON_EVICTED = 'scan job was evicted from the node';
+export const REASON_API_TIMEOUT = 'connection to the cluster API server timed out';
+
+interface Failure {
+  reason: string;
+  retries: number;
+}
+
+interface ClusterSeed {
+  id: string;
+  name: string;
+  type: ClusterType;
+  version: string;
+  start: number;
+  end: number;
+  failures?: Partial<Record<ScanType, Failure>>;
+  scanning?: boolean;
+}
+
+function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluster {
+  const items = scanTypes.map((scanType): ScanItem => {
+    const failure = seed.failures?.[scanType];
+    if (seed.scanning) return { scanType, status: 'scanning', retriesNeeded: 0, attempts: 0 };
+    if (failure) {
+      return {
+        scanType,
+        status: 'failed',
+        failedReason: failure.reason,
+        retriesNeeded: failure.retries,
+        attempts: 0,
+      };
+    }
+    return { scanType, status: 'success', retriesNeeded: 0, attempts: 0 };
+  });
+  return {
+    id: seed.id,
+    name: seed.name,
+    type: seed.type,
+    version: seed.version,
+    startTime: seed.start,
+    endTime: seed.scanning ? 0 : seed.end,
+    items,
+  };
+}
+
+interface TaskSeed {
+  id: string;
+  name: string;
+  trigger: TriggerType;
+  status: TaskStatus;
+  start: number;
+  estimatedMinutes?: number;
+  scanTypes: readonly ScanType[];
+  clusters: ClusterSeed[];
+}
+
+function buildTask(seed: TaskSeed): Task {
+  const clusters = seed.clusters.map((cluster) => buildCluster(cluster, seed.scanTypes));
+  const end =
+    seed.status === 'finished' ? Math.max(seed.start + 5 * MINUTE, ...clusters.map((c) => c.endTime)) : 0;
+  return {
+    id: seed.id,
+    name: seed.name,
+    trigger: seed.trigger,
+    status: seed.status,
+    startTime: seed.start,
+    endTime: end,
+    estimatedMinutes: seed.estimatedMinutes ?? 0,
+    scanTypes: [...seed.scanTypes],
+    clusters,
+  };
+}
+
+function minutesAfter(start: number, minutes: number): number {
+  return start + minutes * MINUTE;
+}
+
+function featuredTasks(): TaskSeed[] {
+  const t1 = SANDBOX_BASE_TIME - 2 * HOUR;
+  const t2 = SANDBOX_BASE_TIME - 10 * MINUTE;
+  const t3 = SANDBOX_BASE_TIME - 8 * HOUR;
+  const t4 = SANDBOX_BASE_TIME - 6 * HOUR;
+  const t5 = SANDBOX_BASE_TIME - 4 * HOUR;
+  const t6 = SANDBOX_BASE_TIME - 3 * HOUR;
+  const c = (
+    id: string,
+    name: string,
+    type: ClusterType,
+    version: string,
+    start: number,
+    minutes: number,
+    extra: Pick<ClusterSeed, 'failures' | 'scanning'> = {},
+  ): ClusterSeed => ({ id, name, type, version, start, end: minutesAfter(start, minutes), ...extra });
+
+  const tasks: TaskSeed[] = [
+    {
+      id: 'task-0001',
+      name: 'nightly-cluster-scan',
+      trigger: 'schedule',
+      status: 'finished',
+      start: t1,
+      scanTypes: SCAN_TYPES,
+      clusters: [
+        c('cce-prod-01', 'prod-01', 'cce', 'v1.28', t1, 12),
+        c('cce-prod-02', 'prod-02', 'cce', 'v1.28', t1, 31, {
+          failures: { benchmark: { reason: REASON_BENCHMARK_TIMEOUT, retries: 1 } },
+        }),
+        c('cce-staging-01', 'staging-01', 'cce', 'v1.29', t1, 9),
+        c('aws-eks-01', 'eks-analytics', 'aws', 'v1.30', t1, 4, {
+          failures: {
+            cluster_vul: { reason: REASON_IMAGE_PULL, retries: 1 },
+            risk_assessment: { reason: REASON_IMAGE_PULL, retries: 1 },
+          },
+        }),
+        c('idc-k8s-01', 'idc-core', 'self_built_idc', 'v1.27', t1, 17),
+      ],
+    },
+    {
+      id: 'task-0002',
+      name: 'manual-scan-payments',
+      trigger: 'manual',
+      status: 'running',
+      start: t2,
+      estimatedMinutes: 12,
+      scanTypes: SCAN_TYPES,
+      clusters: [
+        c('cce-pay-01', 'payments-01', 'cce', 'v1.29', t2, 6),
+        c('cce-pay-02', 'payments-02', 'cce', 'v1.29', t2, 7),
+        c('cce-pay-03', 'payments-03', 'cce', 'v1.29', t2, 0, { scanning: true }),
+        c('ali-ack-pay', 'payments-ack', 'ali', 'v1.28', t2, 0, { scanning: true }),
+        c('aws-eks-pay', 'payments-eks', 'aws', 'v1.30', t2, 3, {
+          failures: { risk_assessment: { reason: REASON_API_TIMEOUT, retries: 1 } },
+        }),
+      ],
+    },
+    {
+      id: 'task-0003',
+      name: 'weekly-compliance-check',
+      trigger: 'manual',
+      status: 'finished',
+      start: t3,
+      scanTypes: ['cluster_vul', 'benchmark'],
+      clusters: [
+        c('cce-prod-01', 'prod-01', 'cce', 'v1.28', t3, 14),
+        c('cce-prod-02', 'prod-02', 'cce', 'v1.28', t3, 15),
+        c('cce-staging-01', 'staging-01', 'cce', 'v1.29', t3, 11),
+        c('hw-k8s-01', 'hw-selfbuilt', 'self_built_hw', 'v1.26', t3, 20),
+      ],
+    },
+    {
+      id: 'task-0004',
+      name: 'fleet-scan-all-regions',
+      trigger: 'schedule',
+      status: 'finished',
+      start: t4,
+      scanTypes: SCAN_TYPES,
+      clusters: fleetClusters(t4),
+    },
+    {
+      id: 'task-0005',
+      name: 'manual-scan-edge',
+      trigger: 'manual',
+      status: 'finished',
+      start: t5,
+      scanTypes: SCAN_TYPES,
+      clusters: [
+        c('cce-edge-01', 'edge-01', 'cce', 'v1.28', t5, 10),
+        c('idc-edge-01', 'edge-idc', 'self_built_idc', 'v1.25', t5, 2, {
+          failures: {
+            cluster_vul: { reason: REASON_NO_AGENT, retries: NEVER },
+            risk_assessment: { reason: REASON_NO_AGENT, retries: NEVER },
+            benchmark: { reason: REASON_NO_AGENT, retries: NEVER },
+          },
+        }),
+        c('azure-aks-edge', 'edge-aks', 'azure', 'v1.29', t5, 13),
+      ],
+    },
+    {
+      id: 'task-0006',
+      name: 'manual-scan-multicloud',
+      trigger: 'manual',
+      status: 'finished',
+      start: t6,
+      scanTypes: SCAN_TYPES,
+      clusters: [
+        c('ali-ack-01', 'ack-shop', 'ali', 'v1.28', t6, 8, {
+          failures: { cluster_vul: { reason: REASON_EVICTED, retries: 2 } },
+        }),
+        c('tencent-tke-01', 'tke-games', 'tencent', 'v1.26', t6, 6, {
+          failures: {
+            benchmark: { reason: REASON_API_TIMEOUT, retries: 2 },
+            risk_assessment: { reason: REASON_API_TIMEOUT, retries: 2 },
+          },
+        }),
+        c('azure-aks-01', 'aks-web', 'azure', 'v1.30', t6, 11),
+      ],
+    },
+  ];
+  return tasks;
+}
+
+/** task-0004: 250 clusters; 4 of every 25 succeed (40), the other 210 failed. */
+function fleetClusters(start: number): ClusterSeed[] {
+  const clusters: ClusterSeed[] = [];
+  for (let n = 1; n <= 250; n += 1) {
+    const type = CLUSTER_TYPES[n % CLUSTER_TYPES.length] ?? 'cce';
+    const seed: ClusterSeed = {
+      id: `c-0004-${String(n).padStart(4, '0')}`,
+      name: `fleet-${String(n).padStart(4, '0')}`,
+      type,
+      version: `v1.${25 + (n % 7)}`,
+      start,
+      end: minutesAfter(start, 5 + (n % 40)),
+    };
+    if (n % 25 >= 4) {
+      const failures: Partial<Record<ScanType, Failure>> =
+        n % 3 === 0
+          ? { benchmark: { reason: REASON_BENCHMARK_TIMEOUT, retries: 1 } }
+          : n % 3 === 1
+            ? {
+                cluster_vul: { reason: REASON_IMAGE_PULL, retries: 1 },
+                risk_assessment: { reason: REASON_IMAGE_PULL, retries: 1 },
+              }
+            : { risk_assessment: { reason: REASON_EVICTED, retries: 2 } };
+      seed.failures = failures;
+    }
+    clusters.push(seed);
+  }
+  return clusters;
+}
+
+const TEAMS = ['payments', 'search', 'platform', 'data', 'web', 'mobile'] as const;
+const SCAN_TYPE_SETS: readonly (readonly ScanType[])[] = [
+  SCAN_TYPES,
+  ['cluster_vul'],
+  ['cluster_vul', 'benchmark'],
+  ['risk_assessment', 'benchmark'],
+];
+const RUNNING = new Set([3, 17, 58]);
+const READY = new Set([0, 11]);
+const FAILURE_REASONS: readonly Failure[] = [
+  { reason: REASON_BENCHMARK_TIMEOUT, retries: 1 },
+  { reason: REASON_IMAGE_PULL, retries: 1 },
+  { reason: REASON_EVICTED, retries: 2 },
+  { reason: REASON_API_TIMEOUT, retries: 1 },
+];
+
+function dateStamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}`;
+}
+
+/** task-0100…task-0339, one every 3 hours going back from 12 hours before the base time. */
+function generatedTasks(): TaskSeed[] {
+  const tasks: TaskSeed[] = [];
+  for (let i = 0; i < 240; i += 1) {
+    const num = String(100 + i).padStart(4, '0');
+    const start = SANDBOX_BASE_TIME - 12 * HOUR - i * 3 * HOUR + ((i * 37) % 60) * MINUTE;
+    const trigger: TriggerType = i % 3 === 0 ? 'manual' : 'schedule';
+    const status: TaskStatus = RUNNING.has(i) ? 'running' : READY.has(i) ? 'ready' : 'finished';
+    const scanTypes = SCAN_TYPE_SETS[i % SCAN_TYPE_SETS.length] ?? SCAN_TYPES;
+    const name =
+      trigger === 'schedule'
+        ? `scheduled-cluster-scan-${dateStamp(start)}`
+        : `${TEAMS[i % TEAMS.length] ?? 'ops'}-adhoc-scan`;
+    const count = status === 'ready' ? 0 : 1 + (i % 6);
+    const clusters: ClusterSeed[] = [];
+    for (let k = 1; k <= count; k += 1) {
+      const type = CLUSTER_TYPES[(i + k) % CLUSTER_TYPES.length] ?? 'cce';
+      const cluster: ClusterSeed = {
+        id: `c-${num}-${String(k).padStart(2, '0')}`,
+        name: `${type.replaceAll('_', '-')}-${String(k).padStart(2, '0')}`,
+        type,
+        version: `v1.${25 + ((i + k) % 7)}`,
+        start,
+        end: minutesAfter(start, 8 + ((i * 13 + k * 7) % 30)),
+      };
+      if (status === 'running' && k === count) cluster.scanning = true;
+      if (status === 'finished' && i % 4 === 0 && (k === 1 || (k === 2 && i % 8 === 0))) {
+        const scanType = scanTypes[0] ?? 'cluster_vul';
+        const failure =
+          i % 24 === 0 && k === 1
+            ? { reason: REASON_NO_AGENT, retries: NEVER }
+            : (FAILURE_REASONS[(i / 4 + k) % FAILURE_REASONS.length] ?? {
+                reason: REASON_IMAGE_PULL,
+                retries: 1,
+              });
+        cluster.failures = { [scanType]: failure };
+      }
+      clusters.push(cluster);
+    }
+    tasks.push({
+      id: `task-${num}`,
+      name,
+      trigger,
+      status,
+      start,
+      estimatedMinutes: status === 'running' ? 5 + (i % 20) : 0,
+      scanTypes,
+      clusters,
+    });
+  }
+  return tasks;
+}
+
+/** A fresh copy of the seed tasks, keyed by task id in insertion order. */
+export function createSeedTasks(): Map<string, Task> {
+  const tasks = new Map<string, Task>();
+  for (const seed of [...featuredTasks(), ...generatedTasks()]) tasks.set(seed.id, buildTask(seed));
+  return tasks;
+}

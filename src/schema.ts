@@ -1,0 +1,178 @@
+/**
+ * The API's documented limits as zod schemas: request bodies, identifiers, API responses and the store
+ * file. Messages name the rule; callers prefix them with the value they were given.
+ */
+import { z } from 'zod';
+
+export const SCAN_TYPES = ['cluster_vul', 'risk_assessment', 'benchmark'] as const;
+export type ScanType = (typeof SCAN_TYPES)[number];
+export const TASK_STATUSES = ['ready', 'running', 'finished'] as const;
+export const TRIGGER_TYPES = ['manual', 'schedule'] as const;
+export const MAX_CLUSTERS = 200;
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function boundedText(what: string, min: number, max: number) {
+  return z
+    .string()
+    .min(min, { error: `${what} must not be empty` })
+    .max(max, {
+      error: (iss) => `${what} is ${String(iss.input).length} characters; the limit is ${min}–${max}`,
+    })
+    .refine((s) => !CONTROL.test(s), { error: `${what} must not contain control characters` });
+}
+
+export const TaskId = boundedText('task ID', 1, 64).refine((s) => s !== '.' && s !== '..', {
+  error: 'task ID must not be "." or ".."',
+});
+export const ClusterId = boundedText('cluster ID', 1, 64);
+export const ProjectId = boundedText('project ID', 1, 256);
+export const EnterpriseProjectId = boundedText('enterprise project ID', 1, 256);
+export const Token = boundedText('token', 1, 32_768);
+export const ProfileName = boundedText('profile name', 1, 64).refine((s) => /^[A-Za-z0-9._-]+$/.test(s), {
+  error: 'profile name may hold only letters, digits, ".", "_" and "-"',
+});
+
+export const ScanTypeSchema = z.enum(SCAN_TYPES, {
+  error: (iss) => `scan type ${JSON.stringify(iss.input)} is not one of ${SCAN_TYPES.join(', ')}`,
+});
+
+export const ScanTypeList = z
+  .array(ScanTypeSchema)
+  .min(1, { error: 'needs at least one scan type' })
+  .max(3, { error: (iss) => `has ${(iss.input as unknown[]).length} scan types; the limit is 1–3` })
+  .refine((list) => new Set(list).size === list.length, { error: 'names a scan type twice' });
+
+export const ClusterInfo = z.object({
+  cluster_id: ClusterId,
+  scan_type_list: ScanTypeList.optional(),
+});
+export type ClusterInfo = z.infer<typeof ClusterInfo>;
+
+export const ClusterInfoList = z
+  .array(ClusterInfo)
+  .min(1, { error: 'needs at least one cluster' })
+  .max(MAX_CLUSTERS, {
+    error: (iss) =>
+      `${(iss.input as unknown[]).length} clusters given; the limit is 1–${MAX_CLUSTERS} per request`,
+  })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    for (const item of list) {
+      if (seen.has(item.cluster_id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `cluster ${JSON.stringify(item.cluster_id)} is given twice`,
+        });
+        return;
+      }
+      seen.add(item.cluster_id);
+    }
+  });
+
+export const RetryBody = z.object({
+  task_type: z.literal('cluster_scan'),
+  cluster_scan_info: z.discriminatedUnion('range_type', [
+    z.strictObject({ range_type: z.literal('all_failed_cluster') }),
+    z.strictObject({ range_type: z.literal('specific_cluster'), cluster_info_list: ClusterInfoList }),
+  ]),
+});
+export type RetryBody = z.infer<typeof RetryBody>;
+
+/* ---------- API responses: validated before use; unknown fields pass through untouched. ---------- */
+
+/** `{"error_code":"HSS.1005","error_msg":"…"}` (HSS, API gateway). */
+export const HssErrorBody = z.looseObject({ error_code: z.string(), error_msg: z.string().optional() });
+/** `{"error":{"code":…,"message":"…"}}` (IAM, some gateways). */
+export const GatewayErrorBody = z.looseObject({
+  error: z.looseObject({
+    code: z.union([z.string(), z.number()]).optional(),
+    message: z.string().optional(),
+  }),
+});
+
+export const ClusterScanInfo = z.looseObject({
+  scan_type_list: z.array(z.string()).optional(),
+  scanning_cluster_num: z.number().optional(),
+  success_cluster_num: z.number().optional(),
+  failed_cluster_num: z.number().optional(),
+});
+
+export const TaskSummary = z.looseObject({
+  task_id: z.string(),
+  task_type: z.string().optional(),
+  task_name: z.string().optional(),
+  trigger_type: z.string().optional(),
+  task_status: z.string().optional(),
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  estimated_time: z.number().optional(),
+  cluster_scan_info: ClusterScanInfo.optional(),
+});
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+export const ListTasksResponse = z.looseObject({
+  total_num: z.number().int().nonnegative(),
+  data_list: z.array(TaskSummary).default([]),
+});
+
+export const ScanDetail = z.looseObject({
+  scan_type: z.string(),
+  status: z.string(),
+  failed_reason: z.string().optional(),
+});
+
+export const ClusterResult = z.looseObject({
+  cluster_id: z.string(),
+  cluster_name: z.string().optional(),
+  cluster_type: z.string().optional(),
+  cluster_version: z.string().optional(),
+  scan_status: z.string().optional(),
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  scan_detail_list: z.array(ScanDetail).default([]),
+});
+export type ClusterResult = z.infer<typeof ClusterResult>;
+
+export const ListTaskResourcesResponse = z.looseObject({
+  total_num: z.number().int().nonnegative(),
+  cluster_scan_data_list: z.array(ClusterResult).default([]),
+});
+
+/** First issue of a failed parse, as one line. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid value';
+  return issue.message;
+}
+
+/* ---------- The profile store file ---------- */
+
+export const AUTH_KINDS = ['token', 'aksk', 'password', 'command'] as const;
+export type AuthKind = (typeof AUTH_KINDS)[number];
+
+export const Profile = z.looseObject({
+  region: z.string().optional(),
+  project_id: z.string().optional(),
+  /** Where project_id came from when hss looked it up itself (e.g. `iam:login`, `iam:projects`). */
+  project_id_source: z.string().optional(),
+  enterprise_project_id: z.string().optional(),
+  endpoint: z.string().optional(),
+  iam_endpoint: z.string().optional(),
+  auth: z.enum(AUTH_KINDS).optional(),
+  token: z.string().optional(),
+  access_key: z.string().optional(),
+  secret_key: z.string().optional(),
+  security_token: z.string().optional(),
+  user: z.string().optional(),
+  domain: z.string().optional(),
+  credential_command: z.string().optional(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const StoreFile = z.looseObject({
+  version: z.number().optional(),
+  current: z.string().optional(),
+  profiles: z.record(z.string(), Profile).default({}),
+});
+export type StoreFile = z.infer<typeof StoreFile>;

@@ -1,0 +1,243 @@
+/**
+ * Resolution of every setting with where it came from: flag > environment > profile > default.
+ */
+import { ConfigError, UsageError } from '../errors.js';
+import { EnterpriseProjectId, firstIssue, type Profile, ProjectId, type StoreFile } from '../schema.js';
+import { quote } from '../text.js';
+import { readStore } from './store.js';
+
+export interface Resolved<T> {
+  value: T;
+  /** `flag`, `env:NAME`, `profile:NAME`, `default`, or `derived:…`. */
+  source: string;
+}
+
+/** The global options as commander hands them over. */
+export interface GlobalFlags {
+  profile?: string;
+  region?: string;
+  projectId?: string;
+  enterpriseProject?: string;
+  endpoint?: string;
+  iamEndpoint?: string;
+  tokenStdin?: boolean;
+  output?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  debug?: boolean;
+  timeout?: string;
+  maxAttempts?: string;
+  caBundle?: string;
+}
+
+export interface Settings {
+  profileName: Resolved<string>;
+  /** True when the profile was named by --profile or HSS_PROFILE (its credentials then win). */
+  profileExplicit: boolean;
+  profile: Profile;
+  store: StoreFile;
+  region?: Resolved<string>;
+  projectId?: Resolved<string>;
+  enterpriseProject?: Resolved<string>;
+  endpoint?: Resolved<string>;
+  iamEndpoint: Resolved<string>;
+}
+
+type Env = Record<string, string | undefined>;
+
+export const KNOWN_REGIONS = new Set([
+  'cn-north-1',
+  'cn-north-2',
+  'cn-north-4',
+  'cn-north-9',
+  'cn-north-11',
+  'cn-north-12',
+  'cn-east-2',
+  'cn-east-3',
+  'cn-east-4',
+  'cn-east-5',
+  'cn-south-1',
+  'cn-south-2',
+  'cn-south-4',
+  'cn-southwest-2',
+  'cn-southwest-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'af-south-1',
+  'af-north-1',
+  'na-mexico-1',
+  'sa-brazil-1',
+  'la-south-2',
+  'la-north-2',
+  'tr-west-1',
+  'ae-ad-1',
+  'me-east-1',
+  'my-kualalumpur-1',
+  'eu-west-101',
+  'ru-moscow-1',
+]);
+
+export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
+
+export function hssEndpointFor(region: string): string {
+  const domain = region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
+  return `https://hss.${region}.${domain}`;
+}
+
+function fromEnv(env: Env, names: string[]): Resolved<string> | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') return { value, source: `env:${name}` };
+  }
+  return undefined;
+}
+
+/** The first defined of flag, environment variables, profile field. */
+function pick(
+  flag: string | undefined,
+  env: Env,
+  envNames: string[],
+  profileValue: string | undefined,
+  profileName: string,
+): Resolved<string> | undefined {
+  if (flag !== undefined) return { value: flag, source: 'flag' };
+  const e = fromEnv(env, envNames);
+  if (e) return e;
+  if (profileValue !== undefined && profileValue !== '')
+    return { value: profileValue, source: `profile:${profileName}` };
+  return undefined;
+}
+
+export function describeSource(source: string): string {
+  if (source === 'flag') return 'command-line flag';
+  if (source.startsWith('env:')) return `environment ${source.slice(4)}`;
+  if (source.startsWith('profile:')) return `profile ${quote(source.slice(8))}`;
+  return source;
+}
+
+export function selectProfile(
+  flags: GlobalFlags,
+  env: Env,
+  store: StoreFile,
+): { name: Resolved<string>; explicit: boolean } {
+  if (flags.profile !== undefined) return { name: { value: flags.profile, source: 'flag' }, explicit: true };
+  const e = fromEnv(env, ['HSS_PROFILE']);
+  if (e) return { name: e, explicit: true };
+  if (store.current) return { name: { value: store.current, source: 'store:current' }, explicit: false };
+  return { name: { value: 'default', source: 'default' }, explicit: false };
+}
+
+/** An endpoint must be https, or http on a loopback address (the sandbox), so no credential crosses a network in clear. */
+export function checkEndpoint(value: string, what: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${what} ${quote(value)} (from ${describeSource(source)}): not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`${what} ${quote(value)} (from ${describeSource(source)}): must be an https:// URL`);
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new UsageError(
+      `${what} ${quote(value)} (from ${describeSource(source)}): plain http is refused except on loopback; use https://`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new UsageError(`${what} (from ${describeSource(source)}): must not carry a user name or password`);
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function checked(resolved: Resolved<string> | undefined, schema: typeof ProjectId, what: string) {
+  if (!resolved) return undefined;
+  const parsed = schema.safeParse(resolved.value);
+  if (!parsed.success) {
+    throw new UsageError(
+      `${what} ${quote(resolved.value)} (from ${describeSource(resolved.source)}): ${firstIssue(parsed.error)}`,
+    );
+  }
+  return resolved;
+}
+
+export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Settings {
+  const store = readStore(dir);
+  const { name, explicit } = selectProfile(flags, env, store);
+  const stored = store.profiles[name.value];
+  if (!stored && explicit) {
+    const known = Object.keys(store.profiles);
+    throw new ConfigError(`unknown profile ${quote(name.value)} (from ${describeSource(name.source)})`, {
+      hint: known.length
+        ? `known profiles: ${known.join(', ')}; create one with \`hss profile set ${name.value} …\``
+        : `create it with \`hss profile set ${name.value} --region …\``,
+    });
+  }
+  const profile: Profile = stored ?? {};
+  const p = name.value;
+  const region = pick(flags.region, env, ['HSS_REGION'], profile.region, p);
+  const projectId = checked(
+    pick(flags.projectId, env, ['HSS_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'], profile.project_id, p),
+    ProjectId,
+    'project ID',
+  );
+  if (projectId && projectId.source === `profile:${p}` && profile.project_id_source) {
+    projectId.source = `profile:${p} (${profile.project_id_source})`;
+  }
+  const enterpriseProject = checked(
+    pick(flags.enterpriseProject, env, ['HSS_ENTERPRISE_PROJECT_ID'], profile.enterprise_project_id, p),
+    EnterpriseProjectId,
+    'enterprise project ID',
+  );
+  let endpoint = pick(flags.endpoint, env, ['HSS_ENDPOINT'], profile.endpoint, p);
+  if (endpoint) endpoint = { ...endpoint, value: checkEndpoint(endpoint.value, 'endpoint', endpoint.source) };
+  else if (region)
+    endpoint = { value: hssEndpointFor(region.value), source: `derived:region ${region.value}` };
+  let iamEndpoint = pick(
+    flags.iamEndpoint,
+    env,
+    ['HSS_IAM_ENDPOINT', 'HUAWEICLOUD_SDK_IAM_ENDPOINT'],
+    profile.iam_endpoint,
+    p,
+  );
+  if (iamEndpoint)
+    iamEndpoint = {
+      ...iamEndpoint,
+      value: checkEndpoint(iamEndpoint.value, 'IAM endpoint', iamEndpoint.source),
+    };
+  const settings: Settings = {
+    profileName: name,
+    profileExplicit: explicit,
+    profile,
+    store,
+    iamEndpoint: iamEndpoint ?? { value: DEFAULT_IAM_ENDPOINT, source: 'default' },
+  };
+  if (region) settings.region = region;
+  if (projectId) settings.projectId = projectId;
+  if (enterpriseProject) settings.enterpriseProject = enterpriseProject;
+  if (endpoint) settings.endpoint = endpoint;
+  return settings;
+}
+
+/** The HSS endpoint and project ID a call needs, or an exit-3 error saying how to set them. */
+export function requireTarget(settings: Settings): { endpoint: string; projectId: string } {
+  if (!settings.endpoint) {
+    throw new ConfigError('no region or endpoint is set', {
+      hint: 'pass --region (e.g. cn-north-4), set HSS_REGION, or `hss profile set NAME --region …`',
+    });
+  }
+  if (!settings.projectId) {
+    throw new ConfigError('no project ID is set', {
+      hint: 'pass --project-id, set HSS_PROJECT_ID, or `hss profile set NAME --project-id …`',
+    });
+  }
+  return { endpoint: settings.endpoint.value, projectId: settings.projectId.value };
+}

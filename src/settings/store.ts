@@ -1,0 +1,121 @@
+/**
+ * The profile store: one JSON file (mode 0600, folder 0700) under the config dir. Reads are a plain
+ * file read, as every command needs them and they must cost nothing; writes go through conf (atomic
+ * write-and-rename) under a proper-lockfile lock, so concurrent `hss` processes never lose an update.
+ */
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { StoreFile } from '../schema.js';
+
+export const STORE_FILE = 'config.json';
+export const STORE_VERSION = 1;
+
+export function storePath(dir: string): string {
+  return path.join(dir, STORE_FILE);
+}
+
+function emptyStore(): StoreFile {
+  return { version: STORE_VERSION, profiles: {} };
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+/** Parses store text; a file that is not a valid store is an exit-3 error naming it, never wiped. */
+export function parseStore(text: string, file: string): StoreFile {
+  let raw: unknown;
+  try {
+    raw = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ConfigError(`the profile store ${file} is not valid JSON`, {
+      hint: `fix or remove the file; hss never overwrites a store it cannot read`,
+    });
+  }
+  const parsed = StoreFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new ConfigError(
+      `the profile store ${file} is not a valid hss store${where}: ${issue?.message ?? ''}`,
+      {
+        hint: `fix or remove the file; hss never overwrites a store it cannot read`,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+export function readStore(dir: string): StoreFile {
+  const file = storePath(dir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return emptyStore();
+    throw new ConfigError(`cannot read the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+  }
+  return parseStore(text, file);
+}
+
+/** True when group or others may read the store (it holds secrets). */
+export function storeIsExposed(dir: string): boolean {
+  try {
+    return (statSync(storePath(dir)).mode & 0o077) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  } catch (error) {
+    throw new ConfigError(`cannot create the config folder ${dir}: ${errorCode(error) ?? String(error)}`);
+  }
+}
+
+/**
+ * Read-modify-write under a lock. `mutate` changes the data in place; the result is what was written.
+ * Fields this version does not know are kept as they were.
+ */
+export async function updateStore(dir: string, mutate: (data: StoreFile) => void): Promise<StoreFile> {
+  ensureDir(dir);
+  const file = storePath(dir);
+  const [{ default: Conf }, { default: lockfile }] = await Promise.all([import('conf'), import('proper-lockfile')]);
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await lockfile.lock(dir, {
+      lockfilePath: path.join(dir, `${STORE_FILE}.lock`),
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 200, minTimeout: 10, maxTimeout: 100, randomize: true },
+    });
+  } catch (error) {
+    throw new ConfigError(`cannot lock the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+  }
+  try {
+    const data = readStore(dir);
+    mutate(data);
+    data.version = Math.max(data.version ?? 0, STORE_VERSION);
+    const conf = new Conf<StoreFile>({
+      cwd: dir,
+      configName: 'config',
+      projectName: 'hss',
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+      watch: false,
+    });
+    conf.store = data;
+    chmodSync(file, 0o600);
+    return data;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+  } finally {
+    await release();
+  }
+}
