@@ -100,6 +100,11 @@ export class HssApi {
     return this.http.send(request, this.authorize);
   }
 
+  /** What `send` would put on the wire, for --dry-run. */
+  headersFor(request: ApiRequest): Promise<Record<string, string>> {
+    return this.http.headersFor(request, this.authorize);
+  }
+
   retryTask(taskId: string, body: RetryBody): Promise<ApiResponse> {
     return this.send(retryTaskRequest(this.target, taskId, body));
   }

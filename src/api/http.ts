@@ -242,14 +242,19 @@ export class HttpClient {
     );
   }
 
+  /** The exact headers an attempt sends: User-Agent, the request's own, then the credentials. */
+  async headersFor(request: ApiRequest, authorize?: Authorize): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, ...request.headers };
+    return authorize ? await authorize({ ...request, headers }) : headers;
+  }
+
   private async attempt(
     request: ApiRequest,
     authorize: Authorize | undefined,
     attempt: number,
   ): Promise<ApiResponse> {
-    const { timeoutMs, signal, userAgent, debug } = this.options;
-    const headers: Record<string, string> = { 'User-Agent': userAgent, ...request.headers };
-    const signed = authorize ? await authorize({ ...request, headers }) : headers;
+    const { timeoutMs, signal, debug } = this.options;
+    const signed = await this.headersFor(request, authorize);
     const doFetch = this.options.fetch ?? fetch;
     if (debug) {
       debug(`> ${request.method} ${request.url.href} (attempt ${attempt})`);

@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ChalkInstance } from 'chalk';
 import { retryTaskRequest } from '../api/hss.js';
-import { authorizerFor } from '../auth/credentials.js';
 import { buildRetryBody, parseClusterFile, parseClusterSpec, type RetryScope } from '../cluster-specs.js';
 import type { Context } from '../context.js';
 import { parseInteger } from '../duration.js';
@@ -134,7 +133,7 @@ export async function taskRetry(
     const requests = await Promise.all(
       taskIds.map(async (id) => {
         const request = retryTaskRequest(api.target, id, body);
-        const headers = await authorizerFor(await ctx.credential())(request);
+        const headers = await api.headersFor(request);
         return { method: request.method, url: request.url.href, headers: redactHeaders(headers), body };
       }),
     );

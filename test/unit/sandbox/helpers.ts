@@ -38,7 +38,12 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call(sandbox: Sandbox, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+export async function call(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   const token = options.token === undefined ? SANDBOX_TOKEN : options.token;
   if (token !== null) headers['X-Auth-Token'] = token;
@@ -86,7 +91,11 @@ export function rawRequest(
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       res.on('error', reject);
     });
@@ -95,7 +104,10 @@ export function rawRequest(
   });
 }
 
-export async function withSandbox<T>(options: SandboxOptions, run: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+export async function withSandbox<T>(
+  options: SandboxOptions,
+  run: (sandbox: Sandbox) => Promise<T>,
+): Promise<T> {
   const sandbox = await startSandbox(options);
   try {
     return await run(sandbox);

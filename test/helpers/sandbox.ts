@@ -1,0 +1,48 @@
+/**
+ * A sandbox per test file, on a free loopback port, with the recorded requests at hand.
+ */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN } from '../../src/sandbox/constants.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
+
+export { SANDBOX_PROJECT_ID, SANDBOX_TOKEN };
+
+export interface SandboxHandle {
+  readonly sandbox: Sandbox;
+  readonly url: string;
+  /** Environment pointing the CLI at the sandbox with the static token. */
+  env(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
+}
+
+export function useSandbox(options: SandboxOptions = {}): SandboxHandle {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ progressMs: 60_000, ...options });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+  beforeEach(() => {
+    sandbox?.reset();
+  });
+  return {
+    get sandbox() {
+      if (!sandbox) throw new Error('sandbox not started');
+      return sandbox;
+    },
+    get url() {
+      if (!sandbox) throw new Error('sandbox not started');
+      return sandbox.url;
+    },
+    env(extra = {}) {
+      if (!sandbox) throw new Error('sandbox not started');
+      return {
+        HSS_ENDPOINT: sandbox.url,
+        HSS_IAM_ENDPOINT: sandbox.url,
+        HSS_PROJECT_ID: SANDBOX_PROJECT_ID,
+        HSS_TOKEN: SANDBOX_TOKEN,
+        ...extra,
+      };
+    },
+  };
+}
