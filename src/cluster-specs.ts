@@ -24,7 +24,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown, label: string): T {
 export function parseClusterSpec(spec: string, origin = '--cluster'): ClusterInfo {
   const label = `${origin} ${quote(spec)}`;
   const colon = spec.indexOf(':');
-  const id = colon === -1 ? spec : spec.slice(0, colon);
+  const id = (colon === -1 ? spec : spec.slice(0, colon)).trim();
   check(ClusterId, id, label);
   if (colon === -1) return { cluster_id: id };
   const typesText = spec.slice(colon + 1);

@@ -26,7 +26,9 @@ export const TaskId = boundedText('task ID', 1, 64).refine((s) => s !== '.' && s
   error: 'task ID must not be "." or ".."',
 });
 export const ClusterId = boundedText('cluster ID', 1, 64);
-export const ProjectId = boundedText('project ID', 1, 256);
+export const ProjectId = boundedText('project ID', 1, 256).refine((s) => s !== '.' && s !== '..', {
+  error: 'project ID must not be "." or ".."',
+});
 export const EnterpriseProjectId = boundedText('enterprise project ID', 1, 256);
 export const Token = boundedText('token', 1, 32_768);
 export const ProfileName = boundedText('profile name', 1, 64).refine((s) => /^[A-Za-z0-9._-]+$/.test(s), {

@@ -11,11 +11,31 @@ export function registerSecret(value: string | undefined): void {
 }
 
 export function redact(text: string): string {
-  let out = text;
+  // Every occurrence of every secret is found in the original text first, and the covered spans merged,
+  // so overlapping or nested secrets are masked whole.
+  const spans: Array<[number, number]> = [];
   for (const secret of secrets) {
-    if (out.includes(secret)) out = out.split(secret).join(MASK);
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+      spans.push([at, at + secret.length]);
+    }
   }
-  return out;
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let cursor = 0;
+  let open = -1;
+  let close = -1;
+  for (const [from, to] of spans) {
+    if (from >= close) {
+      if (open !== -1) {
+        out += `${text.slice(cursor, open)}${MASK}`;
+        cursor = close;
+      }
+      open = from;
+      close = to;
+    } else if (to > close) close = to;
+  }
+  return `${out}${text.slice(cursor, open)}${MASK}${text.slice(close)}`;
 }
 
 const SECRET_HEADERS = new Set([

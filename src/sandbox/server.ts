@@ -152,6 +152,14 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** The path and query of a request target, also when a proxy sent it in absolute form. */
+function originForm(target: string): string {
+  const match = /^https?:\/\/[^/?]*/i.exec(target);
+  if (!match) return target;
+  const rest = target.slice(match[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
@@ -267,7 +275,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const method = req.method ?? 'GET';
-    const rawPath = req.url ?? '/';
+    const received = req.url ?? '/';
+    const rawPath = originForm(received);
     const q = rawPath.indexOf('?');
     const pathname = q === -1 ? rawPath : rawPath.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : rawPath.slice(q + 1));
@@ -279,7 +288,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const headers = lowercaseHeaders(req.rawHeaders);
     const record: RecordedRequest = {
       method,
-      path: rawPath,
+      path: received,
       headers,
       body: body.toString('utf8'),
       at: now(),

@@ -84,7 +84,10 @@ function ensureDir(dir: string): void {
 export async function updateStore(dir: string, mutate: (data: StoreFile) => void): Promise<StoreFile> {
   ensureDir(dir);
   const file = storePath(dir);
-  const [{ default: Conf }, { default: lockfile }] = await Promise.all([import('conf'), import('proper-lockfile')]);
+  const [{ default: Conf }, { default: lockfile }] = await Promise.all([
+    import('conf'),
+    import('proper-lockfile'),
+  ]);
   let release: (() => Promise<void>) | undefined;
   try {
     release = await lockfile.lock(dir, {

@@ -83,7 +83,7 @@ export interface RawReply {
 export function rawRequest(
   url: string,
   method: string,
-  headers: Record<string, string>,
+  headers: Record<string, string | string[]>,
   body?: string,
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,68 @@
+// `npm run demo`: starts the sandbox on a free port with a throw-away config dir, runs real hss
+// commands against it, and shows what they print. Needs no cloud account.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'hss.js');
+const configDir = mkdtempSync(path.join(tmpdir(), 'hss-demo-'));
+const env = { ...process.env, HSS_CONFIG_DIR: configDir };
+for (const name of [
+  'HSS_PROFILE',
+  'HSS_TOKEN',
+  'HSS_ENDPOINT',
+  'HSS_PROJECT_ID',
+  'HSS_REGION',
+  'HSS_OUTPUT',
+]) {
+  delete env[name];
+}
+
+const sandbox = spawn(
+  process.execPath,
+  [bin, 'sandbox', '--port', '0', '--save-profile', 'sandbox', '--progress', '2s', '--json'],
+  { env, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const cleanup = () => {
+  sandbox.kill('SIGTERM');
+  rmSync(configDir, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+sandbox.stdout.resume();
+
+const lines = createInterface({ input: sandbox.stdout });
+const banner = await new Promise((resolve, reject) => {
+  lines.once('line', (line) => resolve(JSON.parse(line)));
+  sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with code ${code}`)));
+});
+lines.close();
+
+function step(title, args, input) {
+  process.stdout.write(`\n\x1b[1m$ hss ${args.join(' ')}\x1b[0m${title ? `   # ${title}` : ''}\n`);
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    env,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit'],
+    input,
+  });
+  return r.status ?? 1;
+}
+
+process.stdout.write(`hss sandbox running at ${banner.url} (profile "sandbox" in ${configDir})\n`);
+step('where settings come from', ['config', 'show']);
+step('what would be sent', ['task', 'retry', 'task-0001', '--cluster', 'cce-prod-02:benchmark', '--dry-run']);
+const code = step('re-run every failed cluster scan of a task', [
+  'task',
+  'retry',
+  'task-0001',
+  '--all-failed',
+]);
+step('a task that is still running is refused (exit 5)', ['task', 'retry', 'task-0002', '--all-failed']);
+step('one JSON document for scripts', ['task', 'retry', 'task-0006', '--all-failed', '--json']);
+process.stdout.write(`\ndemo finished: the retry of task-0001 exited with ${code}\n`);
+sandbox.kill('SIGTERM');
+await once(sandbox, 'exit');
+process.exitCode = code;
