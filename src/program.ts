@@ -89,6 +89,10 @@ export function buildProgram(run: Run): Command {
       run(async (ctx) => (await import('./commands/task-retry.js')).taskRetry(ids, opts, ctx)),
     );
 
+  // task list / show / wait are registered here (lifecycle commands).
+
+  // auth login / status / logout are registered here (authentication commands).
+
   const profile = program.command('profile').description('named sets of settings and credentials');
   profile
     .command('set')
@@ -175,6 +179,8 @@ export function buildProgram(run: Run): Command {
       examples(['hss sandbox --port 0 --save-profile sandbox', 'hss sandbox --fault 503x2 --fault slow:500']),
     )
     .action((opts) => run(async (ctx) => (await import('./commands/sandbox.js')).sandbox(opts, ctx)));
+
+  // completion and help topics are registered here (shell integration).
 
   return program;
 }
