@@ -100,7 +100,7 @@ export function parseCommandOutput(stdout: string): CommandOutput {
   const text = stdout.trim();
   registerSecret(text);
   if (text === '') throw new Error('it printed nothing');
-  if (!text.startsWith('{')) {
+  if (!text.startsWith('{') && !text.startsWith('[')) {
     if (/\s/.test(text)) throw new Error('it printed more than one word and no JSON object');
     if (!Token.safeParse(text).success) throw new Error('what it printed is not a usable token');
     return { kind: 'token', token: text };

@@ -234,6 +234,14 @@ describe('hss auth status and logout', () => {
     expect(retry.stderr).toContain('hint: hss auth login -p lab\n');
   });
 
+  it('removing a profile drops its cached login', async () => {
+    const configDir = labStore();
+    expect((await hss(LOGIN, { configDir, input: SANDBOX_PASSWORD })).exitCode).toBe(0);
+    const rm = await hss(['profile', 'remove', 'lab'], { configDir });
+    expect(rm.exitCode, rm.stderr).toBe(0);
+    expect(readJson(path.join(configDir, 'credentials.json')).logins).toEqual({});
+  });
+
   it('status with an AK/SK shows the key ID partly masked and never the secret', async () => {
     const r = await hss(['auth', 'status', '--json'], {
       env: {
