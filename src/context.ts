@@ -40,9 +40,10 @@ export interface Context {
   credentialSources(): Promise<CredentialSources>;
   credential(): Promise<Credential>;
   /** The project ID of HSS calls: from the settings, the login token, or IAM (remembered in the profile). */
-  projectId(): Promise<Resolved<string>>;
+  projectId(options?: { offline?: boolean }): Promise<Resolved<string>>;
   http(authHint?: string): HttpClient;
-  hss(): Promise<HssApi>;
+  /** `offline`: for --dry-run, which sends nothing, not even an IAM project lookup. */
+  hss(options?: { offline?: boolean }): Promise<HssApi>;
 }
 
 export function userAgent(): string {
@@ -105,7 +106,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
       credential ??= (async () => requireCredential(await ctx.credentialSources()))();
       return credential;
     },
-    projectId() {
+    projectId(options = {}) {
       projectId ??= (async () => {
         const settings = ctx.settings();
         if (settings.projectId) return settings.projectId;
@@ -117,6 +118,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
           configDir: dir,
           debug: (line) => renderer.debug(line),
           warn: (line) => renderer.warn(line),
+          offline: options.offline === true,
         });
       })();
       return projectId;
@@ -134,10 +136,10 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
       if (authHint) options.authHint = authHint;
       return new HttpClient(options);
     },
-    async hss() {
+    async hss(options = {}) {
       const endpoint = requireEndpoint(ctx.settings());
       const cred = await ctx.credential();
-      const project = (await ctx.projectId()).value;
+      const project = (await ctx.projectId(options)).value;
       const authorize: Authorize = authorizerFor(cred, project);
       const enterpriseProject = ctx.settings().enterpriseProject?.value;
       const target = { endpoint, projectId: project };

@@ -16,6 +16,8 @@ export interface ProjectLookup {
   configDir: string;
   debug(line: string): void;
   warn(line: string): void;
+  /** Send nothing (--dry-run): a project ID that needs IAM is an error instead. */
+  offline?: boolean;
 }
 
 export function missingProjectId(): ConfigError {
@@ -70,6 +72,14 @@ export async function resolveProjectId(lookup: ProjectLookup): Promise<Resolved<
     }
   }
   if (region === undefined) throw missingProjectId();
+  if (lookup.offline) {
+    throw new ConfigError(
+      `no project ID is set, and --dry-run sends nothing, not even the IAM lookup for ${region}`,
+      {
+        hint: 'pass --project-id, or run once without --dry-run: hss remembers the ID it finds in the profile',
+      },
+    );
+  }
   const iam = iamEndpointFor(settings, credential);
   lookup.debug(`no project ID set: asking IAM (${iam}) for the project of ${region}`);
   const projectId = await lookupProjectId(lookup.http, iam, region, authorizerFor(credential));

@@ -478,6 +478,16 @@ describe('project ID and region', () => {
     expect(show.stdout).toMatch(/project_id +\S+ +profile "lab", looked up from the IAM project list\n/);
   });
 
+  it('--dry-run sends nothing, not even the project lookup', async () => {
+    const configDir = labStore();
+    const r = await hss([...RETRY, '--dry-run'], { configDir, env: { HSS_TOKEN: SANDBOX_TOKEN } });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(
+      /^error: no project ID is set, and --dry-run sends nothing, not even the IAM lookup for cn-north-4\nhint: /,
+    );
+    expect(sb.sandbox.requests).toHaveLength(0);
+  });
+
   it('the project lookup is signed when AK/SK is in use, without X-Project-Id', async () => {
     const r = await hss(RETRY, {
       env: {
