@@ -5,12 +5,27 @@
 
 import { HssApi } from './api/hss.js';
 import { type Authorize, HttpClient } from './api/http.js';
-import { authHintFor, authorizerFor, type Credential, requireCredential } from './auth/credentials.js';
+import {
+  authHintFor,
+  authorizerFor,
+  type Credential,
+  type CredentialSources,
+  requireCredential,
+} from './auth/credentials.js';
+import { resolveProjectId } from './auth/project.js';
 import { parseDuration, parseInteger } from './duration.js';
 import { UsageError } from './errors.js';
 import { configDir, type Io, readAll } from './io.js';
 import type { Renderer } from './output/renderer.js';
-import { type GlobalFlags, requireTarget, resolveSettings, type Settings } from './settings/resolve.js';
+import {
+  type GlobalFlags,
+  KNOWN_REGIONS,
+  type Resolved,
+  requireEndpoint,
+  resolveSettings,
+  type Settings,
+} from './settings/resolve.js';
+import { quote } from './text.js';
 import { VERSION } from './version.js';
 
 export interface Context {
@@ -21,9 +36,14 @@ export interface Context {
   settings(): Settings;
   /** Standard input, read once, for whichever option claimed it. */
   stdinText(purpose: string): Promise<string>;
+  /** Where credentials would be looked up: the environment, settings, stdin token, files. */
+  credentialSources(): Promise<CredentialSources>;
   credential(): Promise<Credential>;
+  /** The project ID of HSS calls: from the settings, the login token, or IAM (remembered in the profile). */
+  projectId(options?: { offline?: boolean }): Promise<Resolved<string>>;
   http(authHint?: string): HttpClient;
-  hss(): Promise<HssApi>;
+  /** `offline`: for --dry-run, which sends nothing, not even an IAM project lookup. */
+  hss(options?: { offline?: boolean }): Promise<HssApi>;
 }
 
 export function userAgent(): string {
@@ -35,6 +55,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
   let stdinClaim: string | undefined;
   let stdinPromise: Promise<string> | undefined;
   let credential: Promise<Credential> | undefined;
+  let projectId: Promise<Resolved<string>> | undefined;
   const dir = configDir(io);
 
   const ctx: Context = {
@@ -43,7 +64,16 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
     renderer,
     configDir: dir,
     settings() {
-      settings ??= resolveSettings(flags, io.env, dir);
+      if (!settings) {
+        settings = resolveSettings(flags, io.env, dir);
+        const region = settings.region;
+        if (region && !KNOWN_REGIONS.has(region.value)) {
+          const endpoint = settings.endpoint?.source.startsWith('derived:')
+            ? `; using ${settings.endpoint.value}`
+            : '';
+          renderer.warn(`region ${quote(region.value)} is not one hss knows${endpoint}`);
+        }
+      }
       return settings;
     },
     stdinText(purpose) {
@@ -59,14 +89,39 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
       stdinPromise ??= readAll(io.stdin, purpose);
       return stdinPromise;
     },
+    async credentialSources() {
+      const sources: CredentialSources = {
+        env: io.env,
+        settings: ctx.settings(),
+        configDir: dir,
+        homeDir: io.homeDir,
+        signal: io.signal,
+        now: () => io.now(),
+        warn: (line) => renderer.warn(line),
+      };
+      if (flags.tokenStdin) sources.stdinToken = (await ctx.stdinText('--token-stdin')).replace(/\r?\n$/, '');
+      return sources;
+    },
     credential() {
-      credential ??= (async () => {
-        const sources: Parameters<typeof requireCredential>[0] = { env: io.env, settings: ctx.settings() };
-        if (flags.tokenStdin)
-          sources.stdinToken = (await ctx.stdinText('--token-stdin')).replace(/\r?\n$/, '');
-        return requireCredential(sources);
-      })();
+      credential ??= (async () => requireCredential(await ctx.credentialSources()))();
       return credential;
+    },
+    projectId(options = {}) {
+      projectId ??= (async () => {
+        const settings = ctx.settings();
+        if (settings.projectId) return settings.projectId;
+        const cred = await ctx.credential();
+        return resolveProjectId({
+          settings,
+          credential: cred,
+          http: ctx.http(authHintFor(cred)),
+          configDir: dir,
+          debug: (line) => renderer.debug(line),
+          warn: (line) => renderer.warn(line),
+          offline: options.offline === true,
+        });
+      })();
+      return projectId;
     },
     http(authHint) {
       const timeout = flags.timeout ?? io.env['HSS_TIMEOUT'];
@@ -81,11 +136,13 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
       if (authHint) options.authHint = authHint;
       return new HttpClient(options);
     },
-    async hss() {
-      const target = requireTarget(ctx.settings());
+    async hss(options = {}) {
+      const endpoint = requireEndpoint(ctx.settings());
       const cred = await ctx.credential();
-      const authorize: Authorize = authorizerFor(cred);
+      const project = (await ctx.projectId(options)).value;
+      const authorize: Authorize = authorizerFor(cred, project);
       const enterpriseProject = ctx.settings().enterpriseProject?.value;
+      const target = { endpoint, projectId: project };
       return new HssApi(
         ctx.http(authHintFor(cred)),
         enterpriseProject === undefined ? target : { ...target, enterpriseProject },

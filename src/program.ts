@@ -92,6 +92,31 @@ export function buildProgram(run: Run): Command {
   // task list / show / wait are registered here (lifecycle commands).
 
   // auth login / status / logout are registered here (authentication commands).
+  const auth = program.command('auth').description('log in with an IAM user, see which credential is in use');
+  auth
+    .command('login')
+    .description(
+      "IAM password login: cache a token scoped to the profile's region (the password is never stored)",
+    )
+    .option('--user <name>', "IAM user name (default: the profile's)")
+    .option('--domain <account>', "account (domain) name (default: the profile's)")
+    .option('--password-stdin', 'read the password from standard input (else a prompt on a terminal)')
+    .addHelpText(
+      'after',
+      examples([
+        'hss -p prod auth login --user alice --domain acme          # prompts for the password',
+        'printf %s "$HSS_PASSWORD" | hss -p prod auth login --password-stdin',
+      ]),
+    )
+    .action((opts) => run(async (ctx) => (await import('./commands/auth.js')).authLogin(opts, ctx)));
+  auth
+    .command('status')
+    .description('which credential is in use: source, who, project, expiry (never the secret)')
+    .action(() => run(async (ctx) => (await import('./commands/auth.js')).authStatus(ctx)));
+  auth
+    .command('logout')
+    .description('remove the cached login (and cached credential command output) of the profile')
+    .action(() => run(async (ctx) => (await import('./commands/auth.js')).authLogout(ctx)));
 
   const profile = program.command('profile').description('named sets of settings and credentials');
   profile
@@ -174,6 +199,7 @@ export function buildProgram(run: Run): Command {
     )
     .option('--latency <ms>', 'delay every answer by this many milliseconds')
     .option('--progress <duration>', 'how long a retried task runs before it finishes', '5s')
+    .option('--token-ttl <duration>', 'lifetime of tokens its IAM login issues', '24h')
     .addHelpText(
       'after',
       examples(['hss sandbox --port 0 --save-profile sandbox', 'hss sandbox --fault 503x2 --fault slow:500']),

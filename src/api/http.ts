@@ -11,7 +11,7 @@ import {
   RequestTimeoutError,
   UnavailableError,
 } from '../errors.js';
-import { redact, redactHeaders } from '../output/redact.js';
+import { redact, redactHeaders, redactJson } from '../output/redact.js';
 import { GatewayErrorBody, HssErrorBody } from '../schema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -23,6 +23,8 @@ export interface ApiRequest {
   body?: string;
   /** Names the call in messages: "RetryTask", "IAM login", … */
   operation: string;
+  /** The body holds a secret (a password): --debug shows it with secret-looking fields masked. */
+  sensitiveBody?: boolean;
 }
 
 export interface ApiResponse {
@@ -154,6 +156,14 @@ export function errorFromResponse(operation: string, response: ApiResponse, auth
   return new ApiError(`${operation} was refused by the API${what || ` (HTTP ${response.status})`}`, details);
 }
 
+function maskedBody(body: string): string {
+  try {
+    return redact(JSON.stringify(redactJson(JSON.parse(body))));
+  } catch {
+    return '(body withheld: it holds a secret)';
+  }
+}
+
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
@@ -259,7 +269,8 @@ export class HttpClient {
     if (debug) {
       debug(`> ${request.method} ${request.url.href} (attempt ${attempt})`);
       for (const [k, v] of Object.entries(redactHeaders(signed))) debug(`> ${k}: ${v}`);
-      if (request.body !== undefined) debug(`> ${redact(request.body)}`);
+      if (request.body !== undefined)
+        debug(`> ${request.sensitiveBody ? maskedBody(request.body) : redact(request.body)}`);
     }
     const started = Date.now();
     const timeout = AbortSignal.timeout(timeoutMs);

@@ -1,7 +1,8 @@
 /**
  * `hss config show`: every resolved setting and where it came from.
  */
-import { resolveCredential } from '../auth/credentials.js';
+import { type CredentialPlan, cachedLogin, planCredential } from '../auth/credentials.js';
+import { iamEndpointFor } from '../auth/project.js';
 import type { Context } from '../context.js';
 import type { CommandResult } from '../output/renderer.js';
 import { outputOptions } from '../output/renderer.js';
@@ -24,18 +25,30 @@ export async function configShow(ctx: Context): Promise<CommandResult> {
   };
   const output = outputOptions(flags, io.env, io);
   let credentials: Row;
+  let plan: CredentialPlan | undefined;
   try {
-    const sources: Parameters<typeof resolveCredential>[0] = { env: io.env, settings };
-    if (flags.tokenStdin) sources.stdinToken = (await ctx.stdinText('--token-stdin')).replace(/\r?\n$/, '');
-    const cred = resolveCredential(sources);
-    credentials = cred ? { value: cred.kind, source: cred.source } : { value: null, source: 'none found' };
+    plan = await planCredential(await ctx.credentialSources());
+    credentials = plan ? { value: plan.kind, source: plan.source } : { value: null, source: 'none found' };
   } catch (error) {
     credentials = { value: null, source: `error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  let projectId = asRow(settings.projectId);
+  if (!settings.projectId) {
+    const login =
+      plan?.source.startsWith('login:') && plan.profile !== undefined
+        ? cachedLogin(ctx.configDir, plan.profile, iamEndpointFor(settings))
+        : undefined;
+    const region = settings.region?.value;
+    if (login?.project_id && (region === undefined || login.project_name === region)) {
+      projectId = { value: login.project_id, source: plan?.source ?? 'login' };
+    } else if (region !== undefined && plan) {
+      projectId = { value: null, source: `unset: looked up in IAM for ${region} on the first call` };
+    }
   }
   const values: Record<string, Row> = {
     profile: asRow(settings.profileName),
     region: asRow(settings.region),
-    project_id: asRow(settings.projectId),
+    project_id: projectId,
     enterprise_project_id: asRow(settings.enterpriseProject),
     endpoint: asRow(settings.endpoint),
     iam_endpoint: asRow(settings.iamEndpoint),

@@ -1,6 +1,7 @@
 /**
  * `hss profile set|list|show|use|remove`: the named profiles of the store.
  */
+import { readCache, updateCache } from '../auth/cache.js';
 import type { Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { maskSecret, registerSecret } from '../output/redact.js';
@@ -231,6 +232,15 @@ export async function profileRemove(name: string, ctx: Context): Promise<Command
       delete store.current;
     }
   });
+  // Its cached login and command output go with it: a profile created later under the same name
+  // must not inherit someone's token.
+  const cache = readCache(ctx.configDir);
+  if (cache.logins[name] || cache.commands[name]) {
+    await updateCache(ctx.configDir, (data) => {
+      delete data.logins[name];
+      delete data.commands[name];
+    });
+  }
   return {
     data: { ok: true, removed: name, was_current: wasCurrent },
     text: (s) =>

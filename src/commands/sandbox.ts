@@ -29,6 +29,7 @@ export interface SandboxOptions {
   fault?: string[];
   latency?: string;
   progress: string;
+  tokenTtl?: string;
 }
 
 export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<CommandResult> {
@@ -43,6 +44,7 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   });
   const latencyMs = opts.latency === undefined ? 0 : parseInteger(opts.latency, '--latency', 0, 600_000);
   const progressMs = parseDuration(opts.progress, '--progress');
+  const tokenTtlMs = opts.tokenTtl === undefined ? undefined : parseDuration(opts.tokenTtl, '--token-ttl');
   if (opts.saveProfile !== undefined) {
     const parsed = ProfileName.safeParse(opts.saveProfile);
     if (!parsed.success)
@@ -56,7 +58,14 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
 
   let server: Awaited<ReturnType<typeof startSandbox>>;
   try {
-    server = await startSandbox({ host: opts.host, port, latencyMs, faults, progressMs });
+    server = await startSandbox({
+      host: opts.host,
+      port,
+      latencyMs,
+      faults,
+      progressMs,
+      ...(tokenTtlMs === undefined ? {} : { tokenTtlMs }),
+    });
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw new UsageError(`cannot listen on ${opts.host}:${port}: ${code ?? (error as Error).message}`, {

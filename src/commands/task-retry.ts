@@ -127,7 +127,7 @@ export async function taskRetry(
   const body = buildRetryBody(scope);
   const concurrency = opts.concurrency ? parseInteger(opts.concurrency, '--concurrency', 1, 32) : 4;
 
-  const api = await ctx.hss();
+  const api = await ctx.hss({ offline: opts.dryRun === true });
 
   if (opts.dryRun) {
     const requests = await Promise.all(

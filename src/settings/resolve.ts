@@ -112,10 +112,25 @@ function pick(
   return undefined;
 }
 
+const LOOKUPS: Record<string, string> = {
+  'iam:login': 'the IAM login token',
+  'iam:projects': 'the IAM project list',
+};
+
 export function describeSource(source: string): string {
   if (source === 'flag') return 'command-line flag';
+  if (source === 'stdin') return 'standard input (--token-stdin)';
   if (source.startsWith('env:')) return `environment ${source.slice(4)}`;
+  const looked = /^profile:(.*) \((iam:[a-z]+)\)$/.exec(source);
+  if (looked) {
+    const [, name = '', how = ''] = looked;
+    return `profile ${quote(name)}, looked up from ${LOOKUPS[how] ?? how}`;
+  }
   if (source.startsWith('profile:')) return `profile ${quote(source.slice(8))}`;
+  if (source.startsWith('login:')) return `cached login of profile ${quote(source.slice(6))}`;
+  if (source.startsWith('command:')) return `credential command of profile ${quote(source.slice(8))}`;
+  if (source.startsWith('file:')) return `SDK credentials file ${source.slice(5)}`;
+  if (LOOKUPS[source]) return `looked up from ${LOOKUPS[source]}`;
   return source;
 }
 
@@ -227,17 +242,23 @@ export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Sett
   return settings;
 }
 
-/** The HSS endpoint and project ID a call needs, or an exit-3 error saying how to set them. */
-export function requireTarget(settings: Settings): { endpoint: string; projectId: string } {
+/** The HSS endpoint a call needs, or an exit-3 error saying how to set it. */
+export function requireEndpoint(settings: Settings): string {
   if (!settings.endpoint) {
     throw new ConfigError('no region or endpoint is set', {
       hint: 'pass --region (e.g. cn-north-4), set HSS_REGION, or `hss profile set NAME --region …`',
     });
   }
+  return settings.endpoint.value;
+}
+
+/** The HSS endpoint and project ID a call needs, or an exit-3 error saying how to set them. */
+export function requireTarget(settings: Settings): { endpoint: string; projectId: string } {
+  const endpoint = requireEndpoint(settings);
   if (!settings.projectId) {
     throw new ConfigError('no project ID is set', {
       hint: 'pass --project-id, set HSS_PROJECT_ID, or `hss profile set NAME --project-id …`',
     });
   }
-  return { endpoint: settings.endpoint.value, projectId: settings.projectId.value };
+  return { endpoint, projectId: settings.projectId.value };
 }

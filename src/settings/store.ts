@@ -3,9 +3,9 @@
  * file read, as every command needs them and they must cost nothing; writes go through conf (atomic
  * write-and-rename) under a proper-lockfile lock, so concurrent `hss` processes never lose an update.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, HssError } from '../errors.js';
 import { StoreFile } from '../schema.js';
 
 export const STORE_FILE = 'config.json';
@@ -68,7 +68,7 @@ export function storeIsExposed(dir: string): boolean {
   }
 }
 
-function ensureDir(dir: string): void {
+export function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
@@ -78,47 +78,70 @@ function ensureDir(dir: string): void {
 }
 
 /**
- * Read-modify-write under a lock. `mutate` changes the data in place; the result is what was written.
- * Fields this version does not know are kept as they were.
+ * Runs `fn` holding the lock `{name}.lock` in the config dir (created 0700 if missing), so concurrent
+ * `hss` processes never interleave a read-modify-write of the file `name`.
  */
-export async function updateStore(dir: string, mutate: (data: StoreFile) => void): Promise<StoreFile> {
+export async function withFileLock<T>(dir: string, name: string, fn: () => T | Promise<T>): Promise<T> {
   ensureDir(dir);
-  const file = storePath(dir);
-  const [{ default: Conf }, { default: lockfile }] = await Promise.all([
-    import('conf'),
-    import('proper-lockfile'),
-  ]);
+  const { default: lockfile } = await import('proper-lockfile');
   let release: (() => Promise<void>) | undefined;
   try {
     release = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, `${STORE_FILE}.lock`),
+      lockfilePath: path.join(dir, `${name}.lock`),
       realpath: false,
       stale: 10_000,
       retries: { retries: 200, minTimeout: 10, maxTimeout: 100, randomize: true },
     });
   } catch (error) {
-    throw new ConfigError(`cannot lock the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+    throw new ConfigError(`cannot lock ${path.join(dir, name)}: ${errorCode(error) ?? String(error)}`);
   }
   try {
-    const data = readStore(dir);
-    mutate(data);
-    data.version = Math.max(data.version ?? 0, STORE_VERSION);
-    const conf = new Conf<StoreFile>({
-      cwd: dir,
-      configName: 'config',
-      projectName: 'hss',
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-      watch: false,
-    });
-    conf.store = data;
-    chmodSync(file, 0o600);
-    return data;
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+    return await fn();
   } finally {
     await release();
   }
+}
+
+/** Writes a file readable by its owner only, atomically: a 0600 temp file renamed over the target. */
+export function writeFileAtomic(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  try {
+    writeFileSync(temp, text, { mode: 0o600 });
+    chmodSync(temp, 0o600);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Read-modify-write under a lock. `mutate` changes the data in place; the result is what was written.
+ * Fields this version does not know are kept as they were.
+ */
+export async function updateStore(dir: string, mutate: (data: StoreFile) => void): Promise<StoreFile> {
+  const file = storePath(dir);
+  const { default: Conf } = await import('conf');
+  return withFileLock(dir, STORE_FILE, () => {
+    try {
+      const data = readStore(dir);
+      mutate(data);
+      data.version = Math.max(data.version ?? 0, STORE_VERSION);
+      const conf = new Conf<StoreFile>({
+        cwd: dir,
+        configName: 'config',
+        projectName: 'hss',
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+        watch: false,
+      });
+      conf.store = data;
+      chmodSync(file, 0o600);
+      return data;
+    } catch (error) {
+      if (error instanceof HssError) throw error;
+      throw new ConfigError(`cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+    }
+  });
 }
