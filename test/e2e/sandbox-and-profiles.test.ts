@@ -29,8 +29,11 @@ describe('hss sandbox as a process', () => {
 
     const retry = await hss(['task', 'retry', 'task-0001', '--all-failed'], { configDir });
     expect(retry.exitCode, retry.stderr).toBe(0);
-    const seen = await (await fetch(`${banner.url}/__sandbox/requests`)).json();
-    expect(seen.map((r: { method: string; path: string }) => `${r.method} ${r.path}`)).toEqual([
+    const seen = (await (await fetch(`${banner.url}/__sandbox/requests`)).json()) as Array<{
+      method: string;
+      path: string;
+    }>;
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
       `PUT /v5/${banner.project_id}/common/tasks/task-0001/retry`,
     ]);
 
