@@ -58,7 +58,11 @@ export function parseSince(text: string, label: string, now: number): number {
     : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed)
       ? Date.parse(trimmed.replace(' ', 'T'))
       : Number.NaN;
-  if (Number.isNaN(at) || (day && new Date(at).getDate() !== Number(day[3]))) {
+  // new Date() rolls 2026-02-30 over into March; a date that does not come back unchanged is not one.
+  const rolledOver =
+    day !== null &&
+    (new Date(at).getMonth() !== Number(day[2]) - 1 || new Date(at).getDate() !== Number(day[3]));
+  if (Number.isNaN(at) || rolledOver) {
     throw new UsageError(
       `${label} ${quote(text)}: not a duration or a date; use e.g. 12h, 2d, 2026-11-26 or 2026-11-26T20:00`,
     );
