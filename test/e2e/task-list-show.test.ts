@@ -142,6 +142,16 @@ describe('hss task list', () => {
     ).toHaveLength(3);
   });
 
+  it('--limit above one page reads the rest with a smaller last page', async () => {
+    const r = await hss(['task', 'list', '--limit', '210', '--json'], { env: sb.env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(sb.sandbox.requests.map((q) => q.path)).toEqual([
+      `${LIST_PATH}?offset=0&limit=200`,
+      `${LIST_PATH}?offset=200&limit=10`,
+    ]);
+    expect(JSON.parse(r.stdout).tasks).toHaveLength(210);
+  });
+
   it('says so when nothing matches', async () => {
     const r = await hss(['task', 'list', '--name', 'no-such-name'], { env: sb.env() });
     expect(r).toMatchObject({ exitCode: 0, stdout: 'no tasks match\n', stderr: '' });
