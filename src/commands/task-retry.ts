@@ -51,9 +51,7 @@ interface ItemResult {
   ok: boolean;
   http_status?: number;
   request_id?: string;
-  body?: RetryBody;
-  /** Why nothing was sent (--only found nothing to retry). */
-  skipped?: string;
+  body: RetryBody;
   /** With --wait: how following the task ended. */
   outcome?: FollowOutcome;
   error?: HssError;
@@ -170,9 +168,8 @@ async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Contex
   return { kind: 'clusters', clusters: parseClusterFile(text, name), origin: name };
 }
 
-function describeScope(body: RetryBody | undefined): string {
-  const info = body?.cluster_scan_info;
-  if (!info) return 'nothing';
+function describeScope(body: RetryBody): string {
+  const info = body.cluster_scan_info;
   if (info.range_type === 'all_failed_cluster') return 'all failed clusters';
   return plural(info.cluster_info_list.length, 'cluster');
 }

@@ -212,7 +212,7 @@ describe('batch retry', () => {
 });
 
 describe('batch concurrency', () => {
-  const SLOW_MS = 400;
+  const SLOW_MS = 600;
   const sb = useSandbox({ faults: [`slow:${SLOW_MS}@retry`] });
 
   it('--concurrency 2 keeps at most two RetryTask requests in flight', async () => {
