@@ -37,3 +37,35 @@ export function parseInteger(text: string, label: string, min: number, max: numb
   if (n < min || n > max) throw new UsageError(`${label} ${quote(text)}: must be from ${min} to ${max}`);
   return n;
 }
+
+const SINCE_UNITS: Record<string, number> = { ...UNITS, d: 86_400_000 };
+
+/**
+ * A point in the past for `--since`: a duration back from `now` (`90m`, `12h`, `2d`, plain seconds)
+ * or a date (`2026-11-26` is local midnight; `2026-11-26T20:00`, with or without a zone) → epoch ms.
+ */
+export function parseSince(text: string, label: string, now: number): number {
+  const duration = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (duration) {
+    const ms = Math.round(Number(duration[1]) * (SINCE_UNITS[duration[2] ?? 's'] ?? 1000));
+    if (ms <= 0) throw new UsageError(`${label} ${quote(text)}: must be more than zero`);
+    return Math.max(0, now - ms);
+  }
+  const trimmed = text.trim();
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
+  const at = day
+    ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])).getTime()
+    : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed)
+      ? Date.parse(trimmed.replace(' ', 'T'))
+      : Number.NaN;
+  // new Date() rolls 2026-02-30 over into March; a date that does not come back unchanged is not one.
+  const rolledOver =
+    day !== null &&
+    (new Date(at).getMonth() !== Number(day[2]) - 1 || new Date(at).getDate() !== Number(day[3]));
+  if (Number.isNaN(at) || rolledOver) {
+    throw new UsageError(
+      `${label} ${quote(text)}: not a duration or a date; use e.g. 12h, 2d, 2026-11-26 or 2026-11-26T20:00`,
+    );
+  }
+  return Math.max(0, at);
+}

@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import type { CommandResult } from './output/renderer.js';
-import { SCAN_TYPES } from './schema.js';
+import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from './schema.js';
 import { VERSION } from './version.js';
 
 export type Run = (handler: (ctx: Context) => Promise<CommandResult>) => Promise<void>;
@@ -73,15 +73,24 @@ export function buildProgram(run: Run): Command {
       collect,
     )
     .option('--cluster-file <file|->', 'cluster specs, one id[:types] a line (# comments, blank lines ok)')
+    .option(
+      '--only <type,...>',
+      `with --all-failed: rescan only these scan types where they failed (${SCAN_TYPES.join(', ')})`,
+    )
     .option('--dry-run', 'print the request that would be sent (secrets masked); send nothing')
+    .option('--wait', 'after the retry, follow the task until it has finished (exit 7: clusters failed)')
+    .option('--wait-timeout <duration>', 'with --wait: give up after this long, exit 8 (default 30m)')
+    .option('--interval <duration>', 'with --wait: time between polls (default 10s)')
     .option('--concurrency <n>', 'tasks retried at once when several are given (default 4)')
     .addHelpText(
       'after',
       examples([
         'hss task retry task-0001 --all-failed',
+        'hss task retry task-0001 --all-failed --wait --wait-timeout 1h',
+        'hss task retry task-0001 --all-failed --only benchmark',
         'hss task retry task-0001 --cluster cce-prod-01 --cluster cce-prod-02:benchmark',
         'hss task retry task-0001 --cluster-file failed-clusters.txt',
-        'hss task list --status finished --json | jq -r ".tasks[].task_id" | hss task retry - --all-failed',
+        'hss task list --since 12h --json | jq -r ".tasks[].task_id" | hss task retry - --all-failed --wait',
         'hss task retry task-0001 --all-failed --dry-run',
       ]),
     )
@@ -90,6 +99,59 @@ export function buildProgram(run: Run): Command {
     );
 
   // task list / show / wait are registered here (lifecycle commands).
+  task
+    .command('list')
+    .description('list cluster-scan tasks, newest first (ListTasks)')
+    .addOption(new Option('--status <status>', 'only tasks in this state').choices(TASK_STATUSES))
+    .option('--name <text>', 'only tasks whose name contains this text (any case)')
+    .addOption(new Option('--trigger <type>', 'only tasks started this way').choices(TRIGGER_TYPES))
+    .option('--since <duration|date>', 'only tasks started since: 12h, 2d, 2026-11-26 or 2026-11-26T20:00')
+    .option('--limit <n>', 'show at most this many tasks (default 20)')
+    .option('--all', 'every matching task, read 200 a page')
+    .addHelpText(
+      'after',
+      examples([
+        'hss task list',
+        'hss task list --status finished --trigger schedule --since 12h',
+        'hss task list --name nightly --all --json | jq -r ".tasks[] | select(.cluster_scan_info.failed_cluster_num > 0) | .task_id"',
+      ]),
+    )
+    .action((opts) => run(async (ctx) => (await import('./commands/task-list.js')).taskList(opts, ctx)));
+  task
+    .command('show')
+    .description("a task's summary and per-cluster results with failed reasons (ListTaskResources)")
+    .argument('<task_id>', 'task ID')
+    .option('--failed', 'only the clusters that failed')
+    .addHelpText(
+      'after',
+      examples([
+        'hss task show task-0001',
+        'hss task show task-0001 --failed',
+        'hss task show task-0001 --failed --json | jq -r ".clusters[].cluster_id"',
+      ]),
+    )
+    .action((id: string, opts) =>
+      run(async (ctx) => (await import('./commands/task-show.js')).taskShow(id, opts, ctx)),
+    );
+  task
+    .command('wait')
+    .description(
+      'follow a task until it has finished: exit 0, 7 when clusters failed, 8 after --wait-timeout',
+    )
+    .argument('<task_id>', 'task ID')
+    .option('--wait-timeout <duration>', 'give up after this long, exit 8 (default 30m)')
+    .option('--interval <duration>', 'time between polls (default 10s)')
+    .addHelpText(
+      'after',
+      examples([
+        'hss task wait task-0001',
+        'hss task wait task-0001 --wait-timeout 1h --interval 30s',
+        'hss task wait task-0001 -q; echo "exit $?"   # 0 done, 7 clusters failed, 8 gave up',
+      ]),
+    )
+    .action((id: string, opts) =>
+      run(async (ctx) => (await import('./commands/task-wait.js')).taskWait(id, opts, ctx)),
+    );
 
   // auth login / status / logout are registered here (authentication commands).
   const auth = program.command('auth').description('log in with an IAM user, see which credential is in use');

@@ -26,6 +26,8 @@ export const TaskId = boundedText('task ID', 1, 64).refine((s) => s !== '.' && s
   error: 'task ID must not be "." or ".."',
 });
 export const ClusterId = boundedText('cluster ID', 1, 64);
+/** ListTasks' fuzzy `task_name` filter. */
+export const TaskNameFilter = boundedText('task name', 1, 256);
 export const ProjectId = boundedText('project ID', 1, 256).refine((s) => s !== '.' && s !== '..', {
   error: 'project ID must not be "." or ".."',
 });

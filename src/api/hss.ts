@@ -96,6 +96,11 @@ export class HssApi {
     private readonly authorize: Authorize,
   ) {}
 
+  /** The same calls aborted by `signal` (its reason is thrown when it is an HssError). */
+  withSignal(signal: AbortSignal): HssApi {
+    return new HssApi(this.http.withSignal(signal), this.target, this.authorize);
+  }
+
   async send(request: ApiRequest): Promise<ApiResponse> {
     return this.http.send(request, this.authorize);
   }

@@ -185,6 +185,11 @@ export class HttpClient {
     this.options = options;
   }
 
+  /** The same client listening to another signal, e.g. one that also fires at a wait's deadline. */
+  withSignal(signal: AbortSignal): HttpClient {
+    return new HttpClient({ ...this.options, signal });
+  }
+
   /** Sends with the retry policy; a non-2xx final answer becomes the matching HssError. */
   async send(request: ApiRequest, authorize?: Authorize): Promise<ApiResponse> {
     const response = await this.exchange(request, authorize);

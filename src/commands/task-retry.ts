@@ -4,22 +4,46 @@
 
 import { readFile } from 'node:fs/promises';
 import type { ChalkInstance } from 'chalk';
-import { retryTaskRequest } from '../api/hss.js';
+import { type HssApi, retryTaskRequest } from '../api/hss.js';
 import { buildRetryBody, parseClusterFile, parseClusterSpec, type RetryScope } from '../cluster-specs.js';
 import type { Context } from '../context.js';
 import { parseInteger } from '../duration.js';
 import { HssError, UsageError } from '../errors.js';
 import { redactHeaders } from '../output/redact.js';
 import { type CommandResult, errorDetailsLine, errorJson } from '../output/renderer.js';
-import { type ClusterInfo, firstIssue, type RetryBody, TaskId } from '../schema.js';
+import { clusterTable } from '../output/task-view.js';
+import {
+  type ClusterInfo,
+  firstIssue,
+  MAX_CLUSTERS,
+  type RetryBody,
+  type ScanType,
+  ScanTypeList,
+  TaskId,
+  type TaskSummary,
+} from '../schema.js';
 import { plural, quote } from '../text.js';
+import {
+  type FollowOutcome,
+  followTask,
+  outcomeData,
+  outcomeError,
+  outcomeLine,
+  pollReporter,
+  type WaitSettings,
+  waitSettings,
+} from './task-wait.js';
 
 export interface TaskRetryOptions {
   allFailed?: boolean;
   cluster?: string[];
   clusterFile?: string;
+  only?: string;
   dryRun?: boolean;
   concurrency?: string;
+  wait?: boolean;
+  interval?: string;
+  waitTimeout?: string;
 }
 
 interface ItemResult {
@@ -28,6 +52,8 @@ interface ItemResult {
   http_status?: number;
   request_id?: string;
   body: RetryBody;
+  /** With --wait: how following the task ended. */
+  outcome?: FollowOutcome;
   error?: HssError;
 }
 
@@ -58,6 +84,51 @@ export async function collectTaskIds(args: string[], ctx: Pick<Context, 'stdinTe
   return unique;
 }
 
+/** `--only cluster_vul,benchmark` → the scan types, checked like a cluster spec's. */
+export function parseOnly(text: string): ScanType[] {
+  const parsed = ScanTypeList.safeParse(text.split(',').map((t) => t.trim()));
+  if (!parsed.success) throw new UsageError(`--only ${quote(text)}: ${firstIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+type OnlyPlan = { body: RetryBody } | { nothing: string };
+
+/**
+ * --all-failed --only: a specific_cluster body naming, for each failed cluster, only the listed scan
+ * types that failed there. More than one request's worth of clusters is refused, never split: a split
+ * retry would be several tasks' worth of state the user did not ask for.
+ */
+export async function planOnly(api: HssApi, taskId: string, types: ScanType[]): Promise<OnlyPlan> {
+  const failed = await api.allTaskResources(taskId, { scan_status: 'failed' });
+  if (failed.length === 0) return { nothing: `task ${taskId} has no failed clusters; nothing to retry` };
+  const wanted = new Set<string>(types);
+  const clusters: ClusterInfo[] = [];
+  for (const cluster of failed) {
+    const list = [
+      ...new Set(
+        cluster.scan_detail_list
+          .filter((d) => d.status === 'failed' && wanted.has(d.scan_type))
+          .map((d) => d.scan_type as ScanType),
+      ),
+    ];
+    if (list.length) clusters.push({ cluster_id: cluster.cluster_id, scan_type_list: list });
+  }
+  if (clusters.length === 0) {
+    return {
+      nothing: `none of the ${plural(failed.length, 'failed cluster')} of task ${taskId} failed ${types.join(' or ')}; nothing to retry`,
+    };
+  }
+  if (clusters.length > MAX_CLUSTERS) {
+    throw new UsageError(
+      `--only ${types.join(',')}: ${clusters.length} failed clusters of task ${taskId} match, but one retry takes at most ${MAX_CLUSTERS}; nothing was retried`,
+      {
+        hint: 'retry every failed cluster with --all-failed alone, or up to 200 at a time with --cluster-file',
+      },
+    );
+  }
+  return { body: buildRetryBody({ kind: 'clusters', clusters, origin: '--only' }) };
+}
+
 async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Context): Promise<RetryScope> {
   const given = [
     opts.allFailed ? '--all-failed' : undefined,
@@ -70,6 +141,11 @@ async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Contex
     );
   }
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} cannot be combined; give exactly one`);
+  if (opts.only !== undefined) {
+    if (!opts.allFailed)
+      throw new UsageError('--only works with --all-failed; add it, or name clusters with --cluster');
+    if (taskCount > 1) throw new UsageError(`--only takes exactly one task ID; ${taskCount} were given`);
+  }
   if (opts.allFailed) return { kind: 'all-failed' };
   if (taskCount > 1) throw new UsageError(`${given[0]} takes exactly one task ID; ${taskCount} were given`);
   if (opts.cluster?.length) {
@@ -115,6 +191,22 @@ async function mapPool<T, R>(
   return results;
 }
 
+function checkWaitOptions(opts: TaskRetryOptions): WaitSettings | undefined {
+  if (!opts.wait) {
+    const stray = [
+      opts.interval !== undefined ? '--interval' : '',
+      opts.waitTimeout !== undefined ? '--wait-timeout' : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    if (stray) throw new UsageError(`${stray} only apply with --wait`);
+    return undefined;
+  }
+  if (opts.dryRun)
+    throw new UsageError('--wait and --dry-run cannot be combined: a dry run starts nothing to wait for');
+  return waitSettings(opts);
+}
+
 export async function taskRetry(
   args: string[],
   opts: TaskRetryOptions,
@@ -124,10 +216,33 @@ export async function taskRetry(
   // Everything the user typed is checked before settings, credentials or the network are touched.
   const taskIds = await collectTaskIds(args, ctx);
   const scope = await retryScope(opts, taskIds.length, ctx);
-  const body = buildRetryBody(scope);
+  const only = opts.only === undefined ? undefined : parseOnly(opts.only);
+  let body = buildRetryBody(scope);
+  const wait = checkWaitOptions(opts);
   const concurrency = opts.concurrency ? parseInteger(opts.concurrency, '--concurrency', 1, 32) : 4;
 
+  // Resolved once: every task of a batch shares the credentials, project and connection settings.
   const api = await ctx.hss({ offline: opts.dryRun === true });
+
+  if (only) {
+    const [taskId] = taskIds as [string];
+    const spinner = await renderer.spinner(`Reading the failed clusters of ${taskId}…`);
+    let plan: OnlyPlan;
+    try {
+      plan = await planOnly(api, taskId, only);
+    } finally {
+      spinner.stop();
+    }
+    if ('nothing' in plan) {
+      const message = plan.nothing;
+      return {
+        data: { ok: true, results: [{ task_id: taskId, ok: true, skipped: true, message }] },
+        text: (s) => `${s.dim('–')} ${message}`,
+        exitCode: 0,
+      };
+    }
+    body = plan.body;
+  }
 
   if (opts.dryRun) {
     const requests = await Promise.all(
@@ -147,7 +262,12 @@ export async function taskRetry(
                 .map(([k, v]) => `${k}: ${v}`)
                 .join('\n')}\n\n${JSON.stringify(r.body, null, 2)}\n`,
           )
-          .join('\n') + s.dim('(dry run: nothing was sent)'),
+          .join('\n') +
+        s.dim(
+          only
+            ? '(dry run: only the failed clusters were read; no retry was sent)'
+            : '(dry run: nothing was sent)',
+        ),
       exitCode: 0,
     };
   }
@@ -157,32 +277,56 @@ export async function taskRetry(
       ? `Retrying ${describeScope(body)} of ${taskIds[0]}…`
       : `Retrying ${taskIds.length} tasks…`,
   );
+  const reporter = pollReporter(renderer, spinner, taskIds.length);
   let done = 0;
-  const items = await mapPool(taskIds, concurrency, async (taskId): Promise<ItemResult> => {
-    try {
-      const response = await api.retryTask(taskId, body);
-      const item: ItemResult = { task_id: taskId, ok: true, http_status: response.status, body };
-      if (response.requestId) item.request_id = response.requestId;
-      return item;
-    } catch (error) {
-      // Only per-task answers are per-item; anything else (interrupt, bug) stops the whole run.
-      if (!(error instanceof HssError) || error.code === 'INTERRUPTED') throw error;
-      const item: ItemResult = { task_id: taskId, ok: false, body, error };
-      if (error.httpStatus !== undefined) item.http_status = error.httpStatus;
-      if (error.requestId) item.request_id = error.requestId;
-      return item;
-    } finally {
-      done++;
-      if (taskIds.length > 1) spinner.update(`Retrying ${taskIds.length} tasks… ${done} done`);
-    }
-  });
-  spinner.stop();
+  let items: ItemResult[];
+  try {
+    items = await mapPool(taskIds, concurrency, async (taskId): Promise<ItemResult> => {
+      const item: ItemResult = { task_id: taskId, ok: true, body };
+      try {
+        // The state before the retry tells a stale "finished" from the end of the retry (see followTask).
+        const baseline: TaskSummary | undefined = wait ? await api.getTask(taskId) : undefined;
+        const response = await api.retryTask(taskId, body);
+        item.http_status = response.status;
+        if (response.requestId) item.request_id = response.requestId;
+        if (wait) {
+          const outcome = await followTask(api, taskId, wait, ctx.io, {
+            ...(baseline ? { baseline } : {}),
+            onPoll: reporter.onPoll,
+          });
+          item.outcome = outcome;
+          const error = outcomeError(taskId, outcome, wait);
+          if (error) {
+            item.ok = false;
+            item.error = error;
+          }
+        }
+        return item;
+      } catch (error) {
+        // Only per-task answers are per-item; anything else (interrupt, bug) stops the whole run.
+        if (!(error instanceof HssError) || error.code === 'INTERRUPTED') throw error;
+        item.ok = false;
+        item.error = error;
+        if (item.http_status === undefined && error.httpStatus !== undefined)
+          item.http_status = error.httpStatus;
+        if (item.request_id === undefined && error.requestId) item.request_id = error.requestId;
+        return item;
+      } finally {
+        done++;
+        reporter.finished(taskId);
+        if (taskIds.length > 1 && !wait) spinner.update(`Retrying ${taskIds.length} tasks… ${done} done`);
+      }
+    });
+  } finally {
+    spinner.stop();
+  }
 
   const failed = items.filter((i) => !i.ok);
   const exitCode = Math.max(0, ...items.map((i) => i.error?.exitCode ?? 0));
-  const only = items.length === 1 ? items[0] : undefined;
-  // A single task's failure reads as an error in text; JSON keeps the results shape and adds `error`.
-  if (only?.error && !renderer.json) throw only.error;
+  const single = items.length === 1 ? items[0] : undefined;
+  // A single task's failure reads as an error in text; a wait that ended in failed clusters or a
+  // timeout is a result to show. JSON keeps the results shape and adds `error`.
+  if (single?.error && !single.outcome && !renderer.json) throw single.error;
 
   const data: Record<string, unknown> = {
     ok: failed.length === 0,
@@ -191,31 +335,59 @@ export async function taskRetry(
       if (i.http_status !== undefined) out['http_status'] = i.http_status;
       if (i.request_id !== undefined) out['request_id'] = i.request_id;
       out['body'] = i.body;
-      if (i.error) out['error'] = errorJson(i.error);
+      if (i.outcome) Object.assign(out, outcomeData(i.outcome, i.error));
+      else if (i.error) out['error'] = errorJson(i.error);
       return out;
     }),
   };
-  if (only?.error) data['error'] = errorJson(only.error);
-  return { data, text: (s) => retryText(items, s), exitCode };
+  if (single?.error) data['error'] = errorJson(single.error);
+  return { data, text: (s) => retryText(items, wait, s), exitCode };
 }
 
-function retryText(items: ItemResult[], s: ChalkInstance): string {
-  const lines = items.map((i) => {
-    if (i.ok) {
-      const rid = i.request_id ? s.dim(` (request ${i.request_id})`) : '';
-      return `${s.green('✔')} ${i.task_id}: retry accepted for ${describeScope(i.body)}${rid}`;
+function indent(text: string, by = '  '): string {
+  return text
+    .split('\n')
+    .map((line) => `${by}${line}`)
+    .join('\n');
+}
+
+function retryText(items: ItemResult[], wait: WaitSettings | undefined, s: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const i of items) {
+    const accepted = i.http_status !== undefined && i.http_status < 300;
+    if (!accepted) {
+      const err = i.error as HssError;
+      const details = errorDetailsLine(err);
+      lines.push(`${s.red('✖')} ${i.task_id}: ${err.message}${details ? s.dim(` (${details})`) : ''}`);
+      continue;
     }
-    const err = i.error as HssError;
-    const details = errorDetailsLine(err);
-    return `${s.red('✖')} ${i.task_id}: ${err.message}${details ? s.dim(` (${details})`) : ''}`;
-  });
+    const rid = i.request_id ? s.dim(` (request ${i.request_id})`) : '';
+    lines.push(
+      `${i.ok ? s.green('✔') : s.red('✖')} ${i.task_id}: retry accepted for ${describeScope(i.body)}${rid}`,
+    );
+    if (i.outcome && wait) {
+      lines.push(`  ${outcomeLine(i.outcome, wait, s)}`);
+      if (i.outcome.kind === 'finished' && i.outcome.failedClusters.length) {
+        lines.push(indent(clusterTable(i.outcome.failedClusters, s), '    '));
+      }
+    } else if (i.error) {
+      // Accepted, then following it failed (e.g. an auth error while polling).
+      lines.push(`  ${s.red(i.error.message)}`);
+    }
+  }
   if (items.length > 1) {
     const failed = items.filter((i) => !i.ok).length;
     lines.push(
       failed
         ? s.red(`${plural(failed, 'task')} of ${items.length} failed`)
-        : s.green(`all ${items.length} tasks accepted`),
+        : s.green(
+            wait
+              ? `all ${items.length} tasks finished without failed clusters`
+              : `all ${items.length} tasks accepted`,
+          ),
     );
+  } else if (items[0]?.error?.hint && items[0].outcome) {
+    lines.push(s.dim(`hint: ${items[0].error.hint}`));
   }
   return lines.join('\n');
 }

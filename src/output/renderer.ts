@@ -69,7 +69,14 @@ export function outputOptions(
     debug,
     colorOut: format === 'text' && colorFor(streams.stdout),
     colorErr: colorFor(streams.stderr),
-    interactive: streams.stderr.isTTY === true && !plain && !quiet && format === 'text',
+    // A terminal that reports no width (a pty without a size, e.g. some CI runners) makes ora's
+    // line counting divide by zero and spin forever; it gets progress lines instead.
+    interactive:
+      streams.stderr.isTTY === true &&
+      (streams.stderr.columns ?? 0) > 0 &&
+      !plain &&
+      !quiet &&
+      format === 'text',
   };
 }
 

@@ -1,8 +1,8 @@
 // The sandbox's task model and the views of it that the HSS v5 task APIs return
 // (shapes from the spec, §2; key order as documented).
 //
-// State moves only when a request looks at it: `settle(now)` finishes every retried task whose
-// progress time has passed, so no timer keeps the process alive.
+// State moves only when a request looks at it: `settle(now)` finishes every retried cluster and task
+// whose progress time has passed, so no timer keeps the process alive.
 
 export const SCAN_TYPES = ['cluster_vul', 'risk_assessment', 'benchmark'] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
@@ -45,6 +45,8 @@ export interface Cluster {
   startTime: number;
   endTime: number;
   items: ScanItem[];
+  /** Set while a retry rescans this cluster: the instant its items finish. */
+  finishAt?: number;
 }
 
 export interface Task {
@@ -155,20 +157,31 @@ export function clusterView(cluster: Cluster): ClusterView {
   };
 }
 
-/** Finish every retried task whose progress time has passed, with each item's seeded outcome. */
+function settleCluster(cluster: Cluster, at: number): void {
+  let touched = false;
+  for (const item of cluster.items) {
+    if (item.status !== 'scanning') continue;
+    touched = true;
+    item.status = item.attempts >= item.retriesNeeded ? 'success' : 'failed';
+  }
+  if (touched) cluster.endTime = at;
+  cluster.finishAt = undefined;
+}
+
+/**
+ * Finish every retried cluster, then every retried task, whose progress time has passed, with each
+ * item's seeded outcome. A retry's clusters finish one after another over the task's progress time.
+ */
 export function settle(tasks: Iterable<Task>, now: number): void {
   for (const task of tasks) {
     const finishAt = task.finishAt;
-    if (finishAt === undefined || now < finishAt) continue;
+    if (finishAt === undefined) continue;
     for (const cluster of task.clusters) {
-      let touched = false;
-      for (const item of cluster.items) {
-        if (item.status !== 'scanning') continue;
-        touched = true;
-        item.status = item.attempts >= item.retriesNeeded ? 'success' : 'failed';
-      }
-      if (touched) cluster.endTime = finishAt;
+      const clusterFinishAt = cluster.finishAt;
+      if (clusterFinishAt !== undefined && now >= clusterFinishAt) settleCluster(cluster, clusterFinishAt);
     }
+    if (now < finishAt) continue;
+    for (const cluster of task.clusters) settleCluster(cluster, finishAt);
     task.status = 'finished';
     task.endTime = finishAt;
     task.finishAt = undefined;
@@ -179,13 +192,14 @@ export function settle(tasks: Iterable<Task>, now: number): void {
 export type RetryPlan = Array<{ cluster: Cluster; items: ScanItem[] }>;
 
 export function startRetry(task: Task, plan: RetryPlan, now: number, progressMs: number): void {
-  for (const { cluster, items } of plan) {
+  for (const [index, { cluster, items }] of plan.entries()) {
     for (const item of items) {
       item.status = 'scanning';
       item.attempts += 1;
     }
     cluster.startTime = now;
     cluster.endTime = 0;
+    cluster.finishAt = now + Math.round((progressMs * (index + 1)) / plan.length);
   }
   task.status = 'running';
   task.startTime = now;

@@ -396,6 +396,31 @@ describe('RetryTask effect over time', () => {
     expectHssError(await retry('task-0001', ALL_FAILED), 'HSS.1302');
   });
 
+  it('finishes the retried clusters one after another over the progress time', async () => {
+    const start = clock.now();
+    await retry('task-0001', ALL_FAILED);
+    clock.advance(PROGRESS_MS / 2 - 1);
+    expect((await task('task-0001')).cluster_scan_info).toMatchObject({
+      scanning_cluster_num: 2,
+      success_cluster_num: 3,
+    });
+    clock.advance(1);
+    const half = await task('task-0001');
+    expect(half.task_status).toBe('running');
+    expect(half.cluster_scan_info).toMatchObject({ scanning_cluster_num: 1, success_cluster_num: 4 });
+    const midway = await clusters('task-0001');
+    expect(midway.get('cce-prod-02')).toMatchObject({
+      scan_status: 'success',
+      end_time: start + PROGRESS_MS / 2,
+    });
+    expect(midway.get('aws-eks-01')).toMatchObject({ scan_status: 'scanning', end_time: 0 });
+    clock.advance(PROGRESS_MS / 2);
+    expect(await task('task-0001')).toMatchObject({
+      task_status: 'finished',
+      cluster_scan_info: { scanning_cluster_num: 0, success_cluster_num: 5 },
+    });
+  });
+
   it('shows the failed reasons before a retry', async () => {
     const results = await clusters('task-0001');
     expect(results.get('cce-prod-02')?.scan_detail_list).toContainEqual({

@@ -1,0 +1,108 @@
+/**
+ * `hss task list`: cluster-scan tasks, newest first (ListTasks), one page or every page.
+ */
+import { type ListTasksFilter, PAGE_SIZE_MAX } from '../api/hss.js';
+import type { Context } from '../context.js';
+import { parseInteger, parseSince } from '../duration.js';
+import { UsageError } from '../errors.js';
+import type { CommandResult } from '../output/renderer.js';
+import { table } from '../output/table.js';
+import { clusterCounts, formatTime, statusCell } from '../output/task-view.js';
+import { firstIssue, TaskNameFilter, type TaskSummary } from '../schema.js';
+import { plural, quote } from '../text.js';
+
+export interface TaskListOptions {
+  status?: string;
+  name?: string;
+  trigger?: string;
+  since?: string;
+  limit?: string;
+  all?: boolean;
+}
+
+export const DEFAULT_LIST_LIMIT = 20;
+/** The API's page floor: a smaller page is asked for as 10 and cut. */
+const PAGE_SIZE_MIN = 10;
+/** The API's highest offset, so no --limit can ask for more than it can page to. */
+const MAX_LIMIT = 2_000_000;
+
+export function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
+  const filter: ListTasksFilter = {};
+  if (opts.name !== undefined) {
+    const parsed = TaskNameFilter.safeParse(opts.name);
+    if (!parsed.success) throw new UsageError(`--name ${quote(opts.name)}: ${firstIssue(parsed.error)}`);
+    filter.task_name = opts.name;
+  }
+  if (opts.status !== undefined) filter.task_status = opts.status;
+  if (opts.trigger !== undefined) filter.trigger_type = opts.trigger;
+  if (opts.since !== undefined) filter.start_create_time = parseSince(opts.since, '--since', now);
+  return filter;
+}
+
+export async function taskList(opts: TaskListOptions, ctx: Context): Promise<CommandResult> {
+  const filter = listFilter(opts, ctx.io.now());
+  if (opts.all && opts.limit !== undefined) {
+    throw new UsageError('--limit and --all cannot be combined; --all fetches every task');
+  }
+  const wanted = opts.all
+    ? Number.POSITIVE_INFINITY
+    : opts.limit === undefined
+      ? DEFAULT_LIST_LIMIT
+      : parseInteger(opts.limit, '--limit', 1, MAX_LIMIT);
+
+  const api = await ctx.hss();
+  const spinner = await ctx.renderer.spinner('Listing tasks…');
+  const tasks: TaskSummary[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  try {
+    for (let offset = 0; tasks.length < wanted; ) {
+      const size = opts.all
+        ? PAGE_SIZE_MAX
+        : Math.min(PAGE_SIZE_MAX, Math.max(PAGE_SIZE_MIN, wanted - tasks.length));
+      const page = await api.listTasks(filter, offset, size);
+      total = page.total;
+      // A task created while paging shifts the pages by one; it must not show twice.
+      for (const task of page.tasks) {
+        if (tasks.length >= wanted) break;
+        if (!seen.has(task.task_id)) {
+          seen.add(task.task_id);
+          tasks.push(task);
+        }
+      }
+      offset += page.tasks.length;
+      if (page.tasks.length === 0 || offset >= total) break;
+      if (opts.all) spinner.update(`Listing tasks… ${tasks.length} of ${total}`);
+    }
+  } finally {
+    spinner.stop();
+  }
+
+  return {
+    data: { ok: true, total_num: total, tasks },
+    text: (s) => {
+      if (tasks.length === 0) return s.dim('no tasks match');
+      const rows = tasks.map((t) => {
+        const counts = clusterCounts(t);
+        return [
+          t.task_id,
+          t.task_name ?? '-',
+          statusCell(t.task_status, s),
+          t.trigger_type ?? '-',
+          formatTime(t.start_time),
+          String(counts.succeeded),
+          counts.failed ? s.red(String(counts.failed)) : '0',
+          String(counts.scanning),
+        ];
+      });
+      const lines = [
+        table(['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'], rows, s.bold),
+      ];
+      if (total > tasks.length) {
+        lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
+      }
+      return lines.join('\n');
+    },
+    exitCode: 0,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Text views of tasks and per-cluster results shared by `task list`, `task show`, `task wait` and
+ * `task retry --wait`. JSON output never goes through here: it keeps the API's own field names.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { ClusterResult, TaskSummary } from '../schema.js';
+import { table } from './table.js';
+
+export interface ClusterCounts {
+  scanning: number;
+  succeeded: number;
+  failed: number;
+}
+
+export function clusterCounts(task: TaskSummary): ClusterCounts {
+  const info = task.cluster_scan_info;
+  return {
+    scanning: info?.scanning_cluster_num ?? 0,
+    succeeded: info?.success_cluster_num ?? 0,
+    failed: info?.failed_cluster_num ?? 0,
+  };
+}
+
+export function describeCounts(counts: ClusterCounts): string {
+  return `${counts.scanning} scanning, ${counts.succeeded} succeeded, ${counts.failed} failed`;
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Epoch ms as local `YYYY-MM-DD HH:MM`; `-` for absent or zero (not started, not ended). */
+export function formatTime(ms: number | undefined): string {
+  if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) return '-';
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '-';
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+export function statusCell(status: string | undefined, s: ChalkInstance): string {
+  if (status === 'running') return s.cyan(status);
+  if (status === 'ready') return s.yellow(status);
+  return status ?? '-';
+}
+
+const STATUS_ORDER: Record<string, number> = { failed: 0, scanning: 1 };
+
+/** Failures first, then clusters still scanning, then the rest; API order within each group. */
+export function failuresFirst(clusters: ClusterResult[]): ClusterResult[] {
+  return clusters
+    .map((cluster, index) => ({ cluster, index }))
+    .sort(
+      (a, b) =>
+        (STATUS_ORDER[a.cluster.scan_status ?? ''] ?? 2) - (STATUS_ORDER[b.cluster.scan_status ?? ''] ?? 2) ||
+        a.index - b.index,
+    )
+    .map(({ cluster }) => cluster);
+}
+
+/**
+ * One cell for a cluster's scan items: failed items grouped by reason, then the ones scanning, then
+ * the ones that succeeded, e.g. `cluster_vul, risk_assessment failed: failed to pull scanner image; benchmark ok`.
+ */
+export function scanItemsCell(cluster: ClusterResult, s: ChalkInstance): string {
+  const byReason = new Map<string, string[]>();
+  const scanning: string[] = [];
+  const ok: string[] = [];
+  const other: string[] = [];
+  for (const detail of cluster.scan_detail_list) {
+    if (detail.status === 'failed') {
+      const reason = detail.failed_reason ?? '';
+      byReason.set(reason, [...(byReason.get(reason) ?? []), detail.scan_type]);
+    } else if (detail.status === 'scanning') scanning.push(detail.scan_type);
+    else if (detail.status === 'success') ok.push(detail.scan_type);
+    else other.push(`${detail.scan_type} ${detail.status}`);
+  }
+  const parts: string[] = [];
+  for (const [reason, types] of byReason) {
+    parts.push(s.red(`${types.join(', ')} failed${reason ? `: ${reason}` : ''}`));
+  }
+  if (scanning.length) parts.push(s.cyan(`${scanning.join(', ')} scanning`));
+  if (ok.length) parts.push(`${ok.join(', ')} ok`);
+  parts.push(...other);
+  return parts.join('; ') || '-';
+}
+
+/** The per-cluster table of `task show` and of a wait that ended with failures. */
+export function clusterTable(clusters: ClusterResult[], s: ChalkInstance): string {
+  const rows = failuresFirst(clusters).map((c) => {
+    const failed = c.scan_status === 'failed';
+    const paint = (text: string) => (failed ? s.red(text) : text);
+    return [
+      paint(c.cluster_id),
+      c.cluster_name ?? '-',
+      c.cluster_type ?? '-',
+      c.cluster_version ?? '-',
+      failed ? s.red('failed') : c.scan_status === 'scanning' ? s.cyan('scanning') : (c.scan_status ?? '-'),
+      scanItemsCell(c, s),
+    ];
+  });
+  return table(['CLUSTER ID', 'NAME', 'TYPE', 'VERSION', 'STATUS', 'SCAN ITEMS'], rows, s.bold);
+}
