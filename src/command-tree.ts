@@ -48,23 +48,25 @@ export interface TreeCommand {
   notes: string;
 }
 
-function valueName(flags: string): { name?: string; optional: boolean } {
-  const match = /[<[]([^>\]]+)[>\]]/.exec(flags);
-  if (!match) return { optional: false };
-  return { name: (match[1] ?? '').replace(/\.\.\.$/, ''), optional: flags.includes('[') };
+/** The value placeholder of an option without its brackets: `id[:type,type]` from `--cluster <id[:type,type]>`. */
+function valueName(option: Option): string | undefined {
+  if (!option.required && !option.optional) return undefined;
+  const placeholder = option.flags.slice(option.flags.search(/[<[]/));
+  return placeholder.slice(1, -1).replace(/\.\.\.$/, '');
 }
 
 function treeOption(option: Option, isRepeatable: (option: Option) => boolean): TreeOption {
-  const value = valueName(option.flags);
+  const value = valueName(option);
   const out: TreeOption = {
     flags: option.flags,
     description: option.description,
-    valueOptional: value.optional,
+    // commander marks `<id[:type]>` optional too (it holds a "["); required wins, as in its parser.
+    valueOptional: !option.required && option.optional,
     repeatable: option.variadic || isRepeatable(option),
   };
   if (option.short) out.short = option.short;
   if (option.long) out.long = option.long;
-  if (value.name !== undefined) out.valueName = value.name;
+  if (value !== undefined) out.valueName = value;
   if (option.argChoices) out.choices = [...option.argChoices];
   if (option.defaultValue !== undefined) out.defaultValue = option.defaultValue;
   return out;

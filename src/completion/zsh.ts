@@ -33,15 +33,15 @@ function action(value: ValueSource): string {
     case 'words':
       return `(${value.words.map((w) => w.replace(/([\\\s()'"$`:])/g, '\\$1')).join(' ')})`;
     case 'profiles':
-      return '_hss_profiles';
+      return '__hss_profiles';
     case 'files':
       return '_files';
     case 'scan-types':
-      return '_hss_scan_types';
+      return '__hss_scan_types';
     case 'cluster-spec':
-      return '_hss_cluster_spec';
+      return '__hss_cluster_spec';
     case 'help':
-      return '_hss_help';
+      return '__hss_help';
     default:
       return value satisfies never;
   }
@@ -123,26 +123,26 @@ export function zshScript(spec: CompletionSpec): string {
 # from its command tree. Install: \`${spec.program} completion --help\`.
 
 # Profile names come from the store at the moment TAB is pressed; nothing else of it is read.
-_hss_profiles() {
+__hss_profiles() {
   local -a profiles
   profiles=(\${(f)"$(command ${spec.program} __complete profiles 2>/dev/null)"})
   _wanted profiles expl 'profile' compadd -a profiles
 }
 
-_hss_scan_types() {
+__hss_scan_types() {
   _values -s , 'scan type' ${spec.scanTypes.join(' ')}
 }
 
 # id or id:type,type — only the scan types can be completed.
-_hss_cluster_spec() {
+__hss_cluster_spec() {
   if compset -P '*:'; then
-    _hss_scan_types
+    __hss_scan_types
   else
     _message 'cluster ID, then :scan types'
   fi
 }
 
-_hss_help() {
+__hss_help() {
   _alternative ${sq(`commands:command:(${topLevel.join(' ')})`)} ${sq(`topics:help topic:(${spec.helpTopics.join(' ')})`)}
 }
 
