@@ -69,7 +69,10 @@ export function outputOptions(
     debug,
     colorOut: format === 'text' && colorFor(streams.stdout),
     colorErr: colorFor(streams.stderr),
-    interactive: streams.stderr.isTTY === true && !plain && !quiet && format === 'text',
+    // A terminal of zero columns (a pty nobody sized, e.g. `docker run -t`, `script` in CI) would make the
+    // spinner redraw without end.
+    interactive:
+      streams.stderr.isTTY === true && streams.stderr.columns !== 0 && !plain && !quiet && format === 'text',
   };
 }
 

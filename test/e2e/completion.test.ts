@@ -17,7 +17,6 @@ const SCAN_TYPES = ['cluster_vul', 'risk_assessment', 'benchmark'];
 const SECRET = 'profile-secret-token-0123456789';
 
 const scripts: Record<string, string> = {};
-let shellEnv: ShellEnv;
 
 beforeAll(async () => {
   for (const shell of SHELLS) {
