@@ -158,8 +158,9 @@ _hss_words() {
 }
 
 # Profile names come from the store at the moment TAB is pressed; nothing else of it is read.
+# --output text: an exported HSS_OUTPUT=json must not turn the names into a JSON document.
 _hss_profiles() {
-  _hss_words "$1" "$2" "$(command ${spec.program} __complete profiles 2>/dev/null)"
+  _hss_words "$1" "$2" "$(command ${spec.program} __complete profiles --output text 2>/dev/null)"
 }
 
 _hss_files() {

@@ -140,8 +140,9 @@ function __hss_token
 end
 
 # Profile names come from the store at the moment TAB is pressed; nothing else of it is read.
+# --output text: an exported HSS_OUTPUT=json must not turn the names into a JSON document.
 function __hss_profiles
-    command ${spec.program} __complete profiles 2>/dev/null
+    command ${spec.program} __complete profiles --output text 2>/dev/null
 end
 
 # $argv[1]: text before the list, $argv[2]: a comma-separated list of scan types typed so far.

@@ -123,9 +123,10 @@ export function zshScript(spec: CompletionSpec): string {
 # from its command tree. Install: \`${spec.program} completion --help\`.
 
 # Profile names come from the store at the moment TAB is pressed; nothing else of it is read.
+# --output text: an exported HSS_OUTPUT=json must not turn the names into a JSON document.
 __hss_profiles() {
   local -a profiles
-  profiles=(\${(f)"$(command ${spec.program} __complete profiles 2>/dev/null)"})
+  profiles=(\${(f)"$(command ${spec.program} __complete profiles --output text 2>/dev/null)"})
   _wanted profiles expl 'profile' compadd -a profiles
 }
 

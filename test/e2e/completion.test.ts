@@ -165,6 +165,9 @@ describe.skipIf(!installed('bash'))('bash completes from the real script', () =>
     );
     expect(before).toEqual([['dev-1', 'prod'], ['dev-1'], ['dev-1', 'prod'], ['prod']]);
     expect(JSON.stringify(before)).not.toContain(SECRET);
+    // The user's own output settings do not leak into the candidates.
+    const jsonUser = { ...env, extra: { HSS_OUTPUT: 'json', HSS_DEBUG: '1', FORCE_COLOR: '1' } };
+    expect(await bashComplete(script, ['hss -p '], jsonUser)).toEqual([['dev-1', 'prod']]);
     // A profile added after the script was printed is offered at once.
     await hss(['profile', 'set', 'staging'], { configDir: env.configDir });
     expect(await bashComplete(script, ['hss profile use s'], env)).toEqual([['staging']]);

@@ -28,11 +28,13 @@ export interface ShellEnv {
   configDir: string;
   /** Folder put first on PATH. */
   binDir: string;
+  /** More variables of the user's environment. */
+  extra?: Record<string, string>;
 }
 
-function env({ configDir, binDir }: ShellEnv): Record<string, string> {
+function env({ configDir, binDir, extra }: ShellEnv): Record<string, string> {
   const base = baseEnv(configDir);
-  return { ...base, PATH: `${binDir}${path.delimiter}${base.PATH}` };
+  return { ...base, ...extra, PATH: `${binDir}${path.delimiter}${base.PATH}` };
 }
 
 /**
