@@ -1,6 +1,6 @@
 // `npm run docs`: writes docs/commands.md and docs/exit-codes.md from the commander tree and
 // src/reference.ts. `--check` only compares, and fails when a committed file is out of date.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -27,7 +27,9 @@ const cacheDir = path.join(root, 'node_modules', '.cache', 'hss-docs');
 mkdirSync(cacheDir, { recursive: true });
 const entry = path.join(cacheDir, `docs-${process.pid}.mjs`);
 writeFileSync(entry, bundle.outputFiles[0].text);
-const { generatedDocs, buildProgram } = await import(pathToFileURL(entry).href);
+const { generatedDocs, buildProgram } = await import(pathToFileURL(entry).href).finally(() =>
+  rmSync(entry, { force: true }),
+);
 
 const stale = [];
 for (const [file, content] of Object.entries(generatedDocs(buildProgram(async () => {})))) {
