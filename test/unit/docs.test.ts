@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allCommands, commandTree } from '../../src/command-tree.js';
+import { afterHelpText, allCommands, commandTree } from '../../src/command-tree.js';
 import { isRepeatable } from '../../src/commands/completion.js';
 import { commandsMarkdown, generatedDocs } from '../../src/docs.js';
 import {
@@ -17,7 +17,7 @@ import {
   WaitTimeoutError,
 } from '../../src/errors.js';
 import { buildProgram } from '../../src/program.js';
-import { ENVIRONMENT, EXIT_CODES } from '../../src/reference.js';
+import { ENVIRONMENT, EXIT_CODES, HELP_TOPICS } from '../../src/reference.js';
 import { ROOT } from '../helpers/cli.js';
 
 const program = () => buildProgram(async () => {});
@@ -93,6 +93,11 @@ describe('reference data', () => {
       expect(entry, `exit code ${error.exitCode}`).toBeDefined();
       expect(entry?.errors).toContain(error.code);
     }
+  });
+
+  it('hss --help names every help topic', () => {
+    const after = afterHelpText(program());
+    for (const topic of HELP_TOPICS) expect(after).toContain(`hss help ${topic.name}`);
   });
 
   it('the exit-code table has exactly the codes of the contract, each with an example', () => {
