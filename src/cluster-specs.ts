@@ -46,7 +46,11 @@ export function parseClusterFile(text: string, name: string): ClusterInfo[] {
     if (line === '') continue;
     clusters.push(parseClusterSpec(line, `${name} line ${index + 1}`));
   }
-  if (clusters.length === 0) throw new UsageError(`${name}: no cluster specs found (one id[:types] a line)`);
+  if (clusters.length === 0) {
+    throw new UsageError(`${name}: no cluster specs found (one id[:types] a line)`, {
+      hint: 'one cluster a line, e.g. "cce-prod-01" or "cce-prod-02:cluster_vul,benchmark"; or use --all-failed',
+    });
+  }
   return clusters;
 }
 

@@ -78,11 +78,14 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
     },
     stdinText(purpose) {
       if (stdinClaim !== undefined && stdinClaim !== purpose) {
-        throw new UsageError(`standard input can feed only one of ${stdinClaim} and ${purpose}`);
+        throw new UsageError(`standard input can feed only one of ${stdinClaim} and ${purpose}`, {
+          hint: 'give the other one from a file or the environment (e.g. HSS_TOKEN instead of --token-stdin)',
+        });
       }
       if (io.stdin.isTTY && purpose === '--token-stdin') {
         throw new UsageError(
           '--token-stdin reads the token from standard input, which is a terminal; pipe it in',
+          { hint: 'printf %s "$TOKEN" | hss … --token-stdin, or set HSS_TOKEN' },
         );
       }
       stdinClaim = purpose;

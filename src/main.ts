@@ -76,8 +76,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function handleError(error: unknown, renderer: Renderer): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-    if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
+    if (error.code === 'commander.version') {
+      // What a bug report needs beside the version; stdout keeps only the version for scripts.
+      renderer.debug(`node ${process.version} ${process.platform} ${process.arch}`);
+      return 0;
+    }
+    if (error.code === 'commander.helpDisplayed') return 0;
+    // `hss task help retry` asked for help (exit 0); `hss task` alone lacks its subcommand (exit 2).
+    if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
+    if (error.code === 'commander.executeSubCommandAsync') return 2;
     const usage = new UsageError(commanderMessage(error), {
       hint: 'see `hss --help` or `hss <command> --help`',
     });

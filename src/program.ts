@@ -2,7 +2,7 @@
  * The whole argv surface: every command and option, nothing else. Handlers are loaded on demand so a
  * command pays only for its own code.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { Context } from './context.js';
 import type { CommandResult } from './output/renderer.js';
 import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from './schema.js';
@@ -10,7 +10,8 @@ import { VERSION } from './version.js';
 
 export type Run = (handler: (ctx: Context) => Promise<CommandResult>) => Promise<void>;
 
-function collect(value: string, previous: string[] = []): string[] {
+/** Parser of repeatable options (completion recognises them by it). */
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -60,7 +61,10 @@ export function buildProgram(run: Run): Command {
       ]),
     );
 
-  const task = program.command('task').description('cluster-scan tasks');
+  const task = program
+    .command('task')
+    .description('cluster-scan tasks')
+    .addHelpText('after', examples(['hss task retry task-0001 --all-failed', 'hss help task retry']));
 
   task
     .command('retry')
@@ -154,7 +158,17 @@ export function buildProgram(run: Run): Command {
     );
 
   // auth login / status / logout are registered here (authentication commands).
-  const auth = program.command('auth').description('log in with an IAM user, see which credential is in use');
+  const auth = program
+    .command('auth')
+    .description('log in with an IAM user, see which credential is in use')
+    .addHelpText(
+      'after',
+      examples([
+        'hss -p prod auth login --user alice --domain acme',
+        'hss -p prod auth status',
+        'hss -p prod auth logout',
+      ]),
+    );
   auth
     .command('login')
     .description(
@@ -174,13 +188,25 @@ export function buildProgram(run: Run): Command {
   auth
     .command('status')
     .description('which credential is in use: source, who, project, expiry (never the secret)')
+    .addHelpText('after', examples(['hss auth status', 'hss -p prod auth status --json | jq -r .expires_at']))
     .action(() => run(async (ctx) => (await import('./commands/auth.js')).authStatus(ctx)));
   auth
     .command('logout')
     .description('remove the cached login (and cached credential command output) of the profile')
+    .addHelpText('after', examples(['hss -p prod auth logout']))
     .action(() => run(async (ctx) => (await import('./commands/auth.js')).authLogout(ctx)));
 
-  const profile = program.command('profile').description('named sets of settings and credentials');
+  const profile = program
+    .command('profile')
+    .description('named sets of settings and credentials')
+    .addHelpText(
+      'after',
+      examples([
+        'hss profile set prod --region cn-north-4 --project-id 0123456789abcdef0123456789abcdef --use',
+        'hss profile list',
+        'hss --profile prod task retry task-0001 --all-failed',
+      ]),
+    );
   profile
     .command('set')
     .description(
@@ -217,11 +243,16 @@ export function buildProgram(run: Run): Command {
   profile
     .command('list')
     .description('list profiles')
+    .addHelpText(
+      'after',
+      examples(['hss profile list', 'hss profile list --json | jq -r ".profiles[].name"']),
+    )
     .action(() => run(async (ctx) => (await import('./commands/profile.js')).profileList(ctx)));
   profile
     .command('show')
     .description('show a profile (secrets masked)')
     .argument('[name]', 'profile name (default: the one in use)')
+    .addHelpText('after', examples(['hss profile show', 'hss profile show prod --json']))
     .action((name: string | undefined) =>
       run(async (ctx) => (await import('./commands/profile.js')).profileShow(name, ctx)),
     );
@@ -229,6 +260,7 @@ export function buildProgram(run: Run): Command {
     .command('use')
     .description('make a profile the current one')
     .argument('<name>', 'profile name')
+    .addHelpText('after', examples(['hss profile use prod']))
     .action((name: string) =>
       run(async (ctx) => (await import('./commands/profile.js')).profileUse(name, ctx)),
     );
@@ -237,6 +269,7 @@ export function buildProgram(run: Run): Command {
     .alias('rm')
     .description('delete a profile')
     .argument('<name>', 'profile name')
+    .addHelpText('after', examples(['hss profile remove old-test', 'hss profile rm old-test']))
     .action((name: string) =>
       run(async (ctx) => (await import('./commands/profile.js')).profileRemove(name, ctx)),
     );
@@ -244,8 +277,17 @@ export function buildProgram(run: Run): Command {
   program
     .command('config')
     .description('resolved settings')
+    .addHelpText('after', examples(['hss config show']))
     .command('show')
     .description('every resolved setting and where it came from')
+    .addHelpText(
+      'after',
+      examples([
+        'hss config show',
+        'hss --profile prod config show --json',
+        'HSS_REGION=cn-east-3 hss config show',
+      ]),
+    )
     .action(() => run(async (ctx) => (await import('./commands/config.js')).configShow(ctx)));
 
   program
@@ -269,6 +311,57 @@ export function buildProgram(run: Run): Command {
     .action((opts) => run(async (ctx) => (await import('./commands/sandbox.js')).sandbox(opts, ctx)));
 
   // completion and help topics are registered here (shell integration).
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'shell to complete for').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `${examples([
+        'source <(hss completion bash)                          # try it in the current bash',
+        'hss completion fish > ~/.config/fish/completions/hss.fish',
+      ])}
+Install:
+  bash  add to ~/.bashrc:       source <(hss completion bash)
+        or, with bash-completion: hss completion bash > ~/.local/share/bash-completion/completions/hss
+  zsh   add to ~/.zshrc, after compinit:  source <(hss completion zsh)
+        or save it on your fpath:        hss completion zsh > "\${fpath[1]}/_hss"
+  fish  hss completion fish > ~/.config/fish/completions/hss.fish
+Open a new shell afterwards. Commands, options and their values (scan types, statuses, output formats)
+are part of the script; profile names are read from the profile store each time you press TAB (names
+only, never a credential). Print the script again after upgrading hss.
+`,
+    )
+    .action((shell: 'bash' | 'zsh' | 'fish') =>
+      run(async (ctx) => (await import('./commands/completion.js')).completion(shell, program, ctx)),
+    );
+
+  // What the completion scripts ask at TAB time (profile names); not for people.
+  program
+    .command('__complete', { hidden: true })
+    .argument('<kind>')
+    .action((kind: string) =>
+      run(async (ctx) => (await import('./commands/complete.js')).complete(kind, ctx)),
+    );
+
+  // A real `help` command in place of commander's, so that it also knows the topics and takes a whole
+  // command path. Groups keep commander's own (`hss task help retry`): they copied it when created.
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('show help for a command, or a help topic: exit-codes, environment')
+    .argument('[command_or_topic...]', 'a command path such as "task retry", or a topic')
+    .addHelpText(
+      'after',
+      examples(['hss help task retry', 'hss help exit-codes', 'hss help environment --json | jq .']),
+    )
+    .action((words: string[]) =>
+      run(async (ctx) => (await import('./commands/help.js')).help(words, program, ctx)),
+    );
+  program.addHelpText(
+    'after',
+    'Help topics:\n  hss help exit-codes    what each exit code means\n  hss help environment   environment variables hss reads',
+  );
 
   return program;
 }

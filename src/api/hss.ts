@@ -71,6 +71,7 @@ function parseJson<T>(schema: z.ZodType<T>, response: ApiResponse, operation: st
     throw new ApiError(
       `${operation}: the API answered HTTP ${response.status} with a body that is not JSON`,
       {
+        hint: 'check that the endpoint is the HSS API (`hss config show`), not a proxy or a web page',
         httpStatus: response.status,
         ...(response.requestId ? { requestId: response.requestId } : {}),
       },

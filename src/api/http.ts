@@ -148,6 +148,10 @@ export function errorFromResponse(operation: string, response: ApiResponse, auth
   }
   if (response.status === 429 || response.status >= 500) {
     const attempts = response.attempts > 1 ? ` after ${response.attempts} attempts` : '';
+    details.hint =
+      response.status === 429
+        ? 'the API is throttling requests: wait a little and try again, or send fewer at once (--concurrency)'
+        : 'the service is failing or busy: try again later; --max-attempts sets how often hss retries';
     return new UnavailableError(
       `${operation}: service unavailable (HTTP ${response.status})${attempts}${what}`,
       details,

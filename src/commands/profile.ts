@@ -137,7 +137,9 @@ export async function profileSet(
     const profile: Profile = { ...(existing ?? {}), ...changes };
     for (const field of unset) {
       if (!(field in profile))
-        throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`);
+        throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`, {
+          hint: `its fields: ${Object.keys(profile).join(', ') || 'none'}`,
+        });
       delete (profile as Record<string, unknown>)[field];
     }
     store.profiles[name] = profile;

@@ -62,7 +62,9 @@ export async function collectTaskIds(args: string[], ctx: Pick<Context, 'stdinTe
   let ids = args;
   if (args.includes('-')) {
     if (args.length > 1)
-      throw new UsageError('task ID "-" (read from standard input) must be the only task ID');
+      throw new UsageError('task ID "-" (read from standard input) must be the only task ID', {
+        hint: 'put every task ID on standard input, one a line',
+      });
     const text = await ctx.stdinText('task IDs from "-"');
     ids = text
       .split(/\r?\n/)
@@ -138,6 +140,7 @@ async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Contex
   if (given.length === 0) {
     throw new UsageError(
       'say what to retry: --all-failed, --cluster <id[:types]> or --cluster-file <file|->',
+      { hint: 'e.g. `hss task retry TASK_ID --all-failed`; see `hss task retry --help`' },
     );
   }
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} cannot be combined; give exactly one`);
@@ -147,7 +150,11 @@ async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Contex
     if (taskCount > 1) throw new UsageError(`--only takes exactly one task ID; ${taskCount} were given`);
   }
   if (opts.allFailed) return { kind: 'all-failed' };
-  if (taskCount > 1) throw new UsageError(`${given[0]} takes exactly one task ID; ${taskCount} were given`);
+  if (taskCount > 1) {
+    throw new UsageError(`${given[0]} takes exactly one task ID; ${taskCount} were given`, {
+      hint: 'retry the tasks one at a time, or use --all-failed, which takes several',
+    });
+  }
   if (opts.cluster?.length) {
     const clusters: ClusterInfo[] = opts.cluster.map((spec) => parseClusterSpec(spec));
     return { kind: 'clusters', clusters, origin: '--cluster' };

@@ -152,10 +152,17 @@ export function checkEndpoint(value: string, what: string, source: string): stri
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${what} ${quote(value)} (from ${describeSource(source)}): not a URL`);
+    throw new UsageError(`${what} ${quote(value)} (from ${describeSource(source)}): not a URL`, {
+      hint: 'give a full URL, e.g. https://hss.cn-north-4.myhuaweicloud.com',
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${what} ${quote(value)} (from ${describeSource(source)}): must be an https:// URL`);
+    throw new UsageError(
+      `${what} ${quote(value)} (from ${describeSource(source)}): must be an https:// URL`,
+      {
+        hint: 'give a full URL, e.g. https://hss.cn-north-4.myhuaweicloud.com',
+      },
+    );
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new UsageError(
@@ -163,7 +170,9 @@ export function checkEndpoint(value: string, what: string, source: string): stri
     );
   }
   if (url.username || url.password) {
-    throw new UsageError(`${what} (from ${describeSource(source)}): must not carry a user name or password`);
+    throw new UsageError(`${what} (from ${describeSource(source)}): must not carry a user name or password`, {
+      hint: 'remove the user:password@ part; credentials come from a token, keys or `hss auth login`',
+    });
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
 }

@@ -54,7 +54,9 @@ export function readStore(dir: string): StoreFile {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return emptyStore();
-    throw new ConfigError(`cannot read the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+    throw new ConfigError(`cannot read the profile store ${file}: ${errorCode(error) ?? String(error)}`, {
+      hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
+    });
   }
   return parseStore(text, file);
 }
@@ -73,7 +75,9 @@ export function ensureDir(dir: string): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
   } catch (error) {
-    throw new ConfigError(`cannot create the config folder ${dir}: ${errorCode(error) ?? String(error)}`);
+    throw new ConfigError(`cannot create the config folder ${dir}: ${errorCode(error) ?? String(error)}`, {
+      hint: 'point HSS_CONFIG_DIR at a folder you can write',
+    });
   }
 }
 
@@ -93,7 +97,9 @@ export async function withFileLock<T>(dir: string, name: string, fn: () => T | P
       retries: { retries: 200, minTimeout: 10, maxTimeout: 100, randomize: true },
     });
   } catch (error) {
-    throw new ConfigError(`cannot lock ${path.join(dir, name)}: ${errorCode(error) ?? String(error)}`);
+    throw new ConfigError(`cannot lock ${path.join(dir, name)}: ${errorCode(error) ?? String(error)}`, {
+      hint: 'another hss is updating the file: try again (a lock older than 10 s is taken over)',
+    });
   }
   try {
     return await fn();
@@ -140,8 +146,11 @@ export async function updateStore(dir: string, mutate: (data: StoreFile) => void
       chmodSync(file, 0o600);
       return data;
     } catch (error) {
+      // The caller's own refusals (an unknown field, an unknown profile) keep their class and exit code.
       if (error instanceof HssError) throw error;
-      throw new ConfigError(`cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+      throw new ConfigError(`cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`, {
+        hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
+      });
     }
   });
 }
