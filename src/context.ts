@@ -5,12 +5,15 @@
 
 import { HssApi } from './api/hss.js';
 import { type Authorize, HttpClient } from './api/http.js';
+import { caBundleSetting, createFetch, type Fetch } from './api/transport.js';
 import { authHintFor, authorizerFor, type Credential, requireCredential } from './auth/credentials.js';
 import { parseDuration, parseInteger } from './duration.js';
 import { UsageError } from './errors.js';
 import { configDir, type Io, readAll } from './io.js';
 import type { Renderer } from './output/renderer.js';
+import type { StoreFile } from './schema.js';
 import { type GlobalFlags, requireTarget, resolveSettings, type Settings } from './settings/resolve.js';
+import { readStore, storeMode, storePath } from './settings/store.js';
 import { VERSION } from './version.js';
 
 export interface Context {
@@ -19,6 +22,8 @@ export interface Context {
   renderer: Renderer;
   configDir: string;
   settings(): Settings;
+  /** The profile store as it is on disk (warns once per run when others can read it). */
+  readStore(): StoreFile;
   /** Standard input, read once, for whichever option claimed it. */
   stdinText(purpose: string): Promise<string>;
   credential(): Promise<Credential>;
@@ -35,7 +40,22 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
   let stdinClaim: string | undefined;
   let stdinPromise: Promise<string> | undefined;
   let credential: Promise<Credential> | undefined;
+  let transport: Fetch | undefined;
+  let storeChecked = false;
   const dir = configDir(io);
+
+  // The store holds secrets: say so once per run when group or others may read it.
+  const checkStoreMode = () => {
+    if (storeChecked || io.platform === 'win32') return;
+    storeChecked = true;
+    const mode = storeMode(dir);
+    if (mode !== undefined && (mode & 0o077) !== 0) {
+      const file = storePath(dir);
+      renderer.warn(
+        `the profile store ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); run \`chmod 600 ${file}\``,
+      );
+    }
+  };
 
   const ctx: Context = {
     io,
@@ -44,7 +64,13 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
     configDir: dir,
     settings() {
       settings ??= resolveSettings(flags, io.env, dir);
+      checkStoreMode();
       return settings;
+    },
+    readStore() {
+      const store = readStore(dir);
+      checkStoreMode();
+      return store;
     },
     stdinText(purpose) {
       if (stdinClaim !== undefined && stdinClaim !== purpose) {
@@ -56,7 +82,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
         );
       }
       stdinClaim = purpose;
-      stdinPromise ??= readAll(io.stdin, purpose);
+      stdinPromise ??= readAll(io.stdin, purpose, io.signal);
       return stdinPromise;
     },
     credential() {
@@ -71,12 +97,17 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
     http(authHint) {
       const timeout = flags.timeout ?? io.env['HSS_TIMEOUT'];
       const attempts = flags.maxAttempts ?? io.env['HSS_MAX_ATTEMPTS'];
+      const debug = (line: string) => renderer.debug(line);
+      const caBundle = caBundleSetting(flags.caBundle, io.env);
+      // One transport per run, so proxy and CA set-up happen once whatever the number of clients.
+      transport ??= createFetch(caBundle ? { env: io.env, caBundle, debug } : { env: io.env, debug });
       const options: ConstructorParameters<typeof HttpClient>[0] = {
         timeoutMs: timeout ? parseDuration(timeout, '--timeout') : 30_000,
         maxAttempts: attempts ? parseInteger(attempts, '--max-attempts', 1, 10) : 3,
         userAgent: userAgent(),
         signal: io.signal,
-        debug: (line) => renderer.debug(line),
+        debug,
+        fetch: transport,
       };
       if (authHint) options.authHint = authHint;
       return new HttpClient(options);

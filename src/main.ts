@@ -12,7 +12,7 @@ import type { GlobalFlags } from './settings/resolve.js';
 export const ISSUES_URL = 'https://github.com/hss-cli/hss-cli/issues';
 
 /** Output flags read straight from argv, so that even a usage error is rendered the way the user asked. */
-function earlyFlags(argv: string[]): GlobalFlags {
+export function earlyFlags(argv: string[]): GlobalFlags {
   const flags: GlobalFlags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];

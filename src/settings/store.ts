@@ -59,13 +59,18 @@ export function readStore(dir: string): StoreFile {
   return parseStore(text, file);
 }
 
+/** The store file's permission bits; undefined when there is no file. */
+export function storeMode(dir: string): number | undefined {
+  try {
+    return statSync(storePath(dir)).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when group or others may read the store (it holds secrets). */
 export function storeIsExposed(dir: string): boolean {
-  try {
-    return (statSync(storePath(dir)).mode & 0o077) !== 0;
-  } catch {
-    return false;
-  }
+  return ((storeMode(dir) ?? 0) & 0o077) !== 0;
 }
 
 function ensureDir(dir: string): void {
