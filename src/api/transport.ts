@@ -5,7 +5,7 @@
  * tries to turn certificate checks off (hss keeps them on whatever the environment says).
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, HssError, UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { isLoopback } from '../settings/resolve.js';
 import { quote } from '../text.js';
@@ -138,7 +138,18 @@ export function createFetch(settings: TransportSettings): Fetch {
   if (!needsUndici(settings)) return (url, init) => fetch(url, init);
   let transport: Promise<Fetch> | undefined;
   return async (url, init) => {
-    transport ??= undiciFetch(settings);
+    transport ??= undiciFetch(settings).catch((error: unknown) => {
+      if (error instanceof HssError) throw error;
+      // A set-up failure is a bug, not a network error to retry.
+      throw new HssError(
+        'INTERNAL',
+        1,
+        `internal error: cannot set up the HTTP transport: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    });
     // A failed set-up is reported on every call, never cached as a half-built transport.
     const send = await transport.catch((error: unknown) => {
       transport = undefined;
@@ -163,7 +174,9 @@ async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
       `CA bundle ${settings.caBundle.value} (${bundle.length} certificate${bundle.length === 1 ? '' : 's'}) added to the system roots`,
     );
   }
-  const { Agent, EnvHttpProxyAgent, fetch: undiciFetchImpl } = await import('undici');
+  // undici is CommonJS: its exports are the default export once bundled.
+  const { default: undici } = await import('undici');
+  const { Agent, EnvHttpProxyAgent, fetch: undiciFetchImpl } = undici;
   const tls = { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
   const direct = new Agent({ connect: tls });
   const proxied =
