@@ -82,6 +82,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
         );
       }
       stdinClaim = purpose;
+      if (!stdinPromise) renderer.debug(`reading ${purpose} from standard input`);
       stdinPromise ??= readAll(io.stdin, purpose, io.signal);
       return stdinPromise;
     },

@@ -2,7 +2,7 @@
  * main(argv, io) → exit code. The single place where errors become output and exit codes.
  */
 import { CommanderError } from 'commander';
-import { createContext } from './context.js';
+import { createContext, userAgent } from './context.js';
 import { HssError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { type CommandResult, outputOptions, Renderer } from './output/renderer.js';
@@ -34,6 +34,7 @@ function commanderMessage(error: CommanderError): string {
 export async function main(argv: string[], io: Io): Promise<number> {
   let renderer = new Renderer(io, outputOptions(earlyFlags(argv), io.env, io));
   let result: CommandResult | undefined;
+  renderer.debug(`${userAgent()}; signal handlers ready`);
 
   const program = buildProgram(async (handler) => {
     const flags = program.opts<GlobalFlags>();

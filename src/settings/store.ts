@@ -5,7 +5,7 @@
  */
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, HssError } from '../errors.js';
 import { StoreFile } from '../schema.js';
 
 export const STORE_FILE = 'config.json';
@@ -82,11 +82,44 @@ function ensureDir(dir: string): void {
   }
 }
 
+/** How long a writer waits for another one's lock before giving up. */
+const LOCK_WAIT_MS = 20_000;
+/** A lock whose holder stopped refreshing it this long ago is taken over (the holder died). */
+const LOCK_STALE_MS = 10_000;
+
+export interface UpdateOptions {
+  /** Aborted (Ctrl-C): stop waiting for the lock, and write nothing if the write has not begun. */
+  signal?: AbortSignal;
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
  * Read-modify-write under a lock. `mutate` changes the data in place; the result is what was written.
  * Fields this version does not know are kept as they were.
+ *
+ * The lock is tried once at a time, with the waits in between here, so an interruption never leaves
+ * behind a lock taken in the instant the process ended.
  */
-export async function updateStore(dir: string, mutate: (data: StoreFile) => void): Promise<StoreFile> {
+export async function updateStore(
+  dir: string,
+  mutate: (data: StoreFile) => void,
+  options: UpdateOptions = {},
+): Promise<StoreFile> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   ensureDir(dir);
   const file = storePath(dir);
   const [{ default: Conf }, { default: lockfile }] = await Promise.all([
@@ -94,17 +127,31 @@ export async function updateStore(dir: string, mutate: (data: StoreFile) => void
     import('proper-lockfile'),
   ]);
   let release: (() => Promise<void>) | undefined;
-  try {
-    release = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, `${STORE_FILE}.lock`),
-      realpath: false,
-      stale: 10_000,
-      retries: { retries: 200, minTimeout: 10, maxTimeout: 100, randomize: true },
-    });
-  } catch (error) {
-    throw new ConfigError(`cannot lock the profile store ${file}: ${errorCode(error) ?? String(error)}`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (!release) {
+    signal?.throwIfAborted();
+    try {
+      release = await lockfile.lock(dir, {
+        lockfilePath: path.join(dir, `${STORE_FILE}.lock`),
+        realpath: false,
+        stale: LOCK_STALE_MS,
+        retries: 0,
+      });
+    } catch (error) {
+      if (errorCode(error) !== 'ELOCKED' || Date.now() > deadline) {
+        throw new ConfigError(`cannot lock the profile store ${file}: ${errorCode(error) ?? String(error)}`, {
+          hint:
+            errorCode(error) === 'ELOCKED'
+              ? `another hss process has held ${file}.lock for ${LOCK_WAIT_MS / 1000} s; if none is running, remove that folder`
+              : undefined,
+        });
+      }
+      await pause(10 + Math.floor(Math.random() * 90), signal);
+    }
   }
   try {
+    // Interrupted while waiting: nothing is written.
+    signal?.throwIfAborted();
     const data = readStore(dir);
     mutate(data);
     data.version = Math.max(data.version ?? 0, STORE_VERSION);
@@ -121,7 +168,8 @@ export async function updateStore(dir: string, mutate: (data: StoreFile) => void
     chmodSync(file, 0o600);
     return data;
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
+    // The caller's own refusals (a UsageError from mutate, an interruption) pass through as they are.
+    if (error instanceof HssError) throw error;
     throw new ConfigError(`cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`);
   } finally {
     await release();
