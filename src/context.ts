@@ -43,6 +43,11 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
   let transport: Fetch | undefined;
   let storeChecked = false;
   const dir = configDir(io);
+  try {
+    // Registers the stored secrets before anything can print a value the user typed (a stored token
+    // pasted as an argument is masked in the usage error too). A bad store is reported when used.
+    readStore(dir);
+  } catch {}
 
   // The store holds secrets: say so once per run when group or others may read it.
   const checkStoreMode = () => {

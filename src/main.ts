@@ -5,6 +5,7 @@ import { CommanderError } from 'commander';
 import { createContext, userAgent } from './context.js';
 import { HssError, UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { registerEnvSecrets } from './output/redact.js';
 import { type CommandResult, outputOptions, Renderer } from './output/renderer.js';
 import { buildProgram } from './program.js';
 import type { GlobalFlags } from './settings/resolve.js';
@@ -32,6 +33,7 @@ function commanderMessage(error: CommanderError): string {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  registerEnvSecrets(io.env);
   let renderer = new Renderer(io, outputOptions(earlyFlags(argv), io.env, io));
   let result: CommandResult | undefined;
   renderer.debug(`${userAgent()}; signal handlers ready`);

@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
+import { registerSecret } from '../output/redact.js';
 import { StoreFile } from '../schema.js';
 
 export const STORE_FILE = 'config.json';
@@ -56,7 +57,14 @@ export function readStore(dir: string): StoreFile {
     if (errorCode(error) === 'ENOENT') return emptyStore();
     throw new ConfigError(`cannot read the profile store ${file}: ${errorCode(error) ?? String(error)}`);
   }
-  return parseStore(text, file);
+  const store = parseStore(text, file);
+  // Reading the store reads every profile's secrets: they are masked from then on, whichever is used.
+  for (const profile of Object.values(store.profiles)) {
+    registerSecret(profile.token);
+    registerSecret(profile.secret_key);
+    registerSecret(profile.security_token);
+  }
+  return store;
 }
 
 /** The store file's permission bits; undefined when there is no file. */
