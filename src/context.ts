@@ -101,15 +101,18 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
       return credential;
     },
     http(authHint) {
-      const timeout = flags.timeout ?? io.env['HSS_TIMEOUT'];
-      const attempts = flags.maxAttempts ?? io.env['HSS_MAX_ATTEMPTS'];
+      // An empty variable is unset; an empty flag value is a mistake to report.
+      const timeoutFrom = flags.timeout !== undefined ? '--timeout' : 'HSS_TIMEOUT';
+      const timeout = flags.timeout ?? (io.env['HSS_TIMEOUT'] || undefined);
+      const attemptsFrom = flags.maxAttempts !== undefined ? '--max-attempts' : 'HSS_MAX_ATTEMPTS';
+      const attempts = flags.maxAttempts ?? (io.env['HSS_MAX_ATTEMPTS'] || undefined);
       const debug = (line: string) => renderer.debug(line);
       const caBundle = caBundleSetting(flags.caBundle, io.env);
       // One transport per run, so proxy and CA set-up happen once whatever the number of clients.
       transport ??= createFetch(caBundle ? { env: io.env, caBundle, debug } : { env: io.env, debug });
       const options: ConstructorParameters<typeof HttpClient>[0] = {
-        timeoutMs: timeout ? parseDuration(timeout, '--timeout') : 30_000,
-        maxAttempts: attempts ? parseInteger(attempts, '--max-attempts', 1, 10) : 3,
+        timeoutMs: timeout !== undefined ? parseDuration(timeout, timeoutFrom) : 30_000,
+        maxAttempts: attempts !== undefined ? parseInteger(attempts, attemptsFrom, 1, 10) : 3,
         userAgent: userAgent(),
         signal: io.signal,
         debug,

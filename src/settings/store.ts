@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { StoreFile } from '../schema.js';
+import { quote } from '../text.js';
 
 export const STORE_FILE = 'config.json';
 export const STORE_VERSION = 1;
@@ -37,7 +38,10 @@ export function parseStore(text: string, file: string): StoreFile {
   const parsed = StoreFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    // Profile names in the path are the file's own text: quoted when they are not plain.
+    const segment = (key: PropertyKey) =>
+      typeof key === 'string' && !/^[A-Za-z0-9_-]+$/.test(key) ? quote(key, 32) : String(key);
+    const where = issue?.path.length ? ` at ${issue.path.map(segment).join('.')}` : '';
     throw new ConfigError(
       `the profile store ${file} is not a valid hss store${where}: ${issue?.message ?? ''}`,
       {
