@@ -321,3 +321,52 @@ describe('signals', () => {
     expect(sb.sandbox.requests).toHaveLength(0);
   });
 });
+
+describe('hss sandbox --fault: rehearsing a pipeline against a failing service', () => {
+  it('a sandbox started from the command line injects the faults it is given', async () => {
+    const sandbox = spawnHss([
+      'sandbox',
+      '--port',
+      '0',
+      '--fault',
+      '503x2@retry',
+      '--fault',
+      'slow:100',
+      '--json',
+    ]);
+    try {
+      const banner = await new Promise<{ url: string; faults: string[] }>((resolve, reject) => {
+        let out = '';
+        sandbox.child.stdout?.on('data', (chunk: Buffer) => {
+          out += String(chunk);
+          const line = out.split('\n')[0];
+          if (out.includes('\n') && line) resolve(JSON.parse(line));
+        });
+        sandbox.child.once('exit', () => reject(new Error(`sandbox exited early: ${out}`)));
+      });
+      expect(banner.faults).toEqual(['503x2@retry', 'slow:100']);
+      const r = await timed(() =>
+        hss([...RETRY, '--debug'], {
+          env: { HSS_ENDPOINT: banner.url, HSS_PROJECT_ID: SANDBOX_PROJECT_ID, HSS_TOKEN: SANDBOX_TOKEN },
+        }),
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(announcedWaits(r.stderr).map((w) => w.why)).toEqual(['HTTP 503', 'HTTP 503']);
+      expect(r.ms).toBeGreaterThanOrEqual(300);
+    } finally {
+      sandbox.child.kill('SIGINT');
+    }
+    const stopped = await sandbox.child;
+    expect(stopped.exitCode).toBe(0);
+    expect(stopped.stderr).toContain('sandbox stopped');
+  });
+
+  it('an unknown fault spec is a one-line usage error (exit 2)', async () => {
+    const r = await hss(['sandbox', '--port', '0', '--fault', '503x2@nowhere']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --fault: invalid fault spec "503x2@nowhere": unknown operation "nowhere"; accepted forms: /,
+    );
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
