@@ -13,7 +13,7 @@ import { configDir, type Io, readAll } from './io.js';
 import type { Renderer } from './output/renderer.js';
 import type { StoreFile } from './schema.js';
 import { type GlobalFlags, requireTarget, resolveSettings, type Settings } from './settings/resolve.js';
-import { readStore, storeMode, storePath } from './settings/store.js';
+import { interruptStoreWritesOn, readStore, storeMode, storePath } from './settings/store.js';
 import { VERSION } from './version.js';
 
 export interface Context {
@@ -43,6 +43,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
   let transport: Fetch | undefined;
   let storeChecked = false;
   const dir = configDir(io);
+  interruptStoreWritesOn(io.signal);
   try {
     // Registers the stored secrets before anything can print a value the user typed (a stored token
     // pasted as an argument is masked in the usage error too). A bad store is reported when used.

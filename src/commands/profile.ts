@@ -130,22 +130,18 @@ export async function profileSet(
   }
   const unset = opts.unset ?? [];
   let created = false;
-  const data = await updateStore(
-    ctx.configDir,
-    (store) => {
-      const existing = store.profiles[name];
-      created = existing === undefined;
-      const profile: Profile = { ...(existing ?? {}), ...changes };
-      for (const field of unset) {
-        if (!(field in profile))
-          throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`);
-        delete (profile as Record<string, unknown>)[field];
-      }
-      store.profiles[name] = profile;
-      if (opts.use || Object.keys(store.profiles).length === 1) store.current = name;
-    },
-    { signal: ctx.io.signal },
-  );
+  const data = await updateStore(ctx.configDir, (store) => {
+    const existing = store.profiles[name];
+    created = existing === undefined;
+    const profile: Profile = { ...(existing ?? {}), ...changes };
+    for (const field of unset) {
+      if (!(field in profile))
+        throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`);
+      delete (profile as Record<string, unknown>)[field];
+    }
+    store.profiles[name] = profile;
+    if (opts.use || Object.keys(store.profiles).length === 1) store.current = name;
+  });
   const changed = [...Object.keys(changes), ...unset.map((f) => `-${f}`)];
   return {
     data: {
@@ -210,14 +206,10 @@ export async function profileShow(name: string | undefined, ctx: Context): Promi
 
 export async function profileUse(name: string, ctx: Context): Promise<CommandResult> {
   checkName(name);
-  await updateStore(
-    ctx.configDir,
-    (store) => {
-      requireProfile(store, name);
-      store.current = name;
-    },
-    { signal: ctx.io.signal },
-  );
+  await updateStore(ctx.configDir, (store) => {
+    requireProfile(store, name);
+    store.current = name;
+  });
   return {
     data: { ok: true, current: name },
     text: (s) => `${s.green('✔')} now using profile ${s.bold(name)}`,
@@ -228,18 +220,14 @@ export async function profileUse(name: string, ctx: Context): Promise<CommandRes
 export async function profileRemove(name: string, ctx: Context): Promise<CommandResult> {
   checkName(name);
   let wasCurrent = false;
-  await updateStore(
-    ctx.configDir,
-    (store) => {
-      requireProfile(store, name);
-      delete store.profiles[name];
-      if (store.current === name) {
-        wasCurrent = true;
-        delete store.current;
-      }
-    },
-    { signal: ctx.io.signal },
-  );
+  await updateStore(ctx.configDir, (store) => {
+    requireProfile(store, name);
+    delete store.profiles[name];
+    if (store.current === name) {
+      wasCurrent = true;
+      delete store.current;
+    }
+  });
   return {
     data: { ok: true, removed: name, was_current: wasCurrent },
     text: (s) =>

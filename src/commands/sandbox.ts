@@ -66,24 +66,20 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
 
   if (opts.saveProfile !== undefined) {
     const name = opts.saveProfile;
-    const write = updateStore(
-      ctx.configDir,
-      (store) => {
-        store.profiles[name] = {
-          ...(store.profiles[name] ?? {}),
-          region: SANDBOX_REGION,
-          project_id: SANDBOX_PROJECT_ID,
-          endpoint: server.url,
-          iam_endpoint: server.url,
-          auth: 'token',
-          token: SANDBOX_TOKEN,
-          user: SANDBOX_USER,
-          domain: SANDBOX_DOMAIN,
-        };
-        store.current ??= name;
-      },
-      { signal: ctx.io.signal },
-    );
+    const write = updateStore(ctx.configDir, (store) => {
+      store.profiles[name] = {
+        ...(store.profiles[name] ?? {}),
+        region: SANDBOX_REGION,
+        project_id: SANDBOX_PROJECT_ID,
+        endpoint: server.url,
+        iam_endpoint: server.url,
+        auth: 'token',
+        token: SANDBOX_TOKEN,
+        user: SANDBOX_USER,
+        domain: SANDBOX_DOMAIN,
+      };
+      store.current ??= name;
+    });
     // A sandbox that cannot save its profile must not keep listening.
     await write.catch(async (error: unknown) => {
       await server.close();

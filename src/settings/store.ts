@@ -104,6 +104,13 @@ export interface UpdateOptions {
   signal?: AbortSignal;
 }
 
+/** The run's interruption signal, for writers that do not pass their own (one run per process). */
+let runSignal: AbortSignal | undefined;
+
+export function interruptStoreWritesOn(signal: AbortSignal): void {
+  runSignal = signal;
+}
+
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -130,7 +137,7 @@ export async function updateStore(
   mutate: (data: StoreFile) => void,
   options: UpdateOptions = {},
 ): Promise<StoreFile> {
-  const { signal } = options;
+  const signal = options.signal ?? runSignal;
   signal?.throwIfAborted();
   ensureDir(dir);
   const file = storePath(dir);
