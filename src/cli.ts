@@ -1,29 +1,78 @@
 /**
  * The process-facing entry the bin shim calls: wires signals to an AbortSignal and runs main().
+ *
+ * Ctrl-C (SIGINT) and SIGTERM abort the signal every request, wait and standard-input read listens
+ * to, so main() normally ends at once with InterruptedError (exit 130 / 143) and renders it itself.
+ * Safety nets keep the promise of exiting at once: if main() has not ended shortly after the signal,
+ * the interruption is rendered here and the process leaves; and once main() has ended, nothing left
+ * behind (an open stdin, a socket) may keep an interrupted process alive.
  */
 import { InterruptedError } from './errors.js';
 import { processIo } from './io.js';
-import { main } from './main.js';
+import { earlyFlags, main } from './main.js';
+import { outputOptions, Renderer, stopAllSpinners } from './output/renderer.js';
+
+/** How long main() gets, after a signal, to finish and render the interruption itself. */
+const GRACE_MS = 300;
+/**
+ * A signal repeated within this time is the same one: a dependency of the store writer (when-exit,
+ * under conf's atomic write) runs its clean-up and sends the signal to the process again. A second
+ * Ctrl-C after it leaves at once.
+ */
+const ECHO_MS = 500;
 
 export async function run(argv: string[]): Promise<number> {
   const controller = new AbortController();
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    if (controller.signal.aborted) {
-      // A second Ctrl-C while shutting down: leave at once.
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-    controller.abort(new InterruptedError(signal));
-  };
+  const io = processIo(controller.signal);
+  let graceTimer: NodeJS.Timeout | undefined;
+  let firstSignalAt: number | undefined;
+  let finished = false;
+  const abandoned = new Promise<InterruptedError>((resolve) => {
+    controller.signal.addEventListener(
+      'abort',
+      () => {
+        graceTimer = setTimeout(() => resolve(controller.signal.reason as InterruptedError), GRACE_MS);
+      },
+      { once: true },
+    );
+  });
+  // Left installed until the process ends: without a listener, Node (and the dependencies that
+  // re-send signals) would kill the process by the signal, even after its work is done.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // A reader that goes away early (`hss help exit-codes | head -1`) is not a crash: the rest of the
   // output is dropped and the command ends with its own exit code.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
+
+  function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
+    const now = Date.now();
+    if (firstSignalAt !== undefined) {
+      if (now - firstSignalAt < ECHO_MS) return;
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    firstSignalAt = now;
+    if (finished) {
+      // The work is done and its exit code set; only something left open could keep the process here.
+      setTimeout(() => process.exit(), 100).unref();
+      return;
+    }
+    controller.abort(new InterruptedError(signal));
+  }
+
   try {
-    return await main(argv, processIo(controller.signal));
+    const outcome = await Promise.race([main(argv, io), abandoned]);
+    if (outcome instanceof InterruptedError) {
+      // main() is stuck on something that ignores the signal; it has written nothing yet (results are
+      // written in one piece at the end), so the interruption is the only output.
+      stopAllSpinners();
+      new Renderer(io, outputOptions(earlyFlags(argv), io.env, io)).fail(outcome);
+      process.exit(outcome.exitCode);
+    }
+    if (controller.signal.aborted) setTimeout(() => process.exit(outcome), 100).unref();
+    return outcome;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    finished = true;
+    clearTimeout(graceTimer);
   }
 }
 

@@ -5,6 +5,7 @@
 
 import { HssApi } from './api/hss.js';
 import { type Authorize, HttpClient } from './api/http.js';
+import { caBundleSetting, createFetch, type Fetch } from './api/transport.js';
 import {
   authHintFor,
   authorizerFor,
@@ -17,6 +18,7 @@ import { parseDuration, parseInteger } from './duration.js';
 import { UsageError } from './errors.js';
 import { configDir, type Io, readAll } from './io.js';
 import type { Renderer } from './output/renderer.js';
+import type { StoreFile } from './schema.js';
 import {
   type GlobalFlags,
   KNOWN_REGIONS,
@@ -25,6 +27,7 @@ import {
   resolveSettings,
   type Settings,
 } from './settings/resolve.js';
+import { interruptStoreWritesOn, readStore, storeMode, storePath } from './settings/store.js';
 import { quote } from './text.js';
 import { VERSION } from './version.js';
 
@@ -34,6 +37,8 @@ export interface Context {
   renderer: Renderer;
   configDir: string;
   settings(): Settings;
+  /** The profile store as it is on disk (warns once per run when others can read it). */
+  readStore(): StoreFile;
   /** Standard input, read once, for whichever option claimed it. */
   stdinText(purpose: string): Promise<string>;
   /** Where credentials would be looked up: the environment, settings, stdin token, files. */
@@ -56,7 +61,28 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
   let stdinPromise: Promise<string> | undefined;
   let credential: Promise<Credential> | undefined;
   let projectId: Promise<Resolved<string>> | undefined;
+  let transport: Fetch | undefined;
+  let storeChecked = false;
   const dir = configDir(io);
+  interruptStoreWritesOn(io.signal);
+  try {
+    // Registers the stored secrets before anything can print a value the user typed (a stored token
+    // pasted as an argument is masked in the usage error too). A bad store is reported when used.
+    readStore(dir);
+  } catch {}
+
+  // The store holds secrets: say so once per run when group or others may read it.
+  const checkStoreMode = () => {
+    if (storeChecked || io.platform === 'win32') return;
+    storeChecked = true;
+    const mode = storeMode(dir);
+    if (mode !== undefined && (mode & 0o077) !== 0) {
+      const file = storePath(dir);
+      renderer.warn(
+        `the profile store ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); run \`chmod 600 ${file}\``,
+      );
+    }
+  };
 
   const ctx: Context = {
     io,
@@ -73,8 +99,14 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
             : '';
           renderer.warn(`region ${quote(region.value)} is not one hss knows${endpoint}`);
         }
+        checkStoreMode();
       }
       return settings;
+    },
+    readStore() {
+      const store = readStore(dir);
+      checkStoreMode();
+      return store;
     },
     stdinText(purpose) {
       if (stdinClaim !== undefined && stdinClaim !== purpose) {
@@ -89,7 +121,8 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
         );
       }
       stdinClaim = purpose;
-      stdinPromise ??= readAll(io.stdin, purpose);
+      if (!stdinPromise) renderer.debug(`reading ${purpose} from standard input`);
+      stdinPromise ??= readAll(io.stdin, purpose, io.signal);
       return stdinPromise;
     },
     async credentialSources() {
@@ -127,14 +160,22 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
       return projectId;
     },
     http(authHint) {
-      const timeout = flags.timeout ?? io.env['HSS_TIMEOUT'];
-      const attempts = flags.maxAttempts ?? io.env['HSS_MAX_ATTEMPTS'];
+      // An empty variable is unset; an empty flag value is a mistake to report.
+      const timeoutFrom = flags.timeout !== undefined ? '--timeout' : 'HSS_TIMEOUT';
+      const timeout = flags.timeout ?? (io.env['HSS_TIMEOUT'] || undefined);
+      const attemptsFrom = flags.maxAttempts !== undefined ? '--max-attempts' : 'HSS_MAX_ATTEMPTS';
+      const attempts = flags.maxAttempts ?? (io.env['HSS_MAX_ATTEMPTS'] || undefined);
+      const debug = (line: string) => renderer.debug(line);
+      const caBundle = caBundleSetting(flags.caBundle, io.env);
+      // One transport per run, so proxy and CA set-up happen once whatever the number of clients.
+      transport ??= createFetch(caBundle ? { env: io.env, caBundle, debug } : { env: io.env, debug });
       const options: ConstructorParameters<typeof HttpClient>[0] = {
-        timeoutMs: timeout ? parseDuration(timeout, '--timeout') : 30_000,
-        maxAttempts: attempts ? parseInteger(attempts, '--max-attempts', 1, 10) : 3,
+        timeoutMs: timeout !== undefined ? parseDuration(timeout, timeoutFrom) : 30_000,
+        maxAttempts: attempts !== undefined ? parseInteger(attempts, attemptsFrom, 1, 10) : 3,
         userAgent: userAgent(),
         signal: io.signal,
-        debug: (line) => renderer.debug(line),
+        debug,
+        fetch: transport,
       };
       if (authHint) options.authHint = authHint;
       return new HttpClient(options);

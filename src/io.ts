@@ -50,15 +50,32 @@ export function configDir(io: Pick<Io, 'env' | 'homeDir' | 'platform'>): string 
 
 const STDIN_LIMIT = 4 * 1024 * 1024;
 
-/** Reads all of standard input as UTF-8, refusing more than 4 MiB. */
-export async function readAll(stdin: InStream, what: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stdin) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buf.length;
-    if (size > STDIN_LIMIT) throw new UsageError(`${what} on standard input is larger than 4 MiB`);
-    chunks.push(buf);
+/** Reads all of standard input as UTF-8, refusing more than 4 MiB; an abort (Ctrl-C) stops the wait. */
+export async function readAll(stdin: InStream, what: string, signal?: AbortSignal): Promise<string> {
+  const read = async () => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stdin) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buf.length;
+      if (size > STDIN_LIMIT) throw new UsageError(`${what} on standard input is larger than 4 MiB`);
+      chunks.push(buf);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  if (!signal) return read();
+  signal.throwIfAborted();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const reading = read();
+  // Once interrupted nobody awaits the read any more; its later failure must not surface.
+  reading.catch(() => {});
+  try {
+    return await Promise.race([reading, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -2,9 +2,10 @@
  * main(argv, io) → exit code. The single place where errors become output and exit codes.
  */
 import { CommanderError } from 'commander';
-import { createContext } from './context.js';
+import { createContext, userAgent } from './context.js';
 import { HssError, UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { registerEnvSecrets } from './output/redact.js';
 import { type CommandResult, outputOptions, Renderer } from './output/renderer.js';
 import { buildProgram } from './program.js';
 import type { GlobalFlags } from './settings/resolve.js';
@@ -12,7 +13,7 @@ import type { GlobalFlags } from './settings/resolve.js';
 export const ISSUES_URL = 'https://github.com/hss-cli/hss-cli/issues';
 
 /** Output flags read straight from argv, so that even a usage error is rendered the way the user asked. */
-function earlyFlags(argv: string[]): GlobalFlags {
+export function earlyFlags(argv: string[]): GlobalFlags {
   const flags: GlobalFlags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -32,8 +33,10 @@ function commanderMessage(error: CommanderError): string {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  registerEnvSecrets(io.env);
   let renderer = new Renderer(io, outputOptions(earlyFlags(argv), io.env, io));
   let result: CommandResult | undefined;
+  renderer.debug(`${userAgent()}; signal handlers ready`);
 
   const program = buildProgram(async (handler) => {
     const flags = program.opts<GlobalFlags>();

@@ -51,6 +51,10 @@ export function buildProgram(run: Run): Command {
       '--max-attempts <n>',
       'attempts for retryable failures; 1 disables retries (env HSS_MAX_ATTEMPTS)',
     )
+    .option(
+      '--ca-bundle <file>',
+      'extra PEM CA certificates, added to the system roots and NODE_EXTRA_CA_CERTS (env HSS_CA_BUNDLE)',
+    )
     .addHelpText(
       'after',
       examples([

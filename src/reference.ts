@@ -189,7 +189,15 @@ export const ENVIRONMENT: readonly EnvironmentGroup[] = [
       },
       {
         names: ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'],
-        meaning: 'proxy settings, honoured by every request',
+        meaning: 'proxy settings (upper or lower case), honoured by every request',
+      },
+      {
+        names: ['NODE_EXTRA_CA_CERTS'],
+        meaning: 'extra PEM CAs read by Node.js; hss keeps them when --ca-bundle adds more',
+      },
+      {
+        names: ['NODE_TLS_REJECT_UNAUTHORIZED'],
+        meaning: 'ignored: hss always checks certificates; add a CA with --ca-bundle instead',
       },
     ],
   },

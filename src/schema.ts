@@ -3,6 +3,7 @@
  * file. Messages name the rule; callers prefix them with the value they were given.
  */
 import { z } from 'zod';
+import { quote } from './text.js';
 
 export const SCAN_TYPES = ['cluster_vul', 'risk_assessment', 'benchmark'] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
@@ -38,7 +39,7 @@ export const ProfileName = boundedText('profile name', 1, 64).refine((s) => /^[A
 });
 
 export const ScanTypeSchema = z.enum(SCAN_TYPES, {
-  error: (iss) => `scan type ${JSON.stringify(iss.input)} is not one of ${SCAN_TYPES.join(', ')}`,
+  error: (iss) => `scan type ${quote(String(iss.input))} is not one of ${SCAN_TYPES.join(', ')}`,
 });
 
 export const ScanTypeList = z
@@ -66,7 +67,7 @@ export const ClusterInfoList = z
       if (seen.has(item.cluster_id)) {
         ctx.addIssue({
           code: 'custom',
-          message: `cluster ${JSON.stringify(item.cluster_id)} is given twice`,
+          message: `cluster ${quote(item.cluster_id)} is given twice`,
         });
         return;
       }

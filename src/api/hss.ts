@@ -10,7 +10,8 @@ import {
   type RetryBody,
   type TaskSummary,
 } from '../schema.js';
-import type { ApiRequest, ApiResponse, Authorize, HttpClient } from './http.js';
+import { quote } from '../text.js';
+import { type ApiRequest, type ApiResponse, type Authorize, type HttpClient, serverText } from './http.js';
 
 export interface HssTarget {
   endpoint: string;
@@ -63,26 +64,35 @@ export interface ListTasksFilter {
   end_create_time?: number;
 }
 
-function parseJson<T>(schema: z.ZodType<T>, response: ApiResponse, operation: string): T {
+/**
+ * A JSON answer checked against its schema before anything reads it. Whatever the server sent, the
+ * outcome is the data or a one-line ApiError (exit 5); the content type is not trusted either way.
+ */
+export function parseJson<T>(schema: z.ZodType<T>, response: ApiResponse, operation: string): T {
+  const details = {
+    hint: 'check that the endpoint is the HSS API (`hss config show`), not a proxy or a web page',
+    httpStatus: response.status,
+    ...(response.requestId ? { requestId: response.requestId } : {}),
+  };
+  const type = response.headers['content-type'];
+  const typeNote = type === undefined ? 'no content-type' : `content-type ${quote(type, 60)}`;
   let raw: unknown;
   try {
     raw = JSON.parse(response.text);
   } catch {
+    const what = response.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
     throw new ApiError(
-      `${operation}: the API answered HTTP ${response.status} with a body that is not JSON`,
-      {
-        hint: 'check that the endpoint is the HSS API (`hss config show`), not a proxy or a web page',
-        httpStatus: response.status,
-        ...(response.requestId ? { requestId: response.requestId } : {}),
-      },
+      `${operation}: the API answered HTTP ${response.status} with ${what} (${typeNote})`,
+      details,
     );
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? serverText(issue.path.join('.'), 80) : 'body';
     throw new ApiError(
-      `${operation}: unexpected answer from the API (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})`,
-      { httpStatus: response.status, ...(response.requestId ? { requestId: response.requestId } : {}) },
+      `${operation}: unexpected answer from the API (${where}: ${serverText(issue?.message ?? 'invalid', 120)})`,
+      details,
     );
   }
   return parsed.data;

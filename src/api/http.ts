@@ -10,9 +10,13 @@ import {
   InterruptedError,
   RequestTimeoutError,
   UnavailableError,
+  UsageError,
 } from '../errors.js';
 import { redact, redactHeaders, redactJson } from '../output/redact.js';
 import { GatewayErrorBody, HssErrorBody } from '../schema.js';
+import { isLoopback } from '../settings/resolve.js';
+import { quote } from '../text.js';
+import type { Fetch } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -48,13 +52,62 @@ export interface HttpOptions {
   authHint?: string;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
   /** Base of the exponential backoff and its cap, in ms. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** Largest answer body read; a larger one is refused rather than held in memory. */
+  maxResponseBytes?: number;
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Longest piece of server-given text (error message, code, request ID) put into a message. */
+const MAX_SERVER_TEXT = 300;
+
+/**
+ * Server-given text made safe for a one-line message: whitespace runs become one space, other control
+ * characters (terminal escapes among them) are shown escaped, and the text is cut short.
+ */
+export function serverText(text: string, max = MAX_SERVER_TEXT): string {
+  const flat = text
+    .replace(/[\t\n\v\f\r\u0085\u2028\u2029]+/g, ' ')
+    .trim()
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** Certificate failures: retrying cannot help, and the fix (a CA bundle, the right host) is known. */
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The innermost coded error of a fetch failure (fetch wraps the socket's error in `cause`). */
+function innermostCode(error: unknown): { code: string; message: string } | undefined {
+  let found: { code: string; message: string } | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') found = { code, message: current.message };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
+function tlsTrustCode(error: unknown): string | undefined {
+  const code = innermostCode(error)?.code;
+  return code !== undefined && TLS_TRUST_CODES.has(code) ? code : undefined;
+}
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -112,21 +165,21 @@ export function parseErrorBody(text: string): { code?: string; message?: string 
     const raw: unknown = JSON.parse(trimmed);
     const hss = HssErrorBody.safeParse(raw);
     if (hss.success) {
-      const out: { code?: string; message?: string } = { code: hss.data.error_code };
-      if (hss.data.error_msg !== undefined) out.message = hss.data.error_msg;
+      const out: { code?: string; message?: string } = { code: serverText(hss.data.error_code, 64) };
+      if (hss.data.error_msg !== undefined) out.message = serverText(hss.data.error_msg);
       return out;
     }
     const gateway = GatewayErrorBody.safeParse(raw);
     if (gateway.success) {
       const out: { code?: string; message?: string } = {};
-      if (gateway.data.error.code !== undefined) out.code = String(gateway.data.error.code);
-      if (gateway.data.error.message !== undefined) out.message = gateway.data.error.message;
+      if (gateway.data.error.code !== undefined) out.code = serverText(String(gateway.data.error.code), 64);
+      if (gateway.data.error.message !== undefined) out.message = serverText(gateway.data.error.message);
       if (out.code !== undefined || out.message !== undefined) return out;
     }
   } catch {
     // not JSON: fall through to the text
   }
-  return { message: trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed };
+  return { message: serverText(trimmed) };
 }
 
 export function errorFromResponse(operation: string, response: ApiResponse, authHint?: string): HssError {
@@ -173,13 +226,11 @@ function isAbort(error: unknown): boolean {
 }
 
 function networkReason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return serverText(String(error));
+  const coded = innermostCode(error);
+  if (coded) return serverText(`${coded.code} ${coded.message}`.replace(/^(\S+) \1/, '$1'));
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: string }).code;
-    return code ? `${code} ${cause.message}`.replace(/^(\S+) \1/, '$1') : cause.message;
-  }
-  return error.message;
+  return serverText(cause instanceof Error ? cause.message : error.message);
 }
 
 export class HttpClient {
@@ -218,7 +269,8 @@ export class HttpClient {
         if (error instanceof HssError) throw error;
         outcome = error instanceof Error ? error : new Error(String(error));
       }
-      const retryable = outcome instanceof Error || RETRYABLE_STATUS.has(outcome.status);
+      const retryable =
+        outcome instanceof Error ? tlsTrustCode(outcome) === undefined : RETRYABLE_STATUS.has(outcome.status);
       if (!retryable || attempt >= maxAttempts) {
         if (outcome instanceof Error) throw this.transportError(request, outcome, attempt);
         return outcome;
@@ -253,6 +305,18 @@ export class HttpClient {
         { hint: 'raise --timeout, or check the network path to the endpoint' },
       );
     }
+    const tlsCode = tlsTrustCode(error);
+    if (tlsCode !== undefined) {
+      const altName = tlsCode === 'ERR_TLS_CERT_ALTNAME_INVALID';
+      return new UnavailableError(
+        `${request.operation}: the TLS certificate of ${host} ${altName ? 'does not name this host' : 'cannot be trusted'} (${networkReason(error)})`,
+        {
+          hint: altName
+            ? 'check the endpoint URL: the certificate is for another host name'
+            : 'if the endpoint or a TLS-inspecting proxy uses a private CA, pass its certificate with --ca-bundle <file> (or HSS_CA_BUNDLE); certificate checks cannot be turned off',
+        },
+      );
+    }
     return new UnavailableError(
       `${request.operation}: cannot reach ${host}${tries}: ${networkReason(error)}`,
       {
@@ -273,8 +337,15 @@ export class HttpClient {
     attempt: number,
   ): Promise<ApiResponse> {
     const { timeoutMs, signal, debug } = this.options;
+    const { url } = request;
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+      // resolve.ts refuses such endpoints already; this keeps any other URL from carrying credentials in clear.
+      throw new UsageError(
+        `${request.operation}: ${quote(url.origin)} is refused: only https://, or http:// on loopback, is allowed`,
+      );
+    }
     const signed = await this.headersFor(request, authorize);
-    const doFetch = this.options.fetch ?? fetch;
+    const doFetch: Fetch = this.options.fetch ?? ((u, init) => fetch(u, init));
     if (debug) {
       debug(`> ${request.method} ${request.url.href} (attempt ${attempt})`);
       for (const [k, v] of Object.entries(redactHeaders(signed))) debug(`> ${k}: ${v}`);
@@ -292,16 +363,47 @@ export class HttpClient {
     };
     if (request.body !== undefined) init.body = request.body;
     const res = await doFetch(request.url, init);
-    const text = await res.text();
     const responseHeaders = headersToRecord(res.headers);
-    const requestId = responseHeaders['x-request-id'];
     if (debug) {
-      debug(`< ${res.status} ${res.statusText} in ${Date.now() - started} ms`);
-      for (const [k, v] of Object.entries(redactHeaders(responseHeaders))) debug(`< ${k}: ${v}`);
-      if (text) debug(`< ${redact(text.length > 2000 ? `${text.slice(0, 2000)}…` : text)}`);
+      debug(`< ${res.status} ${serverText(res.statusText, 100)} in ${Date.now() - started} ms`);
+      for (const [k, v] of Object.entries(redactHeaders(responseHeaders))) debug(`< ${k}: ${serverText(v)}`);
     }
+    // The timeout signal covers the body too: a server that stalls mid-body is cut off like a silent one.
+    const text = await this.readBody(request, res);
+    if (debug && text) debug(`< ${redact(serverText(text, 2000))}`);
     const response: ApiResponse = { status: res.status, headers: responseHeaders, text, attempts: attempt };
-    if (requestId) response.requestId = requestId;
+    const requestId = responseHeaders['x-request-id'];
+    if (requestId) response.requestId = serverText(requestId, 128);
     return response;
+  }
+
+  /** The body as text, refusing one larger than the limit without holding it in memory. */
+  private async readBody(request: ApiRequest, res: Response): Promise<string> {
+    const limit = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const tooLarge = () =>
+      new ApiError(
+        `${request.operation}: the answer from ${request.url.host} is larger than ${limit} bytes; refused`,
+        { httpStatus: res.status },
+      );
+    const declared = Number(res.headers.get('content-length') ?? '');
+    if (Number.isFinite(declared) && declared > limit) {
+      await res.body?.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    if (!res.body) return '';
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 }

@@ -1,6 +1,7 @@
 /**
  * `hss config show`: every resolved setting and where it came from.
  */
+import { caBundleSetting, parseProxyUrl, proxySettings } from '../api/transport.js';
 import { type CredentialPlan, cachedLogin, planCredential } from '../auth/credentials.js';
 import { iamEndpointFor } from '../auth/project.js';
 import type { Context } from '../context.js';
@@ -11,6 +12,21 @@ import { describeSource, type Resolved } from '../settings/resolve.js';
 import { storePath } from '../settings/store.js';
 
 type Row = { value: string | number | boolean | null; source: string };
+
+/** Proxy settings as requests will use them; a password in a proxy URL is registered as a secret. */
+function proxyRows(env: Record<string, string | undefined>): Record<string, Row> {
+  const proxies = proxySettings(env);
+  const row = (setting: { value: string; source: string } | undefined): Row => {
+    if (!setting) return { value: null, source: 'unset' };
+    try {
+      parseProxyUrl(setting);
+    } catch (error) {
+      return { value: setting.value, source: `${setting.source} (${(error as Error).message})` };
+    }
+    return { value: setting.value, source: setting.source };
+  };
+  return { https_proxy: row(proxies.https), http_proxy: row(proxies.http), no_proxy: row(proxies.noProxy) };
+}
 
 export async function configShow(ctx: Context): Promise<CommandResult> {
   const { io, flags } = ctx;
@@ -59,6 +75,8 @@ export async function configShow(ctx: Context): Promise<CommandResult> {
     },
     timeout: envOr(flags.timeout, 'HSS_TIMEOUT', '30s'),
     max_attempts: envOr(flags.maxAttempts, 'HSS_MAX_ATTEMPTS', '3'),
+    ca_bundle: asRow(caBundleSetting(flags.caBundle, io.env)),
+    ...proxyRows(io.env),
   };
   return {
     data: { ok: true, config_dir: ctx.configDir, store_file: storePath(ctx.configDir), settings: values },

@@ -17,7 +17,7 @@ import {
   Token,
 } from '../schema.js';
 import { checkEndpoint, KNOWN_REGIONS } from '../settings/resolve.js';
-import { readStore, storeIsExposed, storePath, updateStore } from '../settings/store.js';
+import { storePath, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 
 export interface ProfileSetOptions {
@@ -164,7 +164,7 @@ export async function profileSet(
 }
 
 export async function profileList(ctx: Context): Promise<CommandResult> {
-  const store = readStore(ctx.configDir);
+  const store = ctx.readStore();
   const profiles = Object.entries(store.profiles).map(([name, p]) => ({
     name,
     current: store.current === name,
@@ -192,12 +192,9 @@ export async function profileList(ctx: Context): Promise<CommandResult> {
 }
 
 export async function profileShow(name: string | undefined, ctx: Context): Promise<CommandResult> {
-  const store = readStore(ctx.configDir);
+  const store = ctx.readStore();
   const selected = name ?? ctx.flags.profile ?? ctx.io.env['HSS_PROFILE'] ?? store.current ?? 'default';
   const profile = requireProfile(store, selected);
-  if (storeIsExposed(ctx.configDir)) {
-    ctx.renderer.warn(`${storePath(ctx.configDir)} can be read by other users; run \`chmod 600\` on it`);
-  }
   const shown = maskProfile(profile);
   return {
     data: { ok: true, name: selected, current: store.current === selected, profile: shown },

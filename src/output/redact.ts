@@ -10,6 +10,14 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
+/** Environment variables that hold secrets (SDK names as the official tools read them). */
+export const SECRET_ENV_VARS = ['HSS_TOKEN', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN'] as const;
+
+/** Registers the secrets of the environment, before anything (even a usage error) is printed. */
+export function registerEnvSecrets(env: Record<string, string | undefined>): void {
+  for (const name of SECRET_ENV_VARS) registerSecret(env[name]);
+}
+
 export function redact(text: string): string {
   // Every occurrence of every secret is found in the original text first, and the covered spans merged,
   // so overlapping or nested secrets are masked whole.

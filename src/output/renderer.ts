@@ -39,6 +39,15 @@ export interface Spinner {
 
 const NO_SPINNER: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
 
+/** Every spinner turning in this process, whichever renderer started it. */
+const turning = new Set<{ stop(): void }>();
+
+/** Restores the terminal from outside a renderer (a signal that could not wait for main to end). */
+export function stopAllSpinners(): void {
+  for (const spinner of turning) spinner.stop();
+  turning.clear();
+}
+
 function truthy(v: string | undefined): boolean {
   return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 }
@@ -126,7 +135,9 @@ export class Renderer {
     });
     spinner.start();
     this.activeSpinner = spinner;
+    turning.add(spinner);
     const done = () => {
+      turning.delete(spinner);
       if (this.activeSpinner === spinner) this.activeSpinner = undefined;
     };
     return {
@@ -150,6 +161,7 @@ export class Renderer {
 
   /** Restores the terminal: stops any spinner that is still turning (errors, signals). */
   stopSpinner(): void {
+    if (this.activeSpinner) turning.delete(this.activeSpinner);
     this.activeSpinner?.stop();
     this.activeSpinner = undefined;
   }

@@ -11,6 +11,8 @@
 // Faults act in front of the emulated service, like a gateway or network failure: a faulted request
 // never reaches the task model, so it changes no state.
 
+import { quote } from '../text.js';
+
 export const FAULT_SCOPES = ['retry', 'list', 'resources', 'iam'] as const;
 export type FaultScope = (typeof FAULT_SCOPES)[number];
 
@@ -34,7 +36,7 @@ const MAX_TIMES = 1_000_000;
 const MAX_SLOW_MS = 600_000;
 
 function refuse(spec: string, why: string): never {
-  throw new Error(`invalid fault spec "${spec}": ${why}; accepted forms: ${ACCEPTED}`);
+  throw new Error(`invalid fault spec ${quote(spec)}: ${why}; accepted forms: ${ACCEPTED}`);
 }
 
 function parseTimes(spec: string, digits: string | undefined): number {
@@ -58,7 +60,7 @@ export function parseFaultSpec(spec: string): Fault {
   let scope: FaultScope | undefined;
   if (at !== -1) {
     const name = text.slice(at + 1);
-    if (!isScope(name)) refuse(spec, `unknown operation "${name}"`);
+    if (!isScope(name)) refuse(spec, `unknown operation ${quote(name)}`);
     scope = name;
   }
   const base: FaultBase = scope === undefined ? { spec } : { spec, scope };

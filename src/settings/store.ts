@@ -6,7 +6,9 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
+import { registerSecret } from '../output/redact.js';
 import { StoreFile } from '../schema.js';
+import { quote } from '../text.js';
 
 export const STORE_FILE = 'config.json';
 export const STORE_VERSION = 1;
@@ -36,7 +38,10 @@ export function parseStore(text: string, file: string): StoreFile {
   const parsed = StoreFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    // Profile names in the path are the file's own text: quoted when they are not plain.
+    const segment = (key: PropertyKey) =>
+      typeof key === 'string' && !/^[A-Za-z0-9_-]+$/.test(key) ? quote(key, 32) : String(key);
+    const where = issue?.path.length ? ` at ${issue.path.map(segment).join('.')}` : '';
     throw new ConfigError(
       `the profile store ${file} is not a valid hss store${where}: ${issue?.message ?? ''}`,
       {
@@ -58,16 +63,28 @@ export function readStore(dir: string): StoreFile {
       hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
     });
   }
-  return parseStore(text, file);
+  const store = parseStore(text, file);
+  // Reading the store reads every profile's secrets: they are masked from then on, whichever is used.
+  for (const profile of Object.values(store.profiles)) {
+    registerSecret(profile.token);
+    registerSecret(profile.secret_key);
+    registerSecret(profile.security_token);
+  }
+  return store;
+}
+
+/** The store file's permission bits; undefined when there is no file. */
+export function storeMode(dir: string): number | undefined {
+  try {
+    return statSync(storePath(dir)).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when group or others may read the store (it holds secrets). */
 export function storeIsExposed(dir: string): boolean {
-  try {
-    return (statSync(storePath(dir)).mode & 0o077) !== 0;
-  } catch {
-    return false;
-  }
+  return ((storeMode(dir) ?? 0) & 0o077) !== 0;
 }
 
 export function ensureDir(dir: string): void {
@@ -78,33 +95,6 @@ export function ensureDir(dir: string): void {
     throw new ConfigError(`cannot create the config folder ${dir}: ${errorCode(error) ?? String(error)}`, {
       hint: 'point HSS_CONFIG_DIR at a folder you can write',
     });
-  }
-}
-
-/**
- * Runs `fn` holding the lock `{name}.lock` in the config dir (created 0700 if missing), so concurrent
- * `hss` processes never interleave a read-modify-write of the file `name`.
- */
-export async function withFileLock<T>(dir: string, name: string, fn: () => T | Promise<T>): Promise<T> {
-  ensureDir(dir);
-  const { default: lockfile } = await import('proper-lockfile');
-  let release: (() => Promise<void>) | undefined;
-  try {
-    release = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, `${name}.lock`),
-      realpath: false,
-      stale: 10_000,
-      retries: { retries: 200, minTimeout: 10, maxTimeout: 100, randomize: true },
-    });
-  } catch (error) {
-    throw new ConfigError(`cannot lock ${path.join(dir, name)}: ${errorCode(error) ?? String(error)}`, {
-      hint: 'another hss is updating the file: try again (a lock older than 10 s is taken over)',
-    });
-  }
-  try {
-    return await fn();
-  } finally {
-    await release();
   }
 }
 
@@ -121,36 +111,128 @@ export function writeFileAtomic(file: string, text: string): void {
   }
 }
 
+/** How long a writer waits for another one's lock before giving up. */
+const LOCK_WAIT_MS = 20_000;
+/** A lock whose holder stopped refreshing it this long ago is taken over (the holder died). */
+const LOCK_STALE_MS = 10_000;
+
+export interface UpdateOptions {
+  /** Aborted (Ctrl-C): stop waiting for the lock, and write nothing if the write has not begun. */
+  signal?: AbortSignal;
+}
+
+/** The run's interruption signal, for writers that do not pass their own (one run per process). */
+let runSignal: AbortSignal | undefined;
+
+export function interruptStoreWritesOn(signal: AbortSignal): void {
+  runSignal = signal;
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
  * Read-modify-write under a lock. `mutate` changes the data in place; the result is what was written.
  * Fields this version does not know are kept as they were.
  */
-export async function updateStore(dir: string, mutate: (data: StoreFile) => void): Promise<StoreFile> {
+export async function updateStore(
+  dir: string,
+  mutate: (data: StoreFile) => void,
+  options: UpdateOptions = {},
+): Promise<StoreFile> {
   const file = storePath(dir);
   const { default: Conf } = await import('conf');
-  return withFileLock(dir, STORE_FILE, () => {
+  return withFileLock(
+    dir,
+    STORE_FILE,
+    () => {
+      try {
+        const data = readStore(dir);
+        mutate(data);
+        data.version = Math.max(data.version ?? 0, STORE_VERSION);
+        const conf = new Conf<StoreFile>({
+          cwd: dir,
+          configName: 'config',
+          projectName: 'hss',
+          configFileMode: 0o600,
+          clearInvalidConfig: false,
+          accessPropertiesByDotNotation: false,
+          watch: false,
+        });
+        conf.store = data;
+        chmodSync(file, 0o600);
+        return data;
+      } catch (error) {
+        // The caller's own refusals (a UsageError from mutate, an interruption) pass through as they are.
+        if (error instanceof HssError) throw error;
+        throw new ConfigError(
+          `cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`,
+          {
+            hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
+          },
+        );
+      }
+    },
+    options,
+  );
+}
+
+/**
+ * Runs `fn` holding the lock `{name}.lock` in the config dir (created 0700 if missing), so concurrent
+ * `hss` processes never interleave a read-modify-write of the file `name`. The lock is tried once at a
+ * time, with the waits in between here, so an interruption never leaves behind a lock taken in the
+ * instant the process ended.
+ */
+export async function withFileLock<T>(
+  dir: string,
+  name: string,
+  fn: () => T | Promise<T>,
+  options: UpdateOptions = {},
+): Promise<T> {
+  const signal = options.signal ?? runSignal;
+  signal?.throwIfAborted();
+  ensureDir(dir);
+  const file = path.join(dir, name);
+  const { default: lockfile } = await import('proper-lockfile');
+  let release: (() => Promise<void>) | undefined;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (!release) {
+    signal?.throwIfAborted();
     try {
-      const data = readStore(dir);
-      mutate(data);
-      data.version = Math.max(data.version ?? 0, STORE_VERSION);
-      const conf = new Conf<StoreFile>({
-        cwd: dir,
-        configName: 'config',
-        projectName: 'hss',
-        configFileMode: 0o600,
-        clearInvalidConfig: false,
-        accessPropertiesByDotNotation: false,
-        watch: false,
+      release = await lockfile.lock(dir, {
+        lockfilePath: `${file}.lock`,
+        realpath: false,
+        stale: LOCK_STALE_MS,
+        retries: 0,
       });
-      conf.store = data;
-      chmodSync(file, 0o600);
-      return data;
     } catch (error) {
-      // The caller's own refusals (an unknown field, an unknown profile) keep their class and exit code.
-      if (error instanceof HssError) throw error;
-      throw new ConfigError(`cannot write the profile store ${file}: ${errorCode(error) ?? String(error)}`, {
-        hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
-      });
+      if (errorCode(error) !== 'ELOCKED' || Date.now() > deadline) {
+        throw new ConfigError(`cannot lock ${file}: ${errorCode(error) ?? String(error)}`, {
+          hint:
+            errorCode(error) === 'ELOCKED'
+              ? `another hss process has held ${file}.lock for ${LOCK_WAIT_MS / 1000} s; if none is running, remove that folder`
+              : 'check the permissions of the config folder, or point HSS_CONFIG_DIR at another folder',
+        });
+      }
+      await pause(10 + Math.floor(Math.random() * 90), signal);
     }
-  });
+  }
+  try {
+    // Interrupted while waiting: nothing is written.
+    signal?.throwIfAborted();
+    return await fn();
+  } finally {
+    await release();
+  }
 }

@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENT, EXIT_CODES } from '../../src/reference.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 describe('hss help', () => {
   it('hss help task retry prints what hss task retry --help prints, exit 0', async () => {
@@ -117,7 +122,9 @@ describe('--version', () => {
   });
 
   it('with --debug (or HSS_DEBUG=1) also prints the Node version and platform on stderr', async () => {
-    const expected = `debug: node ${process.version} ${process.platform} ${process.arch}\n`;
+    const expected =
+      `debug: hss-cli/${pkg.version} node/${process.versions.node} ${process.platform}; signal handlers ready\n` +
+      `debug: node ${process.version} ${process.platform} ${process.arch}\n`;
     for (const [args, env] of [
       [['--version', '--debug'], {}],
       [['--debug', '-V'], {}],

@@ -1,0 +1,208 @@
+/**
+ * How requests reach the network. Node's own fetch when nothing special is asked for, so a plain run
+ * pays nothing for proxies it does not use; undici's fetch with an EnvHttpProxyAgent, loaded on the
+ * first request, when a proxy variable is set, a CA bundle is given, or NODE_TLS_REJECT_UNAUTHORIZED=0
+ * tries to turn certificate checks off (hss keeps them on whatever the environment says).
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError, HssError, UsageError } from '../errors.js';
+import { registerSecret } from '../output/redact.js';
+import { isLoopback } from '../settings/resolve.js';
+import { quote } from '../text.js';
+
+type Env = Record<string, string | undefined>;
+
+/** The part of fetch the HTTP client uses; `dispatcher` is undici's extension. */
+export type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
+
+export interface EnvValue {
+  value: string;
+  /** `env:NAME` or `flag`. */
+  source: string;
+}
+
+export interface ProxySettings {
+  http?: EnvValue;
+  https?: EnvValue;
+  noProxy?: EnvValue;
+}
+
+export interface TransportSettings {
+  env: Env;
+  caBundle?: EnvValue;
+  debug?: (line: string) => void;
+}
+
+function firstSet(env: Env, names: string[]): EnvValue | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { value, source: `env:${name}` };
+  }
+  return undefined;
+}
+
+/** Proxy variables, lower case first as curl and undici read them. */
+export function proxySettings(env: Env): ProxySettings {
+  const out: ProxySettings = {};
+  const http = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+  const https = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
+  const noProxy = firstSet(env, ['no_proxy', 'NO_PROXY']);
+  if (http) out.http = http;
+  if (https) out.https = https;
+  if (noProxy) out.noProxy = noProxy;
+  return out;
+}
+
+/** The CA bundle named by --ca-bundle or HSS_CA_BUNDLE, if any. */
+export function caBundleSetting(flag: string | undefined, env: Env): EnvValue | undefined {
+  if (flag !== undefined) return { value: flag, source: 'flag' };
+  return firstSet(env, ['HSS_CA_BUNDLE']);
+}
+
+/** A proxy URL as a URL (a bare `host:port` means http, as for curl); its password becomes a secret. */
+export function parseProxyUrl(setting: EnvValue): URL {
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(setting.value) ? setting.value : `http://${setting.value}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${setting.source.slice(4)} ${quote(setting.value)}: not a proxy URL`, {
+      hint: 'use e.g. http://proxy.example.com:3128',
+    });
+  }
+  if (url.password) {
+    registerSecret(url.password);
+    registerSecret(decodeURIComponent(url.password));
+  }
+  if (!['http:', 'https:', 'socks5:', 'socks:'].includes(url.protocol)) {
+    throw new ConfigError(
+      `${setting.source.slice(4)}: proxy scheme ${quote(url.protocol)} is not supported; use http://, https:// or socks5://`,
+    );
+  }
+  return url;
+}
+
+/** A proxy URL fit for messages: no user name or password. */
+export function describeProxy(url: URL): string {
+  return `${url.protocol}//${url.host}`;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** Every PEM certificate of a file, each checked to be one. */
+export function loadCaBundle(setting: EnvValue): string[] {
+  const what = setting.source === 'flag' ? '--ca-bundle' : setting.source.slice(4);
+  const refuse = (why: string): never => {
+    const message = `${what} ${quote(setting.value)}: ${why}`;
+    const hint = 'give a PEM file of one or more CA certificates (-----BEGIN CERTIFICATE-----)';
+    throw setting.source === 'flag' ? new UsageError(message, { hint }) : new ConfigError(message, { hint });
+  };
+  let text: string;
+  try {
+    text = readFileSync(setting.value, 'utf8');
+  } catch (error) {
+    return refuse(`cannot read it (${(error as { code?: string }).code ?? 'unreadable'})`);
+  }
+  const pems = text.match(PEM_CERTIFICATE) ?? [];
+  if (pems.length === 0) refuse('holds no PEM certificate');
+  return pems;
+}
+
+/** Certificates of NODE_EXTRA_CA_CERTS; Node itself already warned at start-up if it is unreadable. */
+function extraCaCerts(env: Env): string[] {
+  const file = env['NODE_EXTRA_CA_CERTS'];
+  if (!file) return [];
+  try {
+    return readFileSync(file, 'utf8').match(PEM_CERTIFICATE) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** True when a request needs undici rather than Node's fetch. */
+export function needsUndici(settings: TransportSettings): boolean {
+  const proxies = proxySettings(settings.env);
+  return (
+    proxies.http !== undefined ||
+    proxies.https !== undefined ||
+    settings.caBundle !== undefined ||
+    settings.env['NODE_TLS_REJECT_UNAUTHORIZED'] === '0'
+  );
+}
+
+/**
+ * The fetch the HTTP client uses. Bad settings (an unreadable CA bundle, a malformed proxy URL) are
+ * reported by the first call, before anything is sent.
+ */
+export function createFetch(settings: TransportSettings): Fetch {
+  if (!needsUndici(settings)) return (url, init) => fetch(url, init);
+  let transport: Promise<Fetch> | undefined;
+  return async (url, init) => {
+    transport ??= undiciFetch(settings).catch((error: unknown) => {
+      if (error instanceof HssError) throw error;
+      // A set-up failure is a bug, not a network error to retry.
+      throw new HssError(
+        'INTERNAL',
+        1,
+        `internal error: cannot set up the HTTP transport: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    });
+    // A failed set-up is reported on every call, never cached as a half-built transport.
+    const send = await transport.catch((error: unknown) => {
+      transport = undefined;
+      throw error;
+    });
+    return send(url, init);
+  };
+}
+
+async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
+  const { env, debug } = settings;
+  const proxies = proxySettings(env);
+  const httpProxy = proxies.http ? parseProxyUrl(proxies.http) : undefined;
+  const httpsProxy = proxies.https ? parseProxyUrl(proxies.https) : undefined;
+  let ca: string[] | undefined;
+  if (settings.caBundle) {
+    const bundle = loadCaBundle(settings.caBundle);
+    const { rootCertificates } = await import('node:tls');
+    // Giving `ca` replaces Node's roots, so the system roots and NODE_EXTRA_CA_CERTS are added back.
+    ca = [...rootCertificates, ...extraCaCerts(env), ...bundle];
+    debug?.(
+      `CA bundle ${settings.caBundle.value} (${bundle.length} certificate${bundle.length === 1 ? '' : 's'}) added to the system roots`,
+    );
+  }
+  // undici is CommonJS: its exports are the default export once bundled.
+  const { default: undici } = await import('undici');
+  const { Agent, EnvHttpProxyAgent, fetch: undiciFetchImpl } = undici;
+  const tls = { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
+  const direct = new Agent({ connect: tls });
+  const proxied =
+    httpProxy || httpsProxy
+      ? new EnvHttpProxyAgent({
+          // Empty strings, not undefined: undici would fall back to process.env.
+          httpProxy: httpProxy?.href ?? '',
+          httpsProxy: httpsProxy?.href ?? '',
+          noProxy: proxies.noProxy?.value ?? '',
+          connect: tls,
+          requestTls: tls,
+          proxyTls: tls,
+        })
+      : direct;
+  if (httpProxy) debug?.(`proxy for http:// ${describeProxy(httpProxy)} (${proxies.http?.source})`);
+  if (httpsProxy) debug?.(`proxy for https:// ${describeProxy(httpsProxy)} (${proxies.https?.source})`);
+  if (proxies.noProxy) debug?.(`no proxy for ${proxies.noProxy.value} (${proxies.noProxy.source})`);
+  // undici's own types describe the same objects as Node's fetch types, but are distinct declarations.
+  const send = undiciFetchImpl as unknown as (
+    url: URL,
+    init: Omit<RequestInit, 'dispatcher'> & { dispatcher: unknown },
+  ) => Promise<Response>;
+  return (url, init) => {
+    // Plain http is only ever sent to loopback; a proxy elsewhere could not reach it and the request
+    // would cross the network in clear, so only a proxy on loopback itself is used for it.
+    const bypass = url.protocol === 'http:' && httpProxy !== undefined && !isLoopback(httpProxy.hostname);
+    return send(url, { ...init, dispatcher: bypass ? direct : proxied });
+  };
+}
