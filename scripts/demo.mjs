@@ -53,14 +53,28 @@ function step(title, args, input) {
 
 process.stdout.write(`hss sandbox running at ${banner.url} (profile "sandbox" in ${configDir})\n`);
 step('where settings come from', ['config', 'show']);
+step('the newest tasks', ['task', 'list', '--limit', '6']);
+step('which clusters failed, and why', ['task', 'show', 'task-0001', '--failed']);
 step('what would be sent', ['task', 'retry', 'task-0001', '--cluster', 'cce-prod-02:benchmark', '--dry-run']);
-const code = step('re-run every failed cluster scan of a task', [
+const code = step('re-run every failed cluster scan of a task and follow it', [
   'task',
   'retry',
   'task-0001',
   '--all-failed',
+  '--wait',
+  '--interval',
+  '500ms',
 ]);
 step('a task that is still running is refused (exit 5)', ['task', 'retry', 'task-0002', '--all-failed']);
+step('a cluster that keeps failing ends the wait with exit 7', [
+  'task',
+  'retry',
+  'task-0005',
+  '--all-failed',
+  '--wait',
+  '--interval',
+  '500ms',
+]);
 step('one JSON document for scripts', ['task', 'retry', 'task-0006', '--all-failed', '--json']);
 process.stdout.write(`\ndemo finished: the retry of task-0001 exited with ${code}\n`);
 sandbox.kill('SIGTERM');
