@@ -1,15 +1,97 @@
-// Bundles src/ into dist/: one ESM entry plus lazily loaded chunks, with source maps.
+// Bundles src/ into dist/ so that an invocation loads only what it needs, in as few files as possible
+// (every file Node loads costs start-up time; see docs/performance.md).
+//
+//   dist/hss.js   the core: src/cli.ts and everything it imports, statically or dynamically — what any
+//                 invocation needs to print the version, the help or a usage error (commander, the
+//                 command tree, the error classes). One file. What cli.ts imports dynamically (main.ts
+//                 and below) is bundled in but evaluated only when reached, so `--version` runs none of it.
+//   dist/chunks/  everything the core imports dynamically (`await import(…)`: the context, each command,
+//                 the renderer, ora, conf…), split by esbuild so shared code is loaded once.
+//
+// A lazy chunk that imports a module of the core is given the core's own instance of it (one HssError
+// class, one set of registered secrets) through a small proxy module, never a second copy.
+// Source maps are linked (`--debug` stack traces point at src/ when Node has them enabled).
 import { readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = path.join(ROOT, 'src', 'cli.ts');
+const CORE_ENTRY = 'hss-core-entry';
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 
-await build({
-  entryPoints: { hss: 'src/cli.ts' },
-  outdir: 'dist',
+/**
+ * commander requires node:child_process as it loads, only to run executable subcommands (hss has none);
+ * loading child_process drags in net, dgram and the stream machinery, a cost every invocation would pay
+ * for nothing. commander is given a stand-in that loads the real module on first use.
+ */
+const lazyBuiltins = {
+  name: 'hss-lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'node:child_process', namespace: 'hss-lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'hss-lazy-builtin' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule(${JSON.stringify(args.path)})[key] });\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * `import … from 'node:…'` goes through Node's ES module facade of the built-in, which reads every one of
+ * its exports once: for node:process that creates stdin, stdout and stderr; on Node ≥ 22 for node:http it
+ * loads Node's bundled undici. Every such import is served by process.getBuiltinModule instead (as a
+ * CommonJS module, so named imports are read when used, not when loaded).
+ */
+const BUILTIN = new RegExp(`^(node:.+|${builtinModules.map((m) => m.replace(/[/\\]/g, '\\/')).join('|')})$`);
+const builtinsWithoutFacade = {
+  name: 'hss-builtins-without-facade',
+  setup(b) {
+    b.onResolve({ filter: BUILTIN }, (args) =>
+      args.kind === 'import-statement' || args.kind === 'dynamic-import'
+        ? { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: 'hss-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'hss-builtin' }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * zod re-exports its 60-odd message locales as `z.locales`, so all of them would be bundled and parsed
+ * by every command that validates anything; hss words its own messages and uses only the default
+ * English one, so `z.locales` holds `en` alone.
+ */
+const zodEnglishOnly = {
+  name: 'hss-zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? {
+            path: path.join(path.dirname(args.importer), '..', 'locales', 'index.js'),
+            namespace: 'hss-zod-locales',
+          }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'hss-zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};\n`,
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
+const common = {
+  absWorkingDir: ROOT,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.18',
@@ -17,11 +99,163 @@ await build({
   sourcesContent: false,
   minifySyntax: true,
   legalComments: 'none',
-  chunkNames: 'chunks/[name]-[hash]',
   define: { __HSS_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies (proper-lockfile) expect `require`.
+  // Bundled CommonJS dependencies (commander, proper-lockfile) `require` Node's built-in modules, and
+  // nothing else (every package is bundled). process.getBuiltinModule (Node ≥ 20.16) serves them without
+  // the cost of createRequire, which every chunk would otherwise pay on load.
   banner: {
-    js: "import { createRequire as __hssCreateRequire } from 'node:module'; const require = __hssCreateRequire(import.meta.url);",
+    js: "import { createRequire as __hssCreateRequire } from 'node:module'; const require = (id) => process.getBuiltinModule(id) ?? __hssCreateRequire(import.meta.url)(id);",
   },
   logLevel: 'warning',
+  metafile: true,
+};
+
+const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
+
+/**
+ * Resolves a dynamic import the usual way; those of cli.ts (and of the core entry) stay in the core, the
+ * others become lazy entries, mapped by `lazyPath` (undefined: keep it in the core).
+ */
+function coreBoundary(lazyEntries, lazyPath) {
+  return {
+    name: 'hss-core-boundary',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData?.plain) return undefined;
+        if (args.importer === ENTRY || args.namespace === CORE_ENTRY) return undefined;
+        const resolved = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { plain: true },
+        });
+        if (resolved.errors.length > 0 || resolved.external) return resolved;
+        const target = lazyPath(resolved.path);
+        if (target === undefined) return resolved;
+        lazyEntries.add(resolved.path);
+        return { path: target, external: true };
+      });
+    },
+  };
+}
+
+/* 1. Which modules make the core, and which dynamic imports leave it. */
+const found = new Set();
+const probe = await build({
+  ...common,
+  entryPoints: [ENTRY],
+  outdir: 'dist',
+  write: false,
+  plugins: [
+    lazyBuiltins,
+    builtinsWithoutFacade,
+    zodEnglishOnly,
+    coreBoundary(found, (file) => `lazy:${file}`),
+  ],
+});
+const coreInputs = new Set(Object.keys(probe.metafile.inputs));
+const lazyEntries = [...found].filter((file) => !coreInputs.has(rel(file))).sort();
+
+/* 2. The lazy chunks; imports of core modules go through proxies to the core's instances. */
+async function exportNames(file) {
+  const r = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [file],
+    bundle: false,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    outdir: 'out',
+    logLevel: 'silent',
+  });
+  return Object.values(r.metafile.outputs)[0]?.exports ?? [];
+}
+
+const proxied = new Map();
+const lazy = await build({
+  ...common,
+  entryPoints: lazyEntries,
+  outdir: 'dist/chunks',
+  splitting: true,
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
+  plugins: [
+    lazyBuiltins,
+    builtinsWithoutFacade,
+    zodEnglishOnly,
+    {
+      name: 'hss-core-proxy',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, async (args) => {
+          if (args.namespace === 'hss-core') return { path: '../hss.js', external: true };
+          if (args.pluginData?.plain || !args.path.startsWith('.')) return undefined;
+          const resolved = await b.resolve(args.path, {
+            kind: args.kind,
+            importer: args.importer,
+            resolveDir: args.resolveDir,
+            pluginData: { plain: true },
+          });
+          if (resolved.errors.length > 0 || !coreInputs.has(rel(resolved.path))) return resolved;
+          return { path: resolved.path, namespace: 'hss-core' };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'hss-core' }, async (args) => {
+          const key = rel(args.path);
+          const names = await exportNames(args.path);
+          proxied.set(key, args.path);
+          const named = names.filter((n) => n !== 'default');
+          return {
+            contents:
+              `import { __hssCore } from '../hss.js';\n` +
+              `const m = await __hssCore[${JSON.stringify(key)}]();\n` +
+              (named.length ? `export const { ${named.join(', ')} } = m;\n` : '') +
+              (names.includes('default') ? 'export default m.default;\n' : ''),
+            loader: 'js',
+            resolveDir: path.dirname(args.path),
+          };
+        });
+      },
+    },
+  ],
+});
+const lazyOutput = new Map();
+for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
+  if (output.entryPoint)
+    lazyOutput.set(path.resolve(ROOT, output.entryPoint), `./chunks/${path.basename(file)}`);
+}
+
+/* 3. The core, exporting run() and, for the proxies, a loader of each core module they use. */
+const coreEntry =
+  `export { run } from ${JSON.stringify(ENTRY)};\n` +
+  `export const __hssCore = {\n${[...proxied]
+    .map(([key, file]) => `  ${JSON.stringify(key)}: () => import(${JSON.stringify(file)}),\n`)
+    .join('')}};\n`;
+await build({
+  ...common,
+  entryPoints: { hss: CORE_ENTRY },
+  outdir: 'dist',
+  plugins: [
+    lazyBuiltins,
+    builtinsWithoutFacade,
+    zodEnglishOnly,
+    {
+      name: 'hss-core-entry',
+      setup(b) {
+        b.onResolve({ filter: new RegExp(`^${CORE_ENTRY}$`) }, () => ({
+          path: CORE_ENTRY,
+          namespace: CORE_ENTRY,
+        }));
+        b.onLoad({ filter: /.*/, namespace: CORE_ENTRY }, () => ({
+          contents: coreEntry,
+          loader: 'js',
+          resolveDir: ROOT,
+        }));
+      },
+    },
+    coreBoundary(new Set(), (file) => {
+      if (coreInputs.has(rel(file))) return undefined;
+      const target = lazyOutput.get(file);
+      if (!target) throw new Error(`no lazy chunk was built for ${rel(file)}`);
+      return target;
+    }),
+  ],
 });

@@ -2,10 +2,9 @@
  * main(argv, io) → exit code. The single place where errors become output and exit codes.
  */
 import { CommanderError } from 'commander';
-import { createContext } from './context.js';
 import { HssError, UsageError } from './errors.js';
 import type { Io } from './io.js';
-import { type CommandResult, outputOptions, Renderer } from './output/renderer.js';
+import type { CommandResult, Renderer } from './output/renderer.js';
 import { buildProgram } from './program.js';
 import type { GlobalFlags } from './settings/resolve.js';
 
@@ -31,14 +30,26 @@ function commanderMessage(error: CommanderError): string {
   return error.message.replace(/^error: /, '').trim();
 }
 
+/** The renderer (and chalk) is loaded only to print a result or an error: --help never needs it. */
+async function createRenderer(io: Io, flags: GlobalFlags): Promise<Renderer> {
+  const { Renderer, outputOptions } = await import('./output/renderer.js');
+  return new Renderer(io, outputOptions(flags, io.env, io));
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
-  let renderer = new Renderer(io, outputOptions(earlyFlags(argv), io.env, io));
+  let renderer: Renderer | undefined;
   let result: CommandResult | undefined;
 
   const program = buildProgram(async (handler) => {
     const flags = program.opts<GlobalFlags>();
-    renderer = new Renderer(io, outputOptions(flags, io.env, io));
-    result = await handler(createContext(io, flags, renderer));
+    // The context (settings, credentials, HTTP, zod schemas) is loaded only when a command runs, so
+    // --help and usage errors never pay for it.
+    const [created, { createContext }] = await Promise.all([
+      createRenderer(io, flags),
+      import('./context.js'),
+    ]);
+    renderer = created;
+    result = await handler(createContext(io, flags, created));
   });
   program.exitOverride();
   program.configureOutput({
@@ -56,10 +67,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     await program.parseAsync(argv, { from: 'user' });
-    if (!result) return 0;
+    if (!result || !renderer) return 0;
     renderer.result(result);
     return result.exitCode;
   } catch (error) {
+    // Help and version output has been printed by commander already: nothing to render.
+    const quiet = quietExit(error);
+    if (quiet !== undefined) return quiet;
+    // Before a command ran, errors are rendered the way argv asked (--json, -q, --no-color).
+    renderer ??= await createRenderer(io, earlyFlags(argv));
     return handleError(error, renderer);
   }
 
@@ -74,10 +90,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** The exit code of commander's own exits that print nothing more (help, version); else undefined. */
+function quietExit(error: unknown): number | undefined {
+  if (!(error instanceof CommanderError)) return undefined;
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+  if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
+  return undefined;
+}
+
 function handleError(error: unknown, renderer: Renderer): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-    if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
     const usage = new UsageError(commanderMessage(error), {
       hint: 'see `hss --help` or `hss <command> --help`',
     });

@@ -13,6 +13,7 @@ import {
 } from '../errors.js';
 import { redact, redactHeaders } from '../output/redact.js';
 import { GatewayErrorBody, HssErrorBody } from '../schema.js';
+import { nodeTransport, type Transport, type TransportInit, type TransportResponse } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -46,7 +47,8 @@ export interface HttpOptions {
   authHint?: string;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  fetch?: typeof fetch;
+  /** Default: node:http(s), see transport.ts; the global fetch fits too. */
+  fetch?: Transport;
   /** Base of the exponential backoff and its cap, in ms. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
@@ -94,7 +96,7 @@ export function backoffDelay(
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
 }
 
-function headersToRecord(headers: Headers): Record<string, string> {
+function headersToRecord(headers: TransportResponse['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     out[name] = value;
@@ -255,7 +257,7 @@ export class HttpClient {
   ): Promise<ApiResponse> {
     const { timeoutMs, signal, debug } = this.options;
     const signed = await this.headersFor(request, authorize);
-    const doFetch = this.options.fetch ?? fetch;
+    const doFetch = this.options.fetch ?? nodeTransport;
     if (debug) {
       debug(`> ${request.method} ${request.url.href} (attempt ${attempt})`);
       for (const [k, v] of Object.entries(redactHeaders(signed))) debug(`> ${k}: ${v}`);
@@ -264,7 +266,7 @@ export class HttpClient {
     const started = Date.now();
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = AbortSignal.any([signal, timeout]);
-    const init: RequestInit = {
+    const init: TransportInit = {
       method: request.method,
       headers: signed,
       signal: combined,
