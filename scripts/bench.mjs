@@ -87,12 +87,12 @@ function peakMemory(args, env, input) {
     ? spawnSync(gnuTime, ['-f', '%M', '-o', rssFile, NODE, ...args], {
         env,
         input,
-        stdio: ['pipe', 'ignore', 'ignore'],
+        stdio: 'pipe',
       })
     : spawnSync(NODE, ['--import', pathToFileURL(probe).href, ...args], {
         env: { ...env, BENCH_RSS_FILE: rssFile },
         input,
-        stdio: ['pipe', 'ignore', 'ignore'],
+        stdio: 'pipe',
       });
   if (r.error) throw r.error;
   const kib = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());

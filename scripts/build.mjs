@@ -11,7 +11,8 @@
 // A lazy chunk that imports a module of the core is given the core's own instance of it (one HssError
 // class, one set of registered secrets) through a small proxy module, never a second copy.
 // Source maps are linked (`--debug` stack traces point at src/ when Node has them enabled).
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,38 +54,18 @@ const BUILTIN = new RegExp(`^(node:.+|${builtinModules.map((m) => m.replace(/[/\
 const builtinsWithoutFacade = {
   name: 'hss-builtins-without-facade',
   setup(b) {
+    // One stand-in per importing module: shared, esbuild would give each its own tiny chunk to load.
     b.onResolve({ filter: BUILTIN }, (args) =>
       args.kind === 'import-statement' || args.kind === 'dynamic-import'
-        ? { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: 'hss-builtin' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'hss-builtin' }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});\n`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * zod re-exports its 60-odd message locales as `z.locales`, so all of them would be bundled and parsed
- * by every command that validates anything; hss words its own messages and uses only the default
- * English one, so `z.locales` holds `en` alone.
- */
-const zodEnglishOnly = {
-  name: 'hss-zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
         ? {
-            path: path.join(path.dirname(args.importer), '..', 'locales', 'index.js'),
-            namespace: 'hss-zod-locales',
+            path: `${args.path.startsWith('node:') ? args.path : `node:${args.path}`}?${rel(args.importer)}`,
+            namespace: 'hss-builtin',
           }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'hss-zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};\n`,
+    b.onLoad({ filter: /.*/, namespace: 'hss-builtin' }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path.replace(/\?.*/, ''))});\n`,
       loader: 'js',
-      resolveDir: path.dirname(args.path),
     }));
   },
 };
@@ -146,12 +127,7 @@ const probe = await build({
   entryPoints: [ENTRY],
   outdir: 'dist',
   write: false,
-  plugins: [
-    lazyBuiltins,
-    builtinsWithoutFacade,
-    zodEnglishOnly,
-    coreBoundary(found, (file) => `lazy:${file}`),
-  ],
+  plugins: [lazyBuiltins, builtinsWithoutFacade, coreBoundary(found, (file) => `lazy:${file}`)],
 });
 const coreInputs = new Set(Object.keys(probe.metafile.inputs));
 const lazyEntries = [...found].filter((file) => !coreInputs.has(rel(file))).sort();
@@ -182,7 +158,6 @@ const lazy = await build({
   plugins: [
     lazyBuiltins,
     builtinsWithoutFacade,
-    zodEnglishOnly,
     {
       name: 'hss-core-proxy',
       setup(b) {
@@ -224,19 +199,19 @@ for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
 }
 
 /* 3. The core, exporting run() and, for the proxies, a loader of each core module they use. */
+const lazySource = new Map([...lazyOutput].map(([file, target]) => [target, rel(file)]));
 const coreEntry =
   `export { run } from ${JSON.stringify(ENTRY)};\n` +
   `export const __hssCore = {\n${[...proxied]
     .map(([key, file]) => `  ${JSON.stringify(key)}: () => import(${JSON.stringify(file)}),\n`)
     .join('')}};\n`;
-await build({
+const core = await build({
   ...common,
   entryPoints: { hss: CORE_ENTRY },
   outdir: 'dist',
   plugins: [
     lazyBuiltins,
     builtinsWithoutFacade,
-    zodEnglishOnly,
     {
       name: 'hss-core-entry',
       setup(b) {
@@ -259,3 +234,50 @@ await build({
     }),
   ],
 });
+
+/*
+ * 4. The help of a lone `hss --help` as commander renders it for anything but a terminal, which
+ * bin/hss.js prints without loading the CLI (it stays on the normal path while this file is missing).
+ */
+const help = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hss.js'), '--help'], {
+  env: { PATH: process.env.PATH ?? '' },
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+if (help.status !== 0 || help.stderr !== '' || !help.stdout.startsWith('Usage: hss')) {
+  throw new Error(`rendering the help failed (exit ${help.status}): ${help.stderr}`);
+}
+writeFileSync(path.join(ROOT, 'dist', 'help.txt'), help.stdout);
+
+/*
+ * 5. The module graph, for the test that keeps start-up lean (test/perf): which modules each output
+ * file holds and what each module imports, in source terms. Kept out of dist/ (it is not shipped).
+ */
+const graph = { outputs: {}, imports: {} };
+// Inputs from plugin namespaces read `namespace:path`: a built-in stand-in is named as the built-in, a
+// proxy to the core as `core:` and the module.
+const moduleName = (input) => {
+  if (input.startsWith('hss-builtin:')) return input.slice('hss-builtin:'.length).replace(/\?.*/, '');
+  if (input.startsWith('hss-core:')) return `core:${rel(input.slice('hss-core:'.length))}`;
+  return input;
+};
+for (const result of [lazy, core]) {
+  for (const [output, info] of Object.entries(result.metafile.outputs)) {
+    if (output.endsWith('.map')) continue;
+    graph.outputs[output] = Object.keys(info.inputs).map(moduleName);
+  }
+  for (const [input, info] of Object.entries(result.metafile.inputs)) {
+    const from = moduleName(input);
+    graph.imports[from] ??= [];
+    const edges = graph.imports[from];
+    for (const edge of info.imports) {
+      const to = lazySource.get(edge.path) ?? (edge.external ? edge.path : moduleName(edge.path));
+      if (!edges.some((e) => e.to === to && e.kind === edge.kind)) edges.push({ to, kind: edge.kind });
+    }
+  }
+}
+mkdirSync(path.join(ROOT, 'node_modules', '.cache', 'hss'), { recursive: true });
+writeFileSync(
+  path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json'),
+  `${JSON.stringify(graph, null, 1)}\n`,
+);

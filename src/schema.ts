@@ -2,7 +2,7 @@
  * The API's documented limits as zod schemas: request bodies, identifiers, API responses and the store
  * file. Messages name the rule; callers prefix them with the value they were given.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AUTH_KINDS, MAX_CLUSTERS, SCAN_TYPES } from './limits.js';
 
 // A CLI parses a handful of values per run: compiling object parsers with `new Function` costs more
