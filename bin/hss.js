@@ -39,8 +39,8 @@ function fastAnswer() {
   if (arg === '--help' || arg === '-h') {
     // On a terminal commander wraps the help to its width; dist/help.txt is the 80-column text
     // commander writes anywhere else (a pipe, a file).
-    if (fs.fstatSync(1).isCharacterDevice()) return undefined;
     try {
+      if (fs.fstatSync(1).isCharacterDevice()) return undefined;
       return fs.readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8');
     } catch {
       return undefined;
