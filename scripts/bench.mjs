@@ -9,6 +9,7 @@
 //   BENCH_NODE=/path     the node binary to run everything with (default: the one running this script)
 //   BENCH_PROFILE=1      also profile each hss case once with --cpu-prof and print where its time goes
 //   BENCH_JSON=file      also write the figures as JSON to this file
+//   BENCH_MEMORY=probe   measure peak memory with a --import preload even where GNU time exists
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -19,6 +20,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { request } from 'node:http';
 import { SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,9 +68,12 @@ const pkgVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf
 
 /* ---------- peak memory: GNU time when present, else a preload that reports maxRSS at exit ---------- */
 
-const gnuTime = ['/usr/bin/time', '/bin/time'].find(
-  (p) => existsSync(p) && spawnSync(p, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0,
-);
+const gnuTime =
+  process.env.BENCH_MEMORY === 'probe'
+    ? undefined
+    : ['/usr/bin/time', '/bin/time'].find(
+        (p) => existsSync(p) && spawnSync(p, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0,
+      );
 const rssFile = path.join(work, 'rss');
 const probe = path.join(work, 'rss-probe.mjs');
 writeFileSync(
@@ -131,10 +136,21 @@ const sandboxEnv = {
   HSS_TOKEN: banner.token,
 };
 
-async function control(method, what) {
-  const res = await fetch(`${banner.url}/__sandbox/${what}`, { method });
-  if (!res.ok) throw new Error(`sandbox ${what}: HTTP ${res.status}`);
-  return res.json();
+/** A control call to the sandbox, on a connection of its own (a kept-alive one may be closed under it). */
+function control(method, what) {
+  return new Promise((resolve, reject) => {
+    const req = request(`${banner.url}/__sandbox/${what}`, { method, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`sandbox ${what}: HTTP ${res.statusCode}`));
+        else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 const resetSandbox = () => control('POST', 'reset');
 const recordedRequests = async () => (await control('GET', 'requests')).length;
@@ -318,11 +334,14 @@ if (BATCH > 0) {
     separate_invocations_ms: manyMs,
     speedup: manyMs / oneMs,
   };
+  const oneLabel = `one \`hss task retry - --all-failed\``;
+  const manyLabel = `${BATCH} separate \`hss task retry ID --all-failed\``;
+  const width = Math.max(oneLabel.length, manyLabel.length) + 2;
   process.stdout.write(
     `\nbatch: ${BATCH} task IDs (${knownCount} seeded tasks, ${BATCH - knownCount} unknown IDs; ${accepted} retries accepted, ` +
-      `the rest refused; every one a full round trip, ${BATCH} requests counted at the sandbox each way)\n` +
-      `  one \`hss task retry - --all-failed\`   ${padL((oneMs / 1000).toFixed(2), 7)} s\n` +
-      `  ${BATCH} separate invocations          ${padL((manyMs / 1000).toFixed(2), 7)} s   (${(manyMs / BATCH).toFixed(1)} ms each)\n` +
+      `the rest refused; every one a full round trip: ${BATCH} requests counted at the sandbox each way)\n` +
+      `  ${pad(oneLabel, width)}${padL((oneMs / 1000).toFixed(2), 7)} s\n` +
+      `  ${pad(manyLabel, width)}${padL((manyMs / 1000).toFixed(2), 7)} s   (${(manyMs / BATCH).toFixed(1)} ms each)\n` +
       `  the batch is ${batch.speedup.toFixed(1)} × faster\n`,
   );
 }
@@ -374,7 +393,7 @@ if (PROFILE) {
   process.stdout.write(
     `\nwhere the time goes (--cpu-prof, mean of ${runs} runs; each sample is charged to the innermost ` +
       'function of hss or of a bundled package on its stack, mapped to src/ by the source maps; samples ' +
-      'with none are Node itself):\n',
+      "in Node's module loaders and those with no hss frame are Node's):\n",
   );
   for (const c of cases.slice(1)) {
     const dir = path.join(work, `prof-${c.id}`);
@@ -410,10 +429,14 @@ function summariseProfiles(profiles) {
   const ours = ({ url, lineNumber, columnNumber }) => {
     if (!url.startsWith('file:') || !url.includes('/dist/')) return undefined;
     const source = mapFor(url)?.findEntry(lineNumber, columnNumber)?.originalSource;
-    if (!source) return path.relative(ROOT, fileURLToPath(url));
+    if (!source) return `${path.relative(ROOT, fileURLToPath(url))} (bundler glue)`;
     const resolved = new URL(source, url);
     // Stand-ins made by the build (hss-builtin:node:tty?…, hss-core:…) are not files.
-    if (resolved.protocol !== 'file:') return source.replace(/^hss-[a-z-]+:/, '').replace(/\?.*/, '');
+    if (resolved.protocol !== 'file:') {
+      const [module, importer] = source.replace(/^hss-[a-z-]+:/, '').split('?');
+      const by = importer && /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(importer);
+      return importer ? `${module} (loaded for ${by ? by[1] : importer})` : module;
+    }
     const rel = path.relative(ROOT, fileURLToPath(resolved));
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(rel);
     return pkg ? `node_modules/${pkg[1]}` : rel;
@@ -438,11 +461,15 @@ function summariseProfiles(profiles) {
     for (let i = 0; i < profile.samples.length; i++) {
       const us = profile.timeDeltas[i + 1] ?? 0;
       total += us;
+      // Loading ES modules is charged to the loader, not to the code whose import() started it; loading
+      // a built-in is charged to the code that asked for it.
+      const leaf = byId.get(profile.samples[i]).callFrame;
       let key;
       for (let id = profile.samples[i]; id !== undefined && !key; id = parent.get(id)) {
-        key = ours(byId.get(id).callFrame);
+        const frame = byId.get(id).callFrame;
+        key = frame.url.startsWith('node:internal/modules/esm/') ? node(frame) : ours(frame);
       }
-      key ??= node(byId.get(profile.samples[i]).callFrame);
+      key ??= node(leaf);
       charged.set(key, (charged.get(key) ?? 0) + us);
     }
   }
