@@ -1,16 +1,16 @@
 // Bundles src/ into dist/ so that an invocation loads only what it needs, in as few files as possible
 // (every file Node loads costs start-up time; see docs/performance.md).
 //
-//   dist/hss.js   the core: src/cli.ts and everything it imports, statically or dynamically — what any
-//                 invocation needs to print the version, the help or a usage error (commander, the
-//                 command tree, the error classes). One file. What cli.ts imports dynamically (main.ts
-//                 and below) is bundled in but evaluated only when reached, so `--version` runs none of it.
-//   dist/chunks/  everything the core imports dynamically (`await import(…)`: the context, each command,
-//                 the renderer, ora, conf…), split by esbuild so shared code is loaded once.
+//   dist/hss.js    the core: src/cli.ts and what it imports (main.ts, program.ts, commander, the error
+//                  classes) — what parsing argv and printing help or a usage error needs. One file.
+//   dist/chunks/   everything the core imports with `await import(…)` (the context, each command, the
+//                  renderer) and what those load, split by esbuild so shared code is loaded once.
+//   dist/help.txt  `hss --help` as commander renders it off a terminal, printed by bin/hss.js directly.
 //
 // A lazy chunk that imports a module of the core is given the core's own instance of it (one HssError
 // class, one set of registered secrets) through a small proxy module, never a second copy.
-// Source maps are linked (`--debug` stack traces point at src/ when Node has them enabled).
+// Source maps are linked (`--debug` stack traces point at src/ when Node has them enabled). The module
+// graph goes to node_modules/.cache/hss/build-graph.json for test/perf/lazy-loading.test.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';

@@ -163,6 +163,11 @@ const HEAVY_BUILTINS = [
 ];
 /** dist/hss.js (commander and the command tree) and bin/hss.js, with room to grow by a few commands. */
 const CORE_BYTES = 200_000;
+/**
+ * What `task retry` loads: ~390 KB today, zod's 190 KB of it. `import { z } from 'zod'` anywhere on the
+ * path (instead of `import * as z`) would bundle all of zod and its locales and break this.
+ */
+const RETRY_BYTES = 480_000;
 
 describe('what an invocation loads', () => {
   it.each([['--version'], ['-V'], ['--help'], ['-h']])(
@@ -204,6 +209,7 @@ describe('what an invocation loads', () => {
     const loads = await load(['task', 'retry', 'task-0001', '--all-failed', '--dry-run'], sb.env());
     expect(offending(loads, RETRY_NEVER)).toEqual([]);
     expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
+    expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(RETRY_BYTES);
   });
 
   it('task retry against the sandbox sends its request without fetch: no undici, no child processes', async () => {
