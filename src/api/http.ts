@@ -47,7 +47,7 @@ export interface HttpOptions {
   authHint?: string;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Default: node:http(s), see transport.ts; the global fetch fits too. */
+  /** Default: node:http(s), see transport.ts; the global fetch or undici's fits too. */
   fetch?: Transport;
   /** Base of the exponential backoff and its cap, in ms. */
   backoffBaseMs?: number;

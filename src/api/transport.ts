@@ -9,13 +9,13 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 
+/** What HttpClient passes: a subset of fetch's RequestInit, so the global fetch or undici's fits. */
 export interface TransportInit {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
-  redirect?: string;
-  dispatcher?: unknown;
+  redirect?: 'manual';
 }
 
 export interface TransportResponse {
@@ -73,9 +73,7 @@ function networkError(cause: unknown): TypeError {
 }
 
 export const nodeTransport: Transport = async (url, init) => {
-  if (init.dispatcher !== undefined) {
-    return fetch(url, init as RequestInit);
-  }
+  if ((init as { dispatcher?: unknown }).dispatcher !== undefined) return fetch(url, init);
   const signal = init.signal;
   if (signal?.aborted) throw signal.reason;
   // Not `import('node:http')`: on Node ≥ 22 the ES module facade of node:http reads every export,

@@ -182,7 +182,9 @@ describe('nodeTransport (the default transport of HttpClient)', () => {
     const spy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(fake);
     const dispatcher = { dispatch() {} };
     const url = new URL('https://hss.example.com/v5');
-    const res = await nodeTransport(url, { method: 'GET', dispatcher });
+    // What a proxy-aware caller adds to fetch's init; not part of TransportInit, so passed as fetch would get it.
+    const init = { method: 'GET', dispatcher };
+    const res = await nodeTransport(url, init);
     expect(spy).toHaveBeenCalledWith(url, expect.objectContaining({ dispatcher }));
     expect(res.status).toBe(201);
     expect(await res.text()).toBe('via fetch');
