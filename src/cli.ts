@@ -10,7 +10,6 @@
 import { InterruptedError } from './errors.js';
 import { processIo } from './io.js';
 import { earlyFlags, main } from './main.js';
-import { outputOptions, Renderer, stopAllSpinners } from './output/renderer.js';
 
 /** How long main() gets, after a signal, to finish and render the interruption itself. */
 const GRACE_MS = 300;
@@ -64,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     if (outcome instanceof InterruptedError) {
       // main() is stuck on something that ignores the signal; it has written nothing yet (results are
       // written in one piece at the end), so the interruption is the only output.
+      const { outputOptions, Renderer, stopAllSpinners } = await import('./output/renderer.js');
       stopAllSpinners();
       new Renderer(io, outputOptions(earlyFlags(argv), io.env, io)).fail(outcome);
       process.exit(outcome.exitCode);

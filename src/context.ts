@@ -29,7 +29,7 @@ import {
 } from './settings/resolve.js';
 import { interruptStoreWritesOn, readStore, storeMode, storePath } from './settings/store.js';
 import { quote } from './text.js';
-import { VERSION } from './version.js';
+import { userAgent } from './version.js';
 
 export interface Context {
   io: Io;
@@ -51,9 +51,7 @@ export interface Context {
   hss(options?: { offline?: boolean }): Promise<HssApi>;
 }
 
-export function userAgent(): string {
-  return `hss-cli/${VERSION} node/${process.versions.node} ${process.platform}`;
-}
+export { userAgent };
 
 export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): Context {
   let settings: Settings | undefined;

@@ -27,11 +27,19 @@ export interface Io {
 }
 
 export function processIo(signal: AbortSignal): Io {
+  // The standard streams are created on first use: setting one up costs milliseconds, and most runs
+  // never read standard input.
   return {
     env: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     homeDir: homedir(),
     platform: process.platform,
     now: () => Date.now(),

@@ -2,13 +2,13 @@
  * main(argv, io) → exit code. The single place where errors become output and exit codes.
  */
 import { CommanderError } from 'commander';
-import { createContext, userAgent } from './context.js';
 import { HssError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { registerEnvSecrets } from './output/redact.js';
-import { type CommandResult, outputOptions, Renderer } from './output/renderer.js';
+import type { CommandResult, Renderer } from './output/renderer.js';
 import { buildProgram } from './program.js';
 import type { GlobalFlags } from './settings/resolve.js';
+import { userAgent } from './version.js';
 
 export const ISSUES_URL = 'https://github.com/hss-cli/hss-cli/issues';
 
@@ -32,16 +32,40 @@ function commanderMessage(error: CommanderError): string {
   return error.message.replace(/^error: /, '').trim();
 }
 
+/** The renderer (and chalk) is loaded only to print a result or an error: --help never needs it. */
+async function createRenderer(io: Io, flags: GlobalFlags): Promise<Renderer> {
+  const { Renderer, outputOptions } = await import('./output/renderer.js');
+  return new Renderer(io, outputOptions(flags, io.env, io));
+}
+
+/** --debug lines written before any renderer exists (no colour: chalk is not loaded for them). */
+function earlyDebug(argv: string[], io: Io): (line: string) => void {
+  const env = io.env['HSS_DEBUG'];
+  const on =
+    earlyFlags(argv).debug === true ||
+    (env !== undefined && env !== '' && env !== '0' && env.toLowerCase() !== 'false');
+  return (line) => {
+    if (on) io.stderr.write(`debug: ${line}\n`);
+  };
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   registerEnvSecrets(io.env);
-  let renderer = new Renderer(io, outputOptions(earlyFlags(argv), io.env, io));
+  const debug = earlyDebug(argv, io);
+  let renderer: Renderer | undefined;
   let result: CommandResult | undefined;
-  renderer.debug(`${userAgent()}; signal handlers ready`);
+  debug(`${userAgent()}; signal handlers ready`);
 
   const program = buildProgram(async (handler) => {
     const flags = program.opts<GlobalFlags>();
-    renderer = new Renderer(io, outputOptions(flags, io.env, io));
-    result = await handler(createContext(io, flags, renderer));
+    // The context (settings, credentials, HTTP, zod schemas) is loaded only when a command runs, so
+    // --help and usage errors never pay for it.
+    const [created, { createContext }] = await Promise.all([
+      createRenderer(io, flags),
+      import('./context.js'),
+    ]);
+    renderer = created;
+    result = await handler(createContext(io, flags, created));
   });
   program.exitOverride();
   program.configureOutput({
@@ -59,10 +83,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     await program.parseAsync(argv, { from: 'user' });
-    if (!result) return 0;
+    if (!result || !renderer) return 0;
     renderer.result(result);
     return result.exitCode;
   } catch (error) {
+    // Help and version output has been printed by commander already: nothing to render.
+    if (error instanceof CommanderError && error.code === 'commander.version') {
+      // What a bug report needs beside the version; stdout keeps only the version for scripts.
+      debug(`node ${process.version} ${process.platform} ${process.arch}`);
+    }
+    const quiet = quietExit(error);
+    if (quiet !== undefined) return quiet;
+    // Before a command ran, errors are rendered the way argv asked (--json, -q, --no-color).
+    renderer ??= await createRenderer(io, earlyFlags(argv));
     return handleError(error, renderer);
   }
 
@@ -77,17 +110,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** The exit code of commander's own exits that print nothing more (help, version); else undefined. */
+function quietExit(error: unknown): number | undefined {
+  if (!(error instanceof CommanderError)) return undefined;
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+  // `hss task help retry` asked for help (exit 0); `hss task` alone lacks its subcommand (exit 2).
+  if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
+  if (error.code === 'commander.executeSubCommandAsync') return 2;
+  return undefined;
+}
+
 function handleError(error: unknown, renderer: Renderer): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.version') {
-      // What a bug report needs beside the version; stdout keeps only the version for scripts.
-      renderer.debug(`node ${process.version} ${process.platform} ${process.arch}`);
-      return 0;
-    }
-    if (error.code === 'commander.helpDisplayed') return 0;
-    // `hss task help retry` asked for help (exit 0); `hss task` alone lacks its subcommand (exit 2).
-    if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
-    if (error.code === 'commander.executeSubCommandAsync') return 2;
     const usage = new UsageError(commanderMessage(error), {
       hint: 'see `hss --help` or `hss <command> --help`',
     });

@@ -4,8 +4,8 @@
  */
 import { Argument, Command, Option } from 'commander';
 import type { Context } from './context.js';
+import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from './limits.js';
 import type { CommandResult } from './output/renderer.js';
-import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from './schema.js';
 import { VERSION } from './version.js';
 
 export type Run = (handler: (ctx: Context) => Promise<CommandResult>) => Promise<void>;

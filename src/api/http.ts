@@ -16,7 +16,14 @@ import { redact, redactHeaders, redactJson } from '../output/redact.js';
 import { GatewayErrorBody, HssErrorBody } from '../schema.js';
 import { isLoopback } from '../settings/resolve.js';
 import { quote } from '../text.js';
-import type { Fetch } from './transport.js';
+import {
+  answerText,
+  nodeTransport,
+  ResponseTooLargeError,
+  type Transport,
+  type TransportInit,
+  type TransportResponse,
+} from './node-transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -52,7 +59,8 @@ export interface HttpOptions {
   authHint?: string;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  fetch?: Fetch;
+  /** Default: node:http(s), see node-transport.ts; transport.ts gives undici's for proxies and CAs. */
+  fetch?: Transport;
   /** Base of the exponential backoff and its cap, in ms. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
@@ -149,7 +157,7 @@ export function backoffDelay(
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
 }
 
-function headersToRecord(headers: Headers): Record<string, string> {
+function headersToRecord(headers: TransportResponse['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     out[name] = value;
@@ -345,7 +353,7 @@ export class HttpClient {
       );
     }
     const signed = await this.headersFor(request, authorize);
-    const doFetch: Fetch = this.options.fetch ?? ((u, init) => fetch(u, init));
+    const doFetch = this.options.fetch ?? nodeTransport;
     if (debug) {
       debug(`> ${request.method} ${request.url.href} (attempt ${attempt})`);
       for (const [k, v] of Object.entries(redactHeaders(signed))) debug(`> ${k}: ${v}`);
@@ -355,55 +363,39 @@ export class HttpClient {
     const started = Date.now();
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = AbortSignal.any([signal, timeout]);
-    const init: RequestInit = {
+    const init: TransportInit = {
       method: request.method,
       headers: signed,
       signal: combined,
       redirect: 'manual',
     };
     if (request.body !== undefined) init.body = request.body;
-    const res = await doFetch(request.url, init);
+    const limit = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    init.maxBytes = limit;
+    let res: TransportResponse;
+    let text: string;
+    try {
+      res = await doFetch(request.url, init);
+      // The timeout signal covers the body too: a server that stalls mid-body is cut off like a silent one.
+      text = await answerText(res, limit);
+    } catch (error) {
+      if (error instanceof ResponseTooLargeError) {
+        throw new ApiError(
+          `${request.operation}: the answer from ${request.url.host} is larger than ${limit} bytes; refused`,
+          { httpStatus: error.status },
+        );
+      }
+      throw error;
+    }
     const responseHeaders = headersToRecord(res.headers);
     if (debug) {
       debug(`< ${res.status} ${serverText(res.statusText, 100)} in ${Date.now() - started} ms`);
       for (const [k, v] of Object.entries(redactHeaders(responseHeaders))) debug(`< ${k}: ${serverText(v)}`);
     }
-    // The timeout signal covers the body too: a server that stalls mid-body is cut off like a silent one.
-    const text = await this.readBody(request, res);
     if (debug && text) debug(`< ${redact(serverText(text, 2000))}`);
     const response: ApiResponse = { status: res.status, headers: responseHeaders, text, attempts: attempt };
     const requestId = responseHeaders['x-request-id'];
     if (requestId) response.requestId = serverText(requestId, 128);
     return response;
-  }
-
-  /** The body as text, refusing one larger than the limit without holding it in memory. */
-  private async readBody(request: ApiRequest, res: Response): Promise<string> {
-    const limit = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    const tooLarge = () =>
-      new ApiError(
-        `${request.operation}: the answer from ${request.url.host} is larger than ${limit} bytes; refused`,
-        { httpStatus: res.status },
-      );
-    const declared = Number(res.headers.get('content-length') ?? '');
-    if (Number.isFinite(declared) && declared > limit) {
-      await res.body?.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    if (!res.body) return '';
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
   }
 }

@@ -1,6 +1,6 @@
 /**
- * How requests reach the network. Node's own fetch when nothing special is asked for, so a plain run
- * pays nothing for proxies it does not use; undici's fetch with an EnvHttpProxyAgent, loaded on the
+ * How requests reach the network. node:http(s) when nothing special is asked for (node-transport.ts),
+ * so a plain run pays nothing for proxies it does not use; undici's fetch with an EnvHttpProxyAgent, loaded on the
  * first request, when a proxy variable is set, a CA bundle is given, or NODE_TLS_REJECT_UNAUTHORIZED=0
  * tries to turn certificate checks off (hss keeps them on whatever the environment says).
  */
@@ -9,11 +9,11 @@ import { ConfigError, HssError, UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { isLoopback } from '../settings/resolve.js';
 import { quote } from '../text.js';
+import { answerText, nodeTransport, type Transport, type TransportResponse } from './node-transport.js';
 
 type Env = Record<string, string | undefined>;
 
-/** The part of fetch the HTTP client uses; `dispatcher` is undici's extension. */
-export type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
+export type Fetch = Transport;
 
 export interface EnvValue {
   value: string;
@@ -135,7 +135,7 @@ export function needsUndici(settings: TransportSettings): boolean {
  * reported by the first call, before anything is sent.
  */
 export function createFetch(settings: TransportSettings): Fetch {
-  if (!needsUndici(settings)) return (url, init) => fetch(url, init);
+  if (!needsUndici(settings)) return nodeTransport;
   let transport: Promise<Fetch> | undefined;
   return async (url, init) => {
     transport ??= undiciFetch(settings).catch((error: unknown) => {
@@ -167,7 +167,7 @@ async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
   let ca: string[] | undefined;
   if (settings.caBundle) {
     const bundle = loadCaBundle(settings.caBundle);
-    const { rootCertificates } = await import('node:tls');
+    const { rootCertificates } = process.getBuiltinModule('node:tls');
     // Giving `ca` replaces Node's roots, so the system roots and NODE_EXTRA_CA_CERTS are added back.
     ca = [...rootCertificates, ...extraCaCerts(env), ...bundle];
     debug?.(
@@ -199,10 +199,18 @@ async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
     url: URL,
     init: Omit<RequestInit, 'dispatcher'> & { dispatcher: unknown },
   ) => Promise<Response>;
-  return (url, init) => {
+  return async (url, init) => {
     // Plain http is only ever sent to loopback; a proxy elsewhere could not reach it and the request
     // would cross the network in clear, so only a proxy on loopback itself is used for it.
     const bypass = url.protocol === 'http:' && httpProxy !== undefined && !isLoopback(httpProxy.hostname);
-    return send(url, { ...init, dispatcher: bypass ? direct : proxied });
+    const { maxBytes, ...rest } = init;
+    const res = await send(url, { ...rest, dispatcher: bypass ? direct : proxied });
+    return limitedAnswer(res, maxBytes ?? Number.POSITIVE_INFINITY);
   };
+}
+
+/** A fetch Response as the client reads it, its body read up to `limit` bytes and no further. */
+async function limitedAnswer(res: Response, limit: number): Promise<TransportResponse> {
+  const text = await answerText(res, limit);
+  return { status: res.status, statusText: res.statusText, headers: res.headers, text: async () => text };
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { withFileLock, writeFileAtomic } from '../settings/store.js';

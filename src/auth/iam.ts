@@ -2,7 +2,7 @@
  * The two IAM calls hss makes: password login (POST /v3/auth/tokens, the token comes back in the
  * X-Subject-Token header) and the project ID of a region (GET /v3/projects?name=…).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiRequest, Authorize, HttpClient } from '../api/http.js';
 import { ApiError, ConfigError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';

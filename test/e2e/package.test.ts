@@ -82,7 +82,8 @@ beforeAll(async () => {
 
 describe('npm pack', () => {
   it('holds only bin, dist, docs, README, LICENSE, CHANGELOG and package.json', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/.+|dist\/.+\.js|docs\/.+\.md)$/;
+    const allowed =
+      /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/.+|dist\/.+\.js|dist\/help\.txt|docs\/.+\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     for (const required of [
       'package.json',

@@ -1,0 +1,242 @@
+/**
+ * The guard of start-up speed (docs/performance.md): runs the built CLI and checks which of its files,
+ * which bundled packages and which of Node's built-in modules each command loads. A new import on the
+ * hot path fails here, naming the module and the chain of imports that brought it in, rather than
+ * silently costing every invocation. Nothing is timed.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { hss, ROOT, tempDir } from '../helpers/cli.js';
+import { useSandbox } from '../helpers/sandbox.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const GRAPH_FILE = path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json');
+
+/** Written by scripts/build.mjs: the modules in each output file, and each module's imports. */
+interface BuildGraph {
+  outputs: Record<string, string[]>;
+  imports: Record<string, Array<{ to: string; kind: string }>>;
+}
+
+interface Loads {
+  /** Files of this repository the run loaded (bin/, dist/), repository-relative. */
+  files: string[];
+  /** Who imported each of them. */
+  importer: Map<string, string>;
+  /** Bundled modules inside those files (src/…, node_modules/…). */
+  modules: Set<string>;
+  /** Node's built-in modules, as process.moduleLoadList names them (`NativeModule net`). */
+  builtins: Set<string>;
+  bytes: number;
+}
+
+function graph(): BuildGraph {
+  try {
+    return JSON.parse(readFileSync(GRAPH_FILE, 'utf8')) as BuildGraph;
+  } catch {
+    throw new Error(`${GRAPH_FILE} is missing: run \`npm run build\` first`);
+  }
+}
+
+const sb = useSandbox();
+
+/** Runs the CLI twice, recording ES modules and then built-ins, and checks that it succeeded. */
+async function load(args: string[], env: Record<string, string | undefined> = {}): Promise<Loads> {
+  const dir = tempDir();
+  const modulesFile = path.join(dir, 'modules.jsonl');
+  const builtinsFile = path.join(dir, 'builtins.json');
+  const moduleRun = await hss(args, {
+    env: {
+      ...env,
+      HSS_TEST_LOADS: modulesFile,
+      NODE_OPTIONS: `--import=${pathToFileURL(path.join(HERE, 'record-modules.mjs')).href}`,
+    },
+  });
+  expect(moduleRun.exitCode, moduleRun.stderr).toBe(0);
+  sb.sandbox.reset();
+  const builtinRun = await hss(args, {
+    env: {
+      ...env,
+      HSS_TEST_LOADS: builtinsFile,
+      NODE_OPTIONS: `--require=${path.join(HERE, 'record-builtins.cjs')}`,
+    },
+  });
+  expect(builtinRun.exitCode, builtinRun.stderr).toBe(0);
+
+  const { outputs } = graph();
+  const files: string[] = [];
+  const importer = new Map<string, string>();
+  const repo = (url: string) => path.relative(ROOT, fileURLToPath(url)).split(path.sep).join('/');
+  for (const line of readFileSync(modulesFile, 'utf8').split('\n')) {
+    if (!line) continue;
+    const { url, parent } = JSON.parse(line) as { url: string; parent: string | null };
+    if (!url.startsWith('file:')) continue;
+    const file = repo(url);
+    if (file.startsWith('test/') || files.includes(file)) continue;
+    files.push(file);
+    if (parent?.startsWith('file:')) importer.set(file, repo(parent));
+  }
+  const modules = new Set<string>();
+  for (const file of files) {
+    if (!file.startsWith('dist/')) continue;
+    const inside = outputs[file];
+    if (!inside) throw new Error(`${file} is not in ${GRAPH_FILE}: rebuild (npm run build)`);
+    for (const m of inside) modules.add(m);
+  }
+  const bytes = files.reduce((sum, f) => sum + statSync(path.join(ROOT, f)).size, 0);
+  const builtins = new Set(JSON.parse(readFileSync(builtinsFile, 'utf8')) as string[]);
+  return { files, importer, modules, builtins, bytes };
+}
+
+/** `dist/chunks/x.js ← dist/hss.js ← bin/hss.js` */
+function fileChain(loads: Loads, file: string): string {
+  const chain = [file];
+  for (let f = loads.importer.get(file); f && !chain.includes(f); f = loads.importer.get(f)) chain.push(f);
+  return chain.join(' ← ');
+}
+
+/** The imports, in source terms, that lead from src/cli.ts to `target` through loaded modules. */
+function sourceChain(loads: Loads, isTarget: (m: string) => boolean): string {
+  const { imports } = graph();
+  const start = 'src/cli.ts';
+  const previous = new Map<string, string>([[start, '']]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const at = queue.shift() as string;
+    if (isTarget(at)) {
+      const chain = [at];
+      for (let p = previous.get(at); p; p = previous.get(p)) chain.unshift(p);
+      return chain.join(' → ');
+    }
+    for (const { to } of imports[at] ?? []) {
+      if (previous.has(to) || !(loads.modules.has(to) || to.startsWith('node_modules/'))) continue;
+      previous.set(to, at);
+      queue.push(to);
+    }
+  }
+  return '(no import chain found in the build graph)';
+}
+
+/** Every loaded module under one of `prefixes`, reported with where it came from. */
+function offending(loads: Loads, prefixes: string[]): string[] {
+  const found: string[] = [];
+  for (const prefix of prefixes) {
+    const hit = [...loads.modules].find((m) => m.startsWith(prefix));
+    if (!hit) continue;
+    const file = Object.entries(graph().outputs).find(
+      ([f, inside]) => loads.files.includes(f) && inside.includes(hit),
+    )?.[0];
+    found.push(
+      `${prefix} was loaded: ${hit} is in ${file ? fileChain(loads, file) : '?'}; ` +
+        `imported via ${sourceChain(loads, (m) => m.startsWith(prefix))}`,
+    );
+  }
+  return found;
+}
+
+function builtinsLoaded(loads: Loads, names: string[]): string[] {
+  return names.filter((n) => loads.builtins.has(`NativeModule ${n}`)).map((n) => `node:${n} was loaded`);
+}
+
+const NEVER_ON_THE_HOT_PATH = [
+  'node_modules/zod/',
+  'node_modules/conf/',
+  'node_modules/ora/',
+  'node_modules/execa/',
+  'node_modules/undici/',
+  'node_modules/proper-lockfile/',
+  'src/context.ts',
+  'src/schema.ts',
+  'src/sandbox/',
+];
+/** Loaded only for what needs them: child processes, the network, compression, workers. */
+const HEAVY_BUILTINS = [
+  'child_process',
+  'http',
+  'https',
+  'http2',
+  'zlib',
+  'worker_threads',
+  'internal/deps/undici/undici',
+];
+/** dist/hss.js (commander and the command tree) and bin/hss.js, with room to grow by a few commands. */
+const CORE_BYTES = 200_000;
+/**
+ * What `task retry` loads: ~480 KB with every credential source, the transport choice and the wait loop
+ * on the path, zod's 190 KB of it. `import { z } from 'zod'` anywhere on the path (instead of
+ * `import * as z`) would bundle all of zod and its locales (+520 KB) and break this.
+ */
+const RETRY_BYTES = 520_000;
+
+describe('what an invocation loads', () => {
+  it.each([['--version'], ['-V'], ['--help'], ['-h']])(
+    'hss %s is answered by bin/hss.js alone',
+    async (flag) => {
+      const loads = await load([flag]);
+      expect(loads.files).toEqual(['bin/hss.js']);
+      expect(builtinsLoaded(loads, [...HEAVY_BUILTINS, 'net', 'stream'])).toEqual([]);
+    },
+  );
+
+  it.each([
+    [['--no-color', '--version']],
+    [['--no-color', '--help']],
+    [['task', '--help']],
+    [['task', 'retry', '--help']],
+    [['profile', 'set', '--help']],
+  ])('hss %j loads the core only: commander and the command tree, nothing a command needs', async (args) => {
+    const loads = await load(args);
+    expect(loads.files).toEqual(['bin/hss.js', 'dist/hss.js']);
+    expect(offending(loads, NEVER_ON_THE_HOT_PATH)).toEqual([]);
+    expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
+    expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(CORE_BYTES);
+  });
+
+  const RETRY_NEVER = [
+    'src/sandbox/',
+    'src/commands/sandbox.ts',
+    'src/commands/completion',
+    'node_modules/execa/',
+    'node_modules/undici/',
+    'node_modules/conf/',
+    'node_modules/proper-lockfile/',
+    // The spinner is for terminals; these runs write to pipes.
+    'node_modules/ora/',
+  ];
+
+  it('task retry --dry-run loads neither the sandbox, completion, execa, undici nor the store writer', async () => {
+    const loads = await load(['task', 'retry', 'task-0001', '--all-failed', '--dry-run'], sb.env());
+    expect(offending(loads, RETRY_NEVER)).toEqual([]);
+    expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
+    expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(RETRY_BYTES);
+  });
+
+  it('task retry against the sandbox sends its request without fetch: no undici, no child processes', async () => {
+    const loads = await load(['task', 'retry', 'task-0001', '--all-failed'], sb.env());
+    expect(offending(loads, RETRY_NEVER)).toEqual([]);
+    expect(builtinsLoaded(loads, ['child_process', 'https', 'http2', 'zlib', 'worker_threads'])).toEqual([]);
+    // Node's fetch is its bundled undici: tens of milliseconds and megabytes to load.
+    expect(builtinsLoaded(loads, ['internal/deps/undici/undici'])).toEqual([]);
+    expect(loads.builtins.has('NativeModule http')).toBe(true);
+  });
+});
+
+describe('the guard itself', () => {
+  it('names a forbidden module, the file it is in and the imports that brought it in', async () => {
+    const loads = await load(['task', 'retry', 'task-0001', '--all-failed', '--dry-run'], sb.env());
+    const [message] = offending(loads, ['node_modules/zod/']);
+    expect(message).toMatch(
+      /^node_modules\/zod\/ was loaded: node_modules\/zod\/\S+ is in dist\/chunks\/\S+\.js ← /,
+    );
+    expect(message).toMatch(
+      /← bin\/hss\.js; imported via src\/cli\.ts → .*src\/schema\.ts → node_modules\/zod\//,
+    );
+  });
+
+  it('sees a built-in module that a run loads', async () => {
+    const loads = await load(['task', 'retry', 'task-0001', '--all-failed'], sb.env());
+    expect(builtinsLoaded(loads, ['http'])).toEqual(['node:http was loaded']);
+  });
+});
