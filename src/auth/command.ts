@@ -4,7 +4,10 @@
  * no standard input, under a timeout. Its stdout is a secret and never shown; its stderr is what a
  * person needs when it fails, and is shown trimmed and masked.
  */
-import { createHash } from 'node:crypto';
+// node:crypto is loaded on first use: initialising it costs every run several megabytes and
+// milliseconds, and most runs sign nothing (a token) or run no credential command.
+const crypto = () => process.getBuiltinModule('node:crypto');
+
 import { AuthError, UsageError } from '../errors.js';
 import { redact, registerSecret } from '../output/redact.js';
 import { Token } from '../schema.js';
@@ -77,7 +80,7 @@ export function splitCommandLine(line: string): string[] {
 }
 
 export function commandDigest(command: string): string {
-  return createHash('sha256').update(command).digest('hex');
+  return crypto().createHash('sha256').update(command).digest('hex');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -18,7 +18,9 @@
  *   fetch's `Headers` does. A multipart `content-type` is not signed (as in the SDK), and a signed
  *   `X-Sdk-Content-Sha256` header replaces the body hash (e.g. `UNSIGNED-PAYLOAD`), as in the SDK.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+// node:crypto is loaded on first use: initialising it costs every run several megabytes and
+// milliseconds, and most runs sign nothing (a token) or run no credential command.
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 export interface SignableRequest {
   method: string;
@@ -38,7 +40,7 @@ const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HTTP_WS_EDGES = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 /** RFC 3986 encoding: everything except `A-Za-z0-9-._~` as `%XX` (upper-case hex) of the UTF-8 bytes. */
@@ -129,7 +131,7 @@ export function signatureFor(
   sdkDate: string,
 ): string {
   const stringToSign = `${ALGORITHM}\n${sdkDate}\n${sha256Hex(canonicalRequest(req, signedHeaders))}`;
-  return createHmac('sha256', secretKey).update(stringToSign).digest('hex');
+  return crypto().createHmac('sha256', secretKey).update(stringToSign).digest('hex');
 }
 
 /**
@@ -216,6 +218,9 @@ export function verifyRequest(
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : 'cannot build the canonical request' };
   }
-  const same = timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(signature.toLowerCase(), 'hex'));
+  const same = crypto().timingSafeEqual(
+    Buffer.from(expected, 'hex'),
+    Buffer.from(signature.toLowerCase(), 'hex'),
+  );
   return same ? { ok: true, accessKey } : { ok: false, reason: 'signature mismatch' };
 }

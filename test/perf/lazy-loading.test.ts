@@ -151,8 +151,12 @@ const NEVER_ON_THE_HOT_PATH = [
   'src/schema.ts',
   'src/sandbox/',
 ];
-/** Loaded only for what needs them: child processes, the network, compression, workers. */
+/**
+ * Loaded only for what needs them: child processes, the network, compression, workers, and crypto
+ * (OpenSSL's start-up costs megabytes; only AK/SK signing and credential commands need it).
+ */
 const HEAVY_BUILTINS = [
+  'crypto',
   'child_process',
   'http',
   'https',
