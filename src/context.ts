@@ -13,7 +13,6 @@ import {
   type CredentialSources,
   requireCredential,
 } from './auth/credentials.js';
-import { resolveProjectId } from './auth/project.js';
 import { parseDuration, parseInteger } from './duration.js';
 import { UsageError } from './errors.js';
 import { configDir, type Io, readAll } from './io.js';
@@ -145,6 +144,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
         const settings = ctx.settings();
         if (settings.projectId) return settings.projectId;
         const cred = await ctx.credential();
+        const { resolveProjectId } = await import('./auth/project.js');
         return resolveProjectId({
           settings,
           credential: cred,

@@ -25,9 +25,10 @@ import {
   readCache,
   updateCache,
 } from './cache.js';
-import { type CommandOutput, commandDigest, runCredentialCommand } from './command.js';
-import { readCredentialsFile } from './credentials-file.js';
-import { signRequest } from './signer.js';
+// The machinery of each credential kind (signing, credential commands, the SDK credentials file) is
+// loaded only when that kind is in use: a run with a token needs none of it.
+import type { CommandOutput } from './command.js';
+import type { readCredentialsFile } from './credentials-file.js';
 
 interface CredentialBase {
   /** `stdin`, `env:NAME`, `profile:NAME`, `login:NAME`, `command:NAME`, `file:PATH`. */
@@ -178,6 +179,7 @@ function outputFromEntry(entry: CommandEntry): CommandOutput | undefined {
  */
 async function commandCredential(command: string, profile: string, sources: CredentialSources) {
   const source = `command:${profile}`;
+  const { commandDigest, runCredentialCommand } = await import('./command.js');
   const digest = commandDigest(command);
   const key = `${sources.configDir}\0${profile}\0${digest}`;
   let pending = COMMAND_MEMO.get(key);
@@ -323,6 +325,7 @@ function fromEnvAkSk(env: Record<string, string | undefined>): CredentialPlan | 
 async function fromSdkFile(sources: CredentialSources): Promise<CredentialPlan | undefined> {
   let file: Awaited<ReturnType<typeof readCredentialsFile>>;
   try {
+    const { readCredentialsFile } = await import('./credentials-file.js');
     file = await readCredentialsFile(sources.env, sources.homeDir);
   } catch (error) {
     throw new ConfigError((error as Error).message, {
@@ -417,7 +420,8 @@ export function authorizerFor(credential: Credential, projectId?: string): Autho
     secretKey: credential.secretKey,
     ...(credential.securityToken ? { securityToken: credential.securityToken } : {}),
   };
-  return (request: ApiRequest) => {
+  return async (request: ApiRequest) => {
+    const { signRequest } = await import('./signer.js');
     const headers =
       projectId === undefined ? request.headers : { ...request.headers, 'X-Project-Id': projectId };
     const signable = { method: request.method, url: request.url, headers };
