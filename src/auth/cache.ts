@@ -31,8 +31,13 @@ export async function loadCacheSchema(): Promise<void> {
 }
 
 /** Loads the cache's schema if `dir` holds a credential cache: the start of every run that may read it. */
+/** Folders prepareCache looked at this run and found without a cache file. */
+const absentAtStart = new Set<string>();
+
 export async function prepareCache(dir: string): Promise<void> {
-  if (!cacheSchema && existsSync(cachePath(dir))) await loadCacheSchema();
+  if (cacheSchema) return;
+  if (existsSync(cachePath(dir))) await loadCacheSchema();
+  else absentAtStart.add(dir);
 }
 
 export function cachePath(dir: string): string {
@@ -62,6 +67,8 @@ export function readCache(dir: string): CacheFile {
       `cannot read the credential cache ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
+  // Written by another process after this run began: read as it was when the run started (empty).
+  if (!cacheSchema && absentAtStart.has(dir)) return { logins: {}, commands: {} };
   const hint = `remove ${file} (it holds only cached logins) and log in again`;
   let raw: unknown;
   try {

@@ -36,6 +36,8 @@ function errorCode(error: unknown): string | undefined {
 
 type StoreSchema = typeof import('../schema.js')['StoreFile'];
 let storeSchema: StoreSchema | undefined;
+/** Folders prepareStore looked at this run and found without a store file. */
+const absentAtStart = new Set<string>();
 
 /**
  * Loads zod and the store's schema, which parseStore and readStore (synchronous) need. A run calls
@@ -48,7 +50,9 @@ export async function loadStoreSchema(): Promise<void> {
 
 /** Loads the store's schema if `dir` holds a store file: the start of every run that may read it. */
 export async function prepareStore(dir: string): Promise<void> {
-  if (!storeSchema && existsSync(storePath(dir))) await loadStoreSchema();
+  if (storeSchema) return;
+  if (existsSync(storePath(dir))) await loadStoreSchema();
+  else absentAtStart.add(dir);
 }
 
 /** Parses store text; a file that is not a valid store is an exit-3 error naming it, never wiped. */
@@ -90,6 +94,9 @@ export function readStore(dir: string): StoreFile {
       hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
     });
   }
+  // Written by another process after this run began (a parallel `hss profile set`): this run reads the
+  // store as it was when it started, as if it had read a moment earlier.
+  if (!storeSchema && absentAtStart.has(dir)) return emptyStore();
   const store = parseStore(text, file);
   // Reading the store reads every profile's secrets: they are masked from then on, whichever is used.
   for (const profile of Object.values(store.profiles)) {
