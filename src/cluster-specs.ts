@@ -2,19 +2,19 @@
  * From what the user typed (`--all-failed`, `--cluster id[:types]`, a cluster file) to a RetryTask body
  * that satisfies every documented limit, or a one-line UsageError naming the value and the rule.
  */
-import type { z } from 'zod';
 import { UsageError } from './errors.js';
-import {
-  ClusterId,
-  type ClusterInfo,
-  ClusterInfoList,
-  firstIssue,
-  RetryBody,
-  ScanTypeList,
-} from './schema.js';
+import { ClusterId, firstIssue, ScanTypeList } from './rules.js';
+import { type ClusterInfo, ClusterInfoList, RetryBody } from './schema.js';
 import { quote } from './text.js';
 
-function check<T>(schema: z.ZodType<T>, value: unknown, label: string): T {
+/** A zod schema or a rule of src/rules.ts: the first issue of a refusal becomes the UsageError. */
+interface Checker<I, T> {
+  safeParse(
+    value: I,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly { message: string }[] } };
+}
+
+function check<I, T>(schema: Checker<I, T>, value: I, label: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new UsageError(`${label}: ${firstIssue(parsed.error)}`);
   return parsed.data;

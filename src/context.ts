@@ -6,6 +6,7 @@
 import { HssApi } from './api/hss.js';
 import { type Authorize, HttpClient } from './api/http.js';
 import { caBundleSetting, createFetch, type Fetch } from './api/transport.js';
+import { prepareCache } from './auth/cache.js';
 import {
   authHintFor,
   authorizerFor,
@@ -26,7 +27,7 @@ import {
   resolveSettings,
   type Settings,
 } from './settings/resolve.js';
-import { interruptStoreWritesOn, readStore, storeMode, storePath } from './settings/store.js';
+import { interruptStoreWritesOn, prepareStore, readStore, storeMode, storePath } from './settings/store.js';
 import { quote } from './text.js';
 import { userAgent } from './version.js';
 
@@ -51,6 +52,20 @@ export interface Context {
 }
 
 export { userAgent };
+
+/**
+ * What createContext needs loaded first: the store's schema (and zod) when a store file exists. A run
+ * without one never loads zod for it. A config folder that cannot be named is reported by createContext.
+ */
+export async function prepareContext(io: Io): Promise<void> {
+  let dir: string;
+  try {
+    dir = configDir(io);
+  } catch {
+    return;
+  }
+  await Promise.all([prepareStore(dir), prepareCache(dir)]);
+}
 
 export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): Context {
   let settings: Settings | undefined;

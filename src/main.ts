@@ -62,7 +62,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // --help and usage errors never pay for it.
     const [created, { createContext }] = await Promise.all([
       createRenderer(io, flags),
-      import('./context.js'),
+      import('./context.js').then(async (context) => {
+        await context.prepareContext(io);
+        return context;
+      }),
     ]);
     renderer = created;
     result = await handler(createContext(io, flags, created));

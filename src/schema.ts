@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { AUTH_KINDS, MAX_CLUSTERS, SCAN_TYPES } from './limits.js';
+import { ClusterId as ClusterIdRule, firstIssue, type Rule } from './rules.js';
 import { quote } from './text.js';
 
 // A CLI parses a handful of values per run: compiling object parsers with `new Function` costs more
@@ -21,32 +22,24 @@ export {
   TRIGGER_TYPES,
 } from './limits.js';
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+export {
+  ClusterId,
+  EnterpriseProjectId,
+  firstIssue,
+  ProfileName,
+  ProjectId,
+  TaskId,
+  TaskNameFilter,
+  Token,
+} from './rules.js';
 
-function boundedText(what: string, min: number, max: number) {
-  return z
-    .string()
-    .min(min, { error: `${what} must not be empty` })
-    .max(max, {
-      error: (iss) => `${what} is ${String(iss.input).length} characters; the limit is ${min}–${max}`,
-    })
-    .refine((s) => !CONTROL.test(s), { error: `${what} must not contain control characters` });
+/** A zod schema of a string that keeps a rule of src/rules.ts, with its message. */
+function fromRule(rule: Rule<string, string>) {
+  return z.string().superRefine((s, ctx) => {
+    const parsed = rule.safeParse(s);
+    if (!parsed.success) ctx.addIssue({ code: 'custom', message: firstIssue(parsed.error) });
+  });
 }
-
-export const TaskId = boundedText('task ID', 1, 64).refine((s) => s !== '.' && s !== '..', {
-  error: 'task ID must not be "." or ".."',
-});
-export const ClusterId = boundedText('cluster ID', 1, 64);
-/** ListTasks' fuzzy `task_name` filter. */
-export const TaskNameFilter = boundedText('task name', 1, 256);
-export const ProjectId = boundedText('project ID', 1, 256).refine((s) => s !== '.' && s !== '..', {
-  error: 'project ID must not be "." or ".."',
-});
-export const EnterpriseProjectId = boundedText('enterprise project ID', 1, 256);
-export const Token = boundedText('token', 1, 32_768);
-export const ProfileName = boundedText('profile name', 1, 64).refine((s) => /^[A-Za-z0-9._-]+$/.test(s), {
-  error: 'profile name may hold only letters, digits, ".", "_" and "-"',
-});
 
 export const ScanTypeSchema = z.enum(SCAN_TYPES, {
   error: (iss) => `scan type ${quote(String(iss.input))} is not one of ${SCAN_TYPES.join(', ')}`,
@@ -59,7 +52,7 @@ export const ScanTypeList = z
   .refine((list) => new Set(list).size === list.length, { error: 'names a scan type twice' });
 
 export const ClusterInfo = z.object({
-  cluster_id: ClusterId,
+  cluster_id: fromRule(ClusterIdRule),
   scan_type_list: ScanTypeList.optional(),
 });
 export type ClusterInfo = z.infer<typeof ClusterInfo>;
@@ -95,16 +88,6 @@ export const RetryBody = z.object({
 export type RetryBody = z.infer<typeof RetryBody>;
 
 /* ---------- API responses: validated before use; unknown fields pass through untouched. ---------- */
-
-/** `{"error_code":"HSS.1005","error_msg":"…"}` (HSS, API gateway). */
-export const HssErrorBody = z.looseObject({ error_code: z.string(), error_msg: z.string().optional() });
-/** `{"error":{"code":…,"message":"…"}}` (IAM, some gateways). */
-export const GatewayErrorBody = z.looseObject({
-  error: z.looseObject({
-    code: z.union([z.string(), z.number()]).optional(),
-    message: z.string().optional(),
-  }),
-});
 
 export const ClusterScanInfo = z.looseObject({
   scan_type_list: z.array(z.string()).optional(),
@@ -153,13 +136,6 @@ export const ListTaskResourcesResponse = z.looseObject({
   total_num: z.number().int().nonnegative(),
   cluster_scan_data_list: z.array(ClusterResult).default([]),
 });
-
-/** First issue of a failed parse, as one line. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid value';
-  return issue.message;
-}
 
 /* ---------- The profile store file ---------- */
 

@@ -3,13 +3,7 @@
  */
 import type { z } from 'zod';
 import { ApiError } from '../errors.js';
-import {
-  type ClusterResult,
-  ListTaskResourcesResponse,
-  ListTasksResponse,
-  type RetryBody,
-  type TaskSummary,
-} from '../schema.js';
+import type { ClusterResult, RetryBody, TaskSummary } from '../schema.js';
 import { quote } from '../text.js';
 import { type ApiRequest, type ApiResponse, type Authorize, type HttpClient, serverText } from './http.js';
 
@@ -143,6 +137,8 @@ export class HssApi {
       operation: 'ListTasks',
     };
     const response = await this.send(request);
+    // zod and the response schemas are loaded with the first answer that needs them, not at start-up.
+    const { ListTasksResponse } = await import('../schema.js');
     const body = parseJson(ListTasksResponse, response, 'ListTasks');
     return { total: body.total_num, tasks: body.data_list, response };
   }
@@ -167,6 +163,7 @@ export class HssApi {
       operation: `ListTaskResources ${taskId}`,
     };
     const response = await this.send(request);
+    const { ListTaskResourcesResponse } = await import('../schema.js');
     const body = parseJson(ListTaskResourcesResponse, response, 'ListTaskResources');
     return { total: body.total_num, clusters: body.cluster_scan_data_list };
   }

@@ -13,7 +13,6 @@ import {
   UsageError,
 } from '../errors.js';
 import { redact, redactHeaders, redactJson } from '../output/redact.js';
-import { GatewayErrorBody, HssErrorBody } from '../schema.js';
 import { isLoopback } from '../settings/resolve.js';
 import { quote } from '../text.js';
 import {
@@ -165,23 +164,55 @@ function headersToRecord(headers: TransportResponse['headers']): Record<string, 
   return out;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isOptional = <T>(value: unknown, is: (v: unknown) => v is T): value is T | undefined =>
+  value === undefined || is(value);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isStringOrNumber = (v: unknown): v is string | number =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * `{"error_code":"HSS.1005","error_msg":"…"}` (HSS, API gateway). Checked by hand, as zod would check
+ * `{ error_code: string, error_msg?: string }`, so an error answer does not load zod.
+ */
+function hssErrorBody(raw: unknown): { error_code: string; error_msg?: string | undefined } | undefined {
+  if (!isObject(raw) || !isString(raw['error_code']) || !isOptional(raw['error_msg'], isString))
+    return undefined;
+  return { error_code: raw['error_code'], error_msg: raw['error_msg'] };
+}
+
+/** `{"error":{"code":…,"message":"…"}}` (IAM, some gateways): `code` a string or a number, both optional. */
+function gatewayErrorBody(
+  raw: unknown,
+): { code?: string | number | undefined; message?: string | undefined } | undefined {
+  if (!isObject(raw)) return undefined;
+  const error = raw['error'];
+  if (!isObject(error)) return undefined;
+  if (!isOptional(error['code'], isStringOrNumber) || !isOptional(error['message'], isString))
+    return undefined;
+  return { code: error['code'], message: error['message'] };
+}
+
 /** Reads the three error body forms of the API: HSS/APIGW, IAM's `{"error":{…}}`, and plain text. */
 export function parseErrorBody(text: string): { code?: string; message?: string } {
   const trimmed = text.trim();
   if (!trimmed) return {};
   try {
     const raw: unknown = JSON.parse(trimmed);
-    const hss = HssErrorBody.safeParse(raw);
-    if (hss.success) {
-      const out: { code?: string; message?: string } = { code: serverText(hss.data.error_code, 64) };
-      if (hss.data.error_msg !== undefined) out.message = serverText(hss.data.error_msg);
+    const hss = hssErrorBody(raw);
+    if (hss) {
+      const out: { code?: string; message?: string } = { code: serverText(hss.error_code, 64) };
+      if (hss.error_msg !== undefined) out.message = serverText(hss.error_msg);
       return out;
     }
-    const gateway = GatewayErrorBody.safeParse(raw);
-    if (gateway.success) {
+    const gateway = gatewayErrorBody(raw);
+    if (gateway) {
       const out: { code?: string; message?: string } = {};
-      if (gateway.data.error.code !== undefined) out.code = serverText(String(gateway.data.error.code), 64);
-      if (gateway.data.error.message !== undefined) out.message = serverText(gateway.data.error.message);
+      if (gateway.code !== undefined) out.code = serverText(String(gateway.code), 64);
+      if (gateway.message !== undefined) out.message = serverText(gateway.message);
       if (out.code !== undefined || out.message !== undefined) return out;
     }
   } catch {

@@ -4,12 +4,12 @@
  * the output of credential commands that said when it expires. Kept apart from the profile store so
  * that short-lived tokens never churn the file people edit, and `hss auth logout` can drop them alone.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { withFileLock, writeFileAtomic } from '../settings/store.js';
+import type { CacheFile } from './cache-schema.js';
 
 export const CACHE_FILE = 'credentials.json';
 const CACHE_VERSION = 1;
@@ -17,36 +17,28 @@ const CACHE_VERSION = 1;
 /** Cached tokens are treated as expired this long before IAM says they are, so no call starts on a dying one. */
 export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
-export const LoginEntry = z.looseObject({
-  token: z.string().min(1),
-  expires_at: z.string(),
-  issued_at: z.string().optional(),
-  project_id: z.string().optional(),
-  project_name: z.string().optional(),
-  user: z.string().optional(),
-  domain: z.string().optional(),
-});
-export type LoginEntry = z.infer<typeof LoginEntry>;
+export type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
 
-export const CommandEntry = z.looseObject({
-  /** sha256 of the command line: a changed command never reuses the old command's output. */
-  command_sha256: z.string(),
-  expires_at: z.string(),
-  token: z.string().optional(),
-  access_key: z.string().optional(),
-  secret_key: z.string().optional(),
-  security_token: z.string().optional(),
-});
-export type CommandEntry = z.infer<typeof CommandEntry>;
+type CacheSchema = typeof import('./cache-schema.js')['CacheFile'];
+let cacheSchema: CacheSchema | undefined;
 
-export const CacheFile = z.looseObject({
-  version: z.number().optional(),
-  /** profile name → IAM endpoint → login. */
-  logins: z.record(z.string(), z.record(z.string(), LoginEntry)).default({}),
-  /** profile name → last output of its credential command. */
-  commands: z.record(z.string(), CommandEntry).default({}),
-});
-export type CacheFile = z.infer<typeof CacheFile>;
+/**
+ * Loads zod and the cache's schema, which readCache (synchronous) needs. A run calls prepareCache
+ * first, so one without a cache file never loads zod (docs/performance.md); updateCache loads it.
+ */
+export async function loadCacheSchema(): Promise<void> {
+  cacheSchema ??= (await import('./cache-schema.js')).CacheFile;
+}
+
+/** Loads the cache's schema if `dir` holds a credential cache: the start of every run that may read it. */
+/** Folders prepareCache looked at this run and found without a cache file. */
+const absentAtStart = new Set<string>();
+
+export async function prepareCache(dir: string): Promise<void> {
+  if (cacheSchema) return;
+  if (existsSync(cachePath(dir))) await loadCacheSchema();
+  else absentAtStart.add(dir);
+}
 
 export function cachePath(dir: string): string {
   return path.join(dir, CACHE_FILE);
@@ -75,6 +67,8 @@ export function readCache(dir: string): CacheFile {
       `cannot read the credential cache ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
+  // Written by another process after this run began: read as it was when the run started (empty).
+  if (!cacheSchema && absentAtStart.has(dir)) return { logins: {}, commands: {} };
   const hint = `remove ${file} (it holds only cached logins) and log in again`;
   let raw: unknown;
   try {
@@ -82,7 +76,8 @@ export function readCache(dir: string): CacheFile {
   } catch {
     throw new ConfigError(`the credential cache ${file} is not valid JSON`, { hint });
   }
-  const parsed = CacheFile.safeParse(raw);
+  if (!cacheSchema) throw new Error('the credential cache schema is not loaded: call prepareCache first');
+  const parsed = cacheSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(`the credential cache ${file} is not a valid hss credential cache`, { hint });
   }
@@ -93,6 +88,7 @@ export function readCache(dir: string): CacheFile {
 /** Read-modify-write of the cache under its own lock; the file is written 0600. */
 export async function updateCache(dir: string, mutate: (data: CacheFile) => void): Promise<CacheFile> {
   const file = cachePath(dir);
+  await loadCacheSchema();
   return withFileLock(dir, CACHE_FILE, () => {
     const data = readCache(dir);
     mutate(data);

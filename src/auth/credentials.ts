@@ -14,7 +14,8 @@
 import type { ApiRequest, Authorize } from '../api/http.js';
 import { AuthError, ConfigError, UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
-import { type AuthKind, firstIssue, type Profile, Token } from '../schema.js';
+import { firstIssue, Token } from '../rules.js';
+import type { AuthKind, Profile } from '../schema.js';
 import type { Settings } from '../settings/resolve.js';
 import { quote } from '../text.js';
 import {

@@ -5,23 +5,16 @@
 import { readFileSync } from 'node:fs';
 import type { ChalkInstance } from 'chalk';
 import { type HssApi, retryTaskRequest } from '../api/hss.js';
-import { buildRetryBody, parseClusterFile, parseClusterSpec, type RetryScope } from '../cluster-specs.js';
+import type { RetryScope } from '../cluster-specs.js';
 import type { Context } from '../context.js';
 import { parseInteger } from '../duration.js';
 import { HssError, UsageError } from '../errors.js';
+import { MAX_CLUSTERS, type ScanType } from '../limits.js';
 import { redactHeaders } from '../output/redact.js';
 import { type CommandResult, errorDetailsLine, errorJson } from '../output/renderer.js';
 import { clusterTable } from '../output/task-view.js';
-import {
-  type ClusterInfo,
-  firstIssue,
-  MAX_CLUSTERS,
-  type RetryBody,
-  type ScanType,
-  ScanTypeList,
-  TaskId,
-  type TaskSummary,
-} from '../schema.js';
+import { firstIssue, ScanTypeList, TaskId } from '../rules.js';
+import type { ClusterInfo, RetryBody, TaskSummary } from '../schema.js';
 import { plural, quote } from '../text.js';
 import {
   type FollowOutcome,
@@ -93,6 +86,19 @@ export function parseOnly(text: string): ScanType[] {
   return parsed.data;
 }
 
+/**
+ * Cluster specs are checked against zod schemas: loaded only for --cluster, --cluster-file and --only,
+ * so `--all-failed` never pays for zod (docs/performance.md).
+ */
+function clusterSpecs(): Promise<typeof import('../cluster-specs.js')> {
+  return import('../cluster-specs.js');
+}
+
+/** The body of `--all-failed`, as cluster-specs.ts's buildRetryBody makes it. */
+function allFailedBody(): RetryBody {
+  return { task_type: 'cluster_scan', cluster_scan_info: { range_type: 'all_failed_cluster' } };
+}
+
 type OnlyPlan = { body: RetryBody } | { nothing: string };
 
 /**
@@ -128,7 +134,7 @@ export async function planOnly(api: HssApi, taskId: string, types: ScanType[]): 
       },
     );
   }
-  return { body: buildRetryBody({ kind: 'clusters', clusters, origin: '--only' }) };
+  return { body: (await clusterSpecs()).buildRetryBody({ kind: 'clusters', clusters, origin: '--only' }) };
 }
 
 async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Context): Promise<RetryScope> {
@@ -156,6 +162,7 @@ async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Contex
     });
   }
   if (opts.cluster?.length) {
+    const { parseClusterSpec } = await clusterSpecs();
     const clusters: ClusterInfo[] = opts.cluster.map((spec) => parseClusterSpec(spec));
     return { kind: 'clusters', clusters, origin: '--cluster' };
   }
@@ -173,7 +180,7 @@ async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Contex
     }
   }
   const name = file === '-' ? 'cluster file (stdin)' : `cluster file ${quote(file)}`;
-  return { kind: 'clusters', clusters: parseClusterFile(text, name), origin: name };
+  return { kind: 'clusters', clusters: (await clusterSpecs()).parseClusterFile(text, name), origin: name };
 }
 
 function describeScope(body: RetryBody): string {
@@ -225,7 +232,8 @@ export async function taskRetry(
   const taskIds = await collectTaskIds(args, ctx);
   const scope = await retryScope(opts, taskIds.length, ctx);
   const only = opts.only === undefined ? undefined : parseOnly(opts.only);
-  let body = buildRetryBody(scope);
+  let body: RetryBody =
+    scope.kind === 'all-failed' ? allFailedBody() : (await clusterSpecs()).buildRetryBody(scope);
   const wait = checkWaitOptions(opts);
   const concurrency = opts.concurrency ? parseInteger(opts.concurrency, '--concurrency', 1, 32) : 4;
 

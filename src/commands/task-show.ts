@@ -7,7 +7,8 @@ import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
 import type { CommandResult } from '../output/renderer.js';
 import { clusterCounts, clusterTable, formatTime, statusCell } from '../output/task-view.js';
-import { firstIssue, TaskId, type TaskSummary } from '../schema.js';
+import { firstIssue, TaskId } from '../rules.js';
+import type { TaskSummary } from '../schema.js';
 import { plural, quote } from '../text.js';
 
 export interface TaskShowOptions {

@@ -2,7 +2,8 @@
  * Resolution of every setting with where it came from: flag > environment > profile > default.
  */
 import { ConfigError, UsageError } from '../errors.js';
-import { EnterpriseProjectId, firstIssue, type Profile, ProjectId, type StoreFile } from '../schema.js';
+import { EnterpriseProjectId, firstIssue, ProjectId } from '../rules.js';
+import type { Profile, StoreFile } from '../schema.js';
 import { quote } from '../text.js';
 import { readStore } from './store.js';
 

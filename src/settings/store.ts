@@ -3,11 +3,20 @@
  * file read, as every command needs them and they must cost nothing; writes go through conf (atomic
  * write-and-rename) under a proper-lockfile lock, so concurrent `hss` processes never lose an update.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
-import { StoreFile } from '../schema.js';
+import type { StoreFile } from '../schema.js';
 import { quote } from '../text.js';
 
 export const STORE_FILE = 'config.json';
@@ -25,6 +34,27 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
+type StoreSchema = typeof import('../schema.js')['StoreFile'];
+let storeSchema: StoreSchema | undefined;
+/** Folders prepareStore looked at this run and found without a store file. */
+const absentAtStart = new Set<string>();
+
+/**
+ * Loads zod and the store's schema, which parseStore and readStore (synchronous) need. A run calls
+ * prepareStore first, so one without a store file never loads zod (docs/performance.md); updateStore
+ * loads it before it reads.
+ */
+export async function loadStoreSchema(): Promise<void> {
+  storeSchema ??= (await import('../schema.js')).StoreFile;
+}
+
+/** Loads the store's schema if `dir` holds a store file: the start of every run that may read it. */
+export async function prepareStore(dir: string): Promise<void> {
+  if (storeSchema) return;
+  if (existsSync(storePath(dir))) await loadStoreSchema();
+  else absentAtStart.add(dir);
+}
+
 /** Parses store text; a file that is not a valid store is an exit-3 error naming it, never wiped. */
 export function parseStore(text: string, file: string): StoreFile {
   let raw: unknown;
@@ -35,7 +65,8 @@ export function parseStore(text: string, file: string): StoreFile {
       hint: `fix or remove the file; hss never overwrites a store it cannot read`,
     });
   }
-  const parsed = StoreFile.safeParse(raw);
+  if (!storeSchema) throw new Error('the profile store schema is not loaded: call prepareStore first');
+  const parsed = storeSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     // Profile names in the path are the file's own text: quoted when they are not plain.
@@ -63,6 +94,9 @@ export function readStore(dir: string): StoreFile {
       hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
     });
   }
+  // Written by another process after this run began (a parallel `hss profile set`): this run reads the
+  // store as it was when it started, as if it had read a moment earlier.
+  if (!storeSchema && absentAtStart.has(dir)) return emptyStore();
   const store = parseStore(text, file);
   // Reading the store reads every profile's secrets: they are masked from then on, whichever is used.
   for (const profile of Object.values(store.profiles)) {
@@ -152,7 +186,7 @@ export async function updateStore(
   options: UpdateOptions = {},
 ): Promise<StoreFile> {
   const file = storePath(dir);
-  const { default: Conf } = await import('conf');
+  const [{ default: Conf }] = await Promise.all([import('conf'), loadStoreSchema()]);
   return withFileLock(
     dir,
     STORE_FILE,
