@@ -72,7 +72,8 @@ function start() {
 
   import('../dist/hss.js').then(
     async ({ run }) => {
-      process.exitCode = await run(argv);
+      // process.exit is handed over only for the signal paths, where leaving at once is the promise.
+      process.exitCode = await run(argv, (code) => process.exit(code));
     },
     (error) => {
       process.stderr.write(

@@ -20,7 +20,11 @@ const GRACE_MS = 300;
  */
 const ECHO_MS = 500;
 
-export async function run(argv: string[]): Promise<number> {
+/**
+ * `leave` ends the process at once. The bin shim passes `process.exit`; it is used only after a
+ * signal, where exiting at once is the promise (a normal run returns its exit code to the shim).
+ */
+export async function run(argv: string[], leave: (code?: number) => void): Promise<number> {
   const controller = new AbortController();
   const io = processIo(controller.signal);
   let graceTimer: NodeJS.Timeout | undefined;
@@ -47,12 +51,12 @@ export async function run(argv: string[]): Promise<number> {
     const now = Date.now();
     if (firstSignalAt !== undefined) {
       if (now - firstSignalAt < ECHO_MS) return;
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      leave(signal === 'SIGINT' ? 130 : 143);
     }
     firstSignalAt = now;
     if (finished) {
       // The work is done and its exit code set; only something left open could keep the process here.
-      setTimeout(() => process.exit(), 100).unref();
+      setTimeout(() => leave(), 100).unref();
       return;
     }
     controller.abort(new InterruptedError(signal));
@@ -66,9 +70,10 @@ export async function run(argv: string[]): Promise<number> {
       const { outputOptions, Renderer, stopAllSpinners } = await import('./output/renderer.js');
       stopAllSpinners();
       new Renderer(io, outputOptions(earlyFlags(argv), io.env, io)).fail(outcome);
-      process.exit(outcome.exitCode);
+      leave(outcome.exitCode);
+      return outcome.exitCode;
     }
-    if (controller.signal.aborted) setTimeout(() => process.exit(outcome), 100).unref();
+    if (controller.signal.aborted) setTimeout(() => leave(outcome), 100).unref();
     return outcome;
   } finally {
     finished = true;
