@@ -32,8 +32,7 @@ function writeStdout(text) {
 function fastAnswer() {
   if (argv.length !== 1) return undefined;
   // With HSS_DEBUG the normal path adds what a bug report needs (Node version, platform) on stderr.
-  const debug = process.env.HSS_DEBUG;
-  if (debug && debug !== '0' && debug.toLowerCase() !== 'false') return undefined;
+  if (on(process.env.HSS_DEBUG)) return undefined;
   const [arg] = argv;
   if (arg === '--version' || arg === '-V') {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
@@ -52,36 +51,131 @@ function fastAnswer() {
   return undefined;
 }
 
+/** Whether an HSS_DEBUG-style value turns the switch on. */
+const on = (value) => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+
+/**
+ * Where compiled code is kept between runs: HSS_COMPILE_CACHE (a folder, or 0 to keep none), else the
+ * user's cache folder. One folder per Node version and build; undefined when there is none to use
+ * (NODE_DISABLE_COMPILE_CACHE, as for Node's own cache, also turns it off).
+ */
+function compileCacheRoot() {
+  const env = process.env;
+  const setting = env.HSS_COMPILE_CACHE;
+  if (on(env.NODE_DISABLE_COMPILE_CACHE)) return undefined;
+  if (setting !== undefined && setting !== '') {
+    return ['0', 'false', 'off'].includes(setting.toLowerCase()) ? undefined : path.resolve(setting);
+  }
+  if (process.platform === 'win32')
+    return env.LOCALAPPDATA && path.join(env.LOCALAPPDATA, 'hss', 'Cache', 'compile');
+  if (process.platform === 'darwin' && env.HOME)
+    return path.join(env.HOME, 'Library', 'Caches', 'hss', 'compile');
+  const base = env.XDG_CACHE_HOME || (env.HOME && path.join(env.HOME, '.cache'));
+  return base && path.join(base, 'hss', 'compile');
+}
+
+/**
+ * Loads dist/ (CommonJS written by scripts/build.mjs) with V8's compiled code kept between runs, as Node
+ * ≥ 22 does for its own loader with module.enableCompileCache and Node 20 cannot: each file is compiled
+ * with the code cached for it, if any, and the code of each file compiled afresh is written to the cache
+ * as the process exits, with every function the run used. The files of dist/ require each other by
+ * relative path only, and are loaded here without Node's resolution (no stat, realpath or package.json
+ * lookups); anything else they require is Node's.
+ *
+ * A cache entry is named by the file and the build ID at the end of it (V8 checks only that cached code
+ * was made for a source of the same length); V8 rejects code from another Node version or other flags,
+ * and a rejected or unreadable entry is compiled afresh and rewritten. The cache is a speed-up only:
+ * nothing that goes wrong with it is reported, and no run fails for it.
+ */
+function loadCompiled(entry) {
+  const vm = require('node:vm');
+  const { wrap } = require('node:module');
+  const root = compileCacheRoot();
+  const folder = root && path.join(root, `${process.version}-${process.arch}`);
+  const loaded = new Map();
+  const fresh = [];
+
+  function load(file) {
+    const known = loaded.get(file);
+    if (known) return known.exports;
+    const module = { exports: {}, id: file, filename: file, loaded: false };
+    loaded.set(file, module);
+    const source = fs.readFileSync(file, 'utf8');
+    const build = /\/\/# hss-build=([0-9a-f]{16})\n/.exec(source.slice(-200))?.[1];
+    const cacheFile = folder && build && path.join(folder, build, path.basename(file));
+    let cachedData;
+    if (cacheFile) {
+      try {
+        cachedData = fs.readFileSync(cacheFile);
+      } catch {}
+    }
+    const script = new vm.Script(wrap(source), { filename: file, cachedData });
+    if (cacheFile && (cachedData === undefined || script.cachedDataRejected))
+      fresh.push({ cacheFile, script });
+    const dir = path.dirname(file);
+    const localRequire = (id) =>
+      id.startsWith('./') || id.startsWith('../') ? load(path.join(dir, id)) : require(id);
+    script.runInThisContext().call(module.exports, module.exports, localRequire, module, file, dir);
+    module.loaded = true;
+    return module.exports;
+  }
+
+  if (folder) process.once('exit', () => saveCompiled(fresh));
+  return load(entry);
+}
+
+/**
+ * Writes the compiled code of files compiled afresh to the cache, 0600: whole files only, on disk before
+ * they take their name (V8 checks an entry's header and length, not its content; a torn one could crash).
+ */
+function saveCompiled(fresh) {
+  for (const { cacheFile, script } of fresh) {
+    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+      const fd = fs.openSync(temporary, 'wx', 0o600);
+      try {
+        fs.writeFileSync(fd, script.createCachedData());
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(temporary, cacheFile);
+    } catch {
+      try {
+        fs.unlinkSync(temporary);
+      } catch {}
+    }
+  }
+}
+
 function start() {
   const fast = fastAnswer();
   if (fast !== undefined && writeStdout(fast)) return;
 
-  // Compiled code is cached on disk between runs (Node ≥ 22.1; a no-op before).
-  require('node:module').enableCompileCache?.();
-
-  // With --debug (or HSS_DEBUG), stack traces point at src/ through the bundle's source maps. Off
-  // otherwise: reading the maps costs every module load.
+  // With --debug (or HSS_DEBUG), stack traces point at src/ through the bundle's source maps, which Node
+  // reads only for files its own loader compiles: then dist/ is loaded by Node, without the cache.
   const end = argv.indexOf('--');
-  const debugEnv = process.env.HSS_DEBUG;
-  if (
-    (end === -1 ? argv : argv.slice(0, end)).includes('--debug') ||
-    (debugEnv !== undefined && debugEnv !== '' && debugEnv !== '0' && debugEnv.toLowerCase() !== 'false')
-  ) {
-    process.setSourceMapsEnabled(true);
+  const debug = (end === -1 ? argv : argv.slice(0, end)).includes('--debug') || on(process.env.HSS_DEBUG);
+  const entry = path.join(__dirname, '..', 'dist', 'hss.cjs');
+  let cli;
+  try {
+    if (debug) process.setSourceMapsEnabled(true);
+    cli = debug ? require(entry) : loadCompiled(entry);
+  } catch (error) {
+    if (error?.code !== 'ENOENT' && error?.code !== 'MODULE_NOT_FOUND') throw error;
+    process.stderr.write(
+      `hss: cannot load dist/hss.cjs (${error.message}): run \`npm run build\` in a checkout, or reinstall hss-cli\n`,
+    );
+    process.exitCode = 1;
+    return;
   }
-
-  import('../dist/hss.js').then(
-    async ({ run }) => {
-      // process.exit is handed over only for the signal paths, where leaving at once is the promise.
-      process.exitCode = await run(argv, (code) => process.exit(code));
-    },
-    (error) => {
-      process.stderr.write(
-        `hss: cannot load dist/hss.js (${error.message}): run \`npm run build\` in a checkout, or reinstall hss-cli\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
+  // process.exit is handed over only for the signal paths, where leaving at once is the promise.
+  cli
+    .run(argv, (code) => process.exit(code))
+    .then((code) => {
+      process.exitCode = code;
+    });
 }
 
 start();

@@ -1,18 +1,26 @@
 // Bundles src/ into dist/ so that an invocation loads only what it needs, in as few files as possible
 // (every file Node loads costs start-up time; see docs/performance.md).
 //
-//   dist/hss.js    the core: src/cli.ts and what it imports (main.ts, program.ts, commander, the error
+//   dist/hss.cjs   the core: src/cli.ts and what it imports (main.ts, program.ts, commander, the error
 //                  classes) — what parsing argv and printing help or a usage error needs. One file.
 //   dist/chunks/   everything the core imports with `await import(…)` (the context, each command, the
 //                  renderer) and what those load, split by esbuild so shared code is loaded once.
 //   dist/help.txt  `hss --help` as commander renders it off a terminal, printed by bin/hss.js directly.
+//
+// The output is CommonJS: bin/hss.js loads it with a small loader of its own that keeps V8's compiled
+// code between runs (Node 20 has no compile cache for ES modules, and its ES module loader alone costs a
+// fifth of a bare `node -e 0`). esbuild splits only ES modules, so the build runs twice: first to ES
+// modules, split into chunks, in node_modules/.cache/hss/esm/; then each of those files, on its own, to
+// CommonJS in dist/ (`import` becomes `require`, `import()` a promise of `require`), the source maps
+// chained back to src/. Every file ends with the build's ID, which keys its compiled code in the cache.
 //
 // A lazy chunk that imports a module of the core is given the core's own instance of it (one HssError
 // class, one set of registered secrets) through a small proxy module, never a second copy.
 // Source maps are linked (`--debug` stack traces point at src/ when Node has them enabled). The module
 // graph goes to node_modules/.cache/hss/build-graph.json for test/perf/lazy-loading.test.ts.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +30,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'src', 'cli.ts');
 const CORE_ENTRY = 'hss-core-entry';
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+/** The ES module build, before it becomes CommonJS in dist/. */
+const STAGE = path.join(ROOT, 'node_modules', '.cache', 'hss', 'esm');
 rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+rmSync(STAGE, { recursive: true, force: true });
 
 /**
  * commander requires node:child_process as it loads, only to run executable subcommands (hss has none);
@@ -81,12 +92,8 @@ const common = {
   minifySyntax: true,
   legalComments: 'none',
   define: { __HSS_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies (commander, proper-lockfile) `require` Node's built-in modules, and
-  // nothing else (every package is bundled). process.getBuiltinModule (Node ≥ 20.16) serves them without
-  // the cost of createRequire, which every chunk would otherwise pay on load.
-  banner: {
-    js: "import { createRequire as __hssCreateRequire } from 'node:module'; const require = (id) => process.getBuiltinModule(id) ?? __hssCreateRequire(import.meta.url)(id);",
-  },
+  // Bundled CommonJS dependencies (commander, proper-lockfile) `require` Node's built-in modules through
+  // esbuild's `__require`, which uses the module's own `require` once the files are CommonJS.
   logLevel: 'warning',
   metafile: true,
 };
@@ -151,7 +158,7 @@ const proxied = new Map();
 const lazy = await build({
   ...common,
   entryPoints: lazyEntries,
-  outdir: 'dist/chunks',
+  outdir: path.join(STAGE, 'chunks'),
   splitting: true,
   entryNames: '[name]-[hash]',
   chunkNames: 'chunk-[hash]',
@@ -181,7 +188,7 @@ const lazy = await build({
           return {
             contents:
               `import { __hssCore } from '../hss.js';\n` +
-              `const m = await __hssCore[${JSON.stringify(key)}]();\n` +
+              `const m = __hssCore[${JSON.stringify(key)}];\n` +
               (named.length ? `export const { ${named.join(', ')} } = m;\n` : '') +
               (names.includes('default') ? 'export default m.default;\n' : ''),
             loader: 'js',
@@ -198,17 +205,19 @@ for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
     lazyOutput.set(path.resolve(ROOT, output.entryPoint), `./chunks/${path.basename(file)}`);
 }
 
-/* 3. The core, exporting run() and, for the proxies, a loader of each core module they use. */
+/* 3. The core, exporting run() and, for the proxies, each core module they use. */
 const lazySource = new Map([...lazyOutput].map(([file, target]) => [target, rel(file)]));
+const proxiedModules = [...proxied];
 const coreEntry =
   `export { run } from ${JSON.stringify(ENTRY)};\n` +
-  `export const __hssCore = {\n${[...proxied]
-    .map(([key, file]) => `  ${JSON.stringify(key)}: () => import(${JSON.stringify(file)}),\n`)
+  proxiedModules.map(([, file], i) => `import * as core${i} from ${JSON.stringify(file)};\n`).join('') +
+  `export const __hssCore = {\n${proxiedModules
+    .map(([key], i) => `  ${JSON.stringify(key)}: core${i},\n`)
     .join('')}};\n`;
 const core = await build({
   ...common,
   entryPoints: { hss: CORE_ENTRY },
-  outdir: 'dist',
+  outdir: STAGE,
   plugins: [
     lazyBuiltins,
     builtinsWithoutFacade,
@@ -234,6 +243,71 @@ const core = await build({
     }),
   ],
 });
+
+/*
+ * 3b. Each ES module file on its own to CommonJS in dist/ (its imports stay imports of the other files,
+ * now `require('./x.cjs')`), with its source map chained through the first build's back to src/.
+ */
+const stageFiles = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => path.join(dir, f));
+// Without a package.json of their own, the files would be in the scope of ours ("type": "module"), and
+// esbuild would give an `import()` of another file Node's interop (the default export is the whole
+// module) instead of the one esbuild's own ES-module-to-CommonJS output expects.
+writeFileSync(path.join(STAGE, 'package.json'), '{}\n');
+const cjs = await build({
+  absWorkingDir: ROOT,
+  entryPoints: stageFiles(STAGE),
+  outbase: STAGE,
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.18',
+  // `import()` of another file becomes `Promise.resolve().then(() => require(…))`.
+  supported: { 'dynamic-import': false },
+  sourcemap: 'linked',
+  sourcesContent: false,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [
+    {
+      name: 'hss-files-stay-apart',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) =>
+          args.kind === 'entry-point'
+            ? undefined
+            : {
+                path: args.path.startsWith('.') ? args.path.replace(/\.js$/, '.cjs') : args.path,
+                external: true,
+              },
+        );
+      },
+    },
+  ],
+});
+/** dist/… for a file of the first build. */
+const distName = (stageFile) =>
+  `dist/${path.relative(STAGE, path.resolve(ROOT, stageFile)).split(path.sep).join('/').replace(/\.js$/, '.cjs')}`;
+
+// The build ID: which compiled code cached by bin/hss.js belongs to these files. V8 checks only that a
+// cached script had the same length, so the loader must never be handed code cached for other files.
+const outputs = Object.keys(cjs.metafile.outputs).filter((f) => f.endsWith('.cjs'));
+const digest = createHash('sha256');
+for (const f of outputs.sort()) digest.update(f).update(readFileSync(path.join(ROOT, f)));
+const buildId = digest.digest('hex').slice(0, 16);
+for (const f of outputs) {
+  const file = path.join(ROOT, f);
+  const text = readFileSync(file, 'utf8');
+  const at = text.lastIndexOf('\n//# sourceMappingURL=');
+  if (at === -1) throw new Error(`${f} has no source map comment`);
+  writeFileSync(file, `${text.slice(0, at)}\n//# hss-build=${buildId}${text.slice(at)}`);
+}
 
 /*
  * 4. The help of a lone `hss --help` as commander renders it for anything but a terminal, which
@@ -264,7 +338,7 @@ const moduleName = (input) => {
 for (const result of [lazy, core]) {
   for (const [output, info] of Object.entries(result.metafile.outputs)) {
     if (output.endsWith('.map')) continue;
-    graph.outputs[output] = Object.keys(info.inputs).map(moduleName);
+    graph.outputs[distName(output)] = Object.keys(info.inputs).map(moduleName);
   }
   for (const [input, info] of Object.entries(result.metafile.inputs)) {
     const from = moduleName(input);
@@ -275,6 +349,14 @@ for (const result of [lazy, core]) {
       if (!edges.some((e) => e.to === to && e.kind === edge.kind)) edges.push({ to, kind: edge.kind });
     }
   }
+}
+// Which file of dist/ requires which (statically, or in a promise for an `import()`).
+graph.files = {};
+for (const [output, info] of Object.entries(cjs.metafile.outputs)) {
+  if (!output.endsWith('.cjs')) continue;
+  graph.files[output] = info.imports
+    .filter((i) => i.path.startsWith('.'))
+    .map((i) => ({ to: rel(path.resolve(ROOT, path.dirname(output), i.path)), kind: i.kind }));
 }
 mkdirSync(path.join(ROOT, 'node_modules', '.cache', 'hss'), { recursive: true });
 writeFileSync(

@@ -4,7 +4,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, baseEnv, hss, ROOT, tempDir } from '../helpers/cli.js';
 import {
@@ -284,47 +283,38 @@ describe('TLS', () => {
 });
 
 describe('start-up cost', () => {
-  /** Runs the CLI with a loader hook that logs every module URL it loads. */
-  async function loadedModules(env: Record<string, string>): Promise<string[]> {
+  /** Runs the CLI with test/perf/record-loads.cjs preloaded: the files of dist/ it loads, repo-relative. */
+  async function loadedFiles(env: Record<string, string>): Promise<string[]> {
     const dir = tempDir();
-    const log = path.join(dir, 'modules.log');
-    const hooks = path.join(dir, 'hooks.mjs');
-    writeFileSync(
-      hooks,
-      `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, url + '\\n');\n  return next(url, context);\n}\n`,
-    );
-    const register = path.join(dir, 'register.mjs');
-    writeFileSync(
-      register,
-      `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
-    );
+    const log = path.join(dir, 'loads.json');
     const { execa } = await import('execa');
-    const r = await execa(process.execPath, ['--import', register, BIN, ...RETRY], {
-      env: { ...baseEnv(dir), ...env },
+    const preload = path.join(ROOT, 'test', 'perf', 'record-loads.cjs');
+    const r = await execa(process.execPath, ['--require', preload, BIN, ...RETRY], {
+      env: { ...baseEnv(dir), ...env, HSS_TEST_LOADS: log },
       extendEnv: false,
       reject: false,
     });
     expect(r.exitCode, String(r.stderr)).toBe(0);
-    return readFileSync(log, 'utf8').trim().split('\n');
+    const { files } = JSON.parse(readFileSync(log, 'utf8')) as { files: string[] };
+    return files.map((file) => path.relative(ROOT, file).split(path.sep).join('/'));
   }
 
   /** The bundled undici modules inside the loaded dist files (the build records which module is where). */
-  function bundledUndici(urls: string[]): string[] {
+  function bundledUndici(files: string[]): string[] {
     const graphFile = path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json');
     const { outputs } = JSON.parse(readFileSync(graphFile, 'utf8')) as { outputs: Record<string, string[]> };
-    return urls
-      .filter((url) => url.startsWith('file:') && url.includes('/dist/'))
-      .flatMap((url) => outputs[path.relative(ROOT, fileURLToPath(url)).split(path.sep).join('/')] ?? [])
+    return files
+      .flatMap((file) => outputs[file] ?? [])
       .filter((module) => module.includes('node_modules/undici/'));
   }
 
   it('undici is loaded only when a proxy or a CA bundle is in use', async () => {
     const env = sb.env() as Record<string, string>;
-    const plain = await loadedModules(env);
+    const plain = await loadedFiles(env);
     sb.sandbox.reset();
-    expect(plain.some((url) => url.includes('/dist/'))).toBe(true);
+    expect(plain).toContain('dist/hss.cjs');
     expect(bundledUndici(plain)).toEqual([]);
-    const proxied = await loadedModules({ ...env, HTTP_PROXY: proxy.url });
+    const proxied = await loadedFiles({ ...env, HTTP_PROXY: proxy.url });
     expect(bundledUndici(proxied).length).toBeGreaterThan(0);
   });
 });

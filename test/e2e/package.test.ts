@@ -42,7 +42,7 @@ async function run(args: string[], env: Record<string, string | undefined> = {},
 
 beforeAll(async () => {
   // `npm test` has just built dist/; packing with scripts would rebuild it under the other test files.
-  expect(existsSync(path.join(ROOT, 'dist', 'hss.js')), 'run `npm run build` first').toBe(true);
+  expect(existsSync(path.join(ROOT, 'dist', 'hss.cjs')), 'run `npm run build` first').toBe(true);
   // Not tempDir(): that is emptied after each test, and the installed copy serves them all.
   const work = mkdtempSync(path.join(tmpdir(), 'hss-pack-'));
   workDir = work;
@@ -83,14 +83,14 @@ beforeAll(async () => {
 describe('npm pack', () => {
   it('holds only bin, dist, docs, README, LICENSE, CHANGELOG and package.json', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/.+|dist\/.+\.js|dist\/help\.txt|docs\/.+\.md)$/;
+      /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/.+|dist\/.+\.cjs|dist\/help\.txt|docs\/.+\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     for (const required of [
       'package.json',
       'LICENSE',
       'CHANGELOG.md',
       'bin/hss.js',
-      'dist/hss.js',
+      'dist/hss.cjs',
       'docs/commands.md',
       'docs/exit-codes.md',
     ]) {

@@ -38,12 +38,19 @@ export function tempDir(prefix = 'hss-test-'): string {
   return dir;
 }
 
+/**
+ * Compiled code kept between runs (bin/hss.js), shared by every run of the suite, as a user's runs
+ * share theirs; test/e2e/compile-cache.test.ts covers the default place and the cache itself.
+ */
+export const TEST_COMPILE_CACHE = path.join(ROOT, 'node_modules', '.cache', 'hss', 'test-compile-cache');
+
 /** The environment every run starts from: nothing of the developer's own settings leaks in. */
 export function baseEnv(configDir: string): Record<string, string> {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: configDir,
     HSS_CONFIG_DIR: configDir,
+    HSS_COMPILE_CACHE: TEST_COMPILE_CACHE,
     LANG: 'C.UTF-8',
   };
 }

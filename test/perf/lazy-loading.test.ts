@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { hss, ROOT, tempDir } from '../helpers/cli.js';
 import { useSandbox } from '../helpers/sandbox.js';
@@ -14,10 +14,14 @@ import { useSandbox } from '../helpers/sandbox.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GRAPH_FILE = path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json');
 
-/** Written by scripts/build.mjs: the modules in each output file, and each module's imports. */
+/**
+ * Written by scripts/build.mjs: the modules in each output file, each module's imports, and which output
+ * file requires which.
+ */
 interface BuildGraph {
   outputs: Record<string, string[]>;
   imports: Record<string, Array<{ to: string; kind: string }>>;
+  files: Record<string, Array<{ to: string; kind: string }>>;
 }
 
 interface Loads {
@@ -42,41 +46,27 @@ function graph(): BuildGraph {
 
 const sb = useSandbox();
 
-/** Runs the CLI twice, recording ES modules and then built-ins, and checks that it succeeded. */
+/** Runs the CLI, recording the files of dist/ and the built-in modules it loads; checks it succeeded. */
 async function load(args: string[], env: Record<string, string | undefined> = {}): Promise<Loads> {
-  const dir = tempDir();
-  const modulesFile = path.join(dir, 'modules.jsonl');
-  const builtinsFile = path.join(dir, 'builtins.json');
-  const moduleRun = await hss(args, {
+  const loadsFile = path.join(tempDir(), 'loads.json');
+  const run = await hss(args, {
     env: {
       ...env,
-      HSS_TEST_LOADS: modulesFile,
-      NODE_OPTIONS: `--import=${pathToFileURL(path.join(HERE, 'record-modules.mjs')).href}`,
+      HSS_TEST_LOADS: loadsFile,
+      NODE_OPTIONS: `--require=${path.join(HERE, 'record-loads.cjs')}`,
     },
   });
-  expect(moduleRun.exitCode, moduleRun.stderr).toBe(0);
-  sb.sandbox.reset();
-  const builtinRun = await hss(args, {
-    env: {
-      ...env,
-      HSS_TEST_LOADS: builtinsFile,
-      NODE_OPTIONS: `--require=${path.join(HERE, 'record-builtins.cjs')}`,
-    },
-  });
-  expect(builtinRun.exitCode, builtinRun.stderr).toBe(0);
+  expect(run.exitCode, run.stderr).toBe(0);
+  const recorded = JSON.parse(readFileSync(loadsFile, 'utf8')) as { files: string[]; builtins: string[] };
 
-  const { outputs } = graph();
-  const files: string[] = [];
-  const importer = new Map<string, string>();
-  const repo = (url: string) => path.relative(ROOT, fileURLToPath(url)).split(path.sep).join('/');
-  for (const line of readFileSync(modulesFile, 'utf8').split('\n')) {
-    if (!line) continue;
-    const { url, parent } = JSON.parse(line) as { url: string; parent: string | null };
-    if (!url.startsWith('file:')) continue;
-    const file = repo(url);
-    if (file.startsWith('test/') || files.includes(file)) continue;
-    files.push(file);
-    if (parent?.startsWith('file:')) importer.set(file, repo(parent));
+  const { outputs, files: requires } = graph();
+  const repo = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
+  const files = ['bin/hss.js', ...recorded.files.map(repo)];
+  // Who required each file: the first file loaded before it that requires it.
+  const importer = new Map<string, string>([['dist/hss.cjs', 'bin/hss.js']]);
+  for (const [i, file] of files.entries()) {
+    const by = files.slice(0, i).find((f) => requires[f]?.some((r) => r.to === file));
+    if (by) importer.set(file, by);
   }
   const modules = new Set<string>();
   for (const file of files) {
@@ -86,11 +76,11 @@ async function load(args: string[], env: Record<string, string | undefined> = {}
     for (const m of inside) modules.add(m);
   }
   const bytes = files.reduce((sum, f) => sum + statSync(path.join(ROOT, f)).size, 0);
-  const builtins = new Set(JSON.parse(readFileSync(builtinsFile, 'utf8')) as string[]);
+  const builtins = new Set(recorded.builtins);
   return { files, importer, modules, builtins, bytes };
 }
 
-/** `dist/chunks/x.js ← dist/hss.js ← bin/hss.js` */
+/** `dist/chunks/x.cjs ← dist/hss.cjs ← bin/hss.js` */
 function fileChain(loads: Loads, file: string): string {
   const chain = [file];
   for (let f = loads.importer.get(file); f && !chain.includes(f); f = loads.importer.get(f)) chain.push(f);
@@ -165,7 +155,7 @@ const HEAVY_BUILTINS = [
   'worker_threads',
   'internal/deps/undici/undici',
 ];
-/** dist/hss.js (commander and the command tree) and bin/hss.js, with room to grow by a few commands. */
+/** dist/hss.cjs (commander and the command tree) and bin/hss.js, with room to grow by a few commands. */
 const CORE_BYTES = 200_000;
 /**
  * What `task retry --all-failed` with a token loads: ~275 KB with every credential source, the transport
@@ -193,7 +183,7 @@ describe('what an invocation loads', () => {
     [['profile', 'set', '--help']],
   ])('hss %j loads the core only: commander and the command tree, nothing a command needs', async (args) => {
     const loads = await load(args);
-    expect(loads.files).toEqual(['bin/hss.js', 'dist/hss.js']);
+    expect(loads.files).toEqual(['bin/hss.js', 'dist/hss.cjs']);
     expect(offending(loads, NEVER_ON_THE_HOT_PATH)).toEqual([]);
     expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
     expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(CORE_BYTES);
@@ -239,7 +229,7 @@ describe('the guard itself', () => {
     const loads = await load(['task', 'retry', 'task-0001', '--cluster', 'c1', '--dry-run'], sb.env());
     const [message] = offending(loads, ['node_modules/zod/']);
     expect(message).toMatch(
-      /^node_modules\/zod\/ was loaded: node_modules\/zod\/\S+ is in dist\/chunks\/\S+\.js ← /,
+      /^node_modules\/zod\/ was loaded: node_modules\/zod\/\S+ is in dist\/chunks\/\S+\.cjs ← /,
     );
     expect(message).toMatch(
       /← bin\/hss\.js; imported via src\/cli\.ts → .*src\/schema\.ts → node_modules\/zod\//,
