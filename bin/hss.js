@@ -89,11 +89,13 @@ function compileCacheRoot() {
  */
 function loadCompiled(entry) {
   const vm = require('node:vm');
-  const { wrap } = require('node:module');
   const root = compileCacheRoot();
   const folder = root && path.join(root, `${process.version}-${process.arch}`);
   const loaded = new Map();
   const fresh = [];
+  // Paths are joined by hand where that is safe (every require in dist/ is `./x.cjs`, `./chunks/x.cjs`
+  // or `../hss.cjs`): path.join costs more than the rest of finding a file.
+  const sep = process.platform === 'win32' ? undefined : '/';
 
   function load(file) {
     const known = loaded.get(file);
@@ -102,19 +104,26 @@ function loadCompiled(entry) {
     loaded.set(file, module);
     const source = fs.readFileSync(file, 'utf8');
     const build = /\/\/# hss-build=([0-9a-f]{16})\n/.exec(source.slice(-200))?.[1];
-    const cacheFile = folder && build && path.join(folder, build, path.basename(file));
+    const dir = path.dirname(file);
+    const cacheFile =
+      folder && build && `${folder}${path.sep}${build}${path.sep}${file.slice(dir.length + 1)}`;
     let cachedData;
     if (cacheFile) {
       try {
         cachedData = fs.readFileSync(cacheFile);
       } catch {}
     }
-    const script = new vm.Script(wrap(source), { filename: file, cachedData });
+    // Node's own CommonJS wrapper (Module.wrap), without loading node:module for it.
+    const script = new vm.Script(
+      `(function (exports, require, module, __filename, __dirname) { ${source}\n});`,
+      { filename: file, cachedData },
+    );
     if (cacheFile && (cachedData === undefined || script.cachedDataRejected))
       fresh.push({ cacheFile, script });
-    const dir = path.dirname(file);
-    const localRequire = (id) =>
-      id.startsWith('./') || id.startsWith('../') ? load(path.join(dir, id)) : require(id);
+    const localRequire = (id) => {
+      if (sep && id.startsWith('./')) return load(dir + sep + id.slice(2));
+      return id.startsWith('./') || id.startsWith('../') ? load(path.join(dir, id)) : require(id);
+    };
     script.runInThisContext().call(module.exports, module.exports, localRequire, module, file, dir);
     module.loaded = true;
     return module.exports;

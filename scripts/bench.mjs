@@ -49,8 +49,8 @@ function positiveInt(text, fallback, zeroOk = false) {
   return n;
 }
 
-if (!existsSync(path.join(ROOT, 'dist', 'hss.js'))) {
-  console.error('dist/hss.js is missing: run `npm run build` first (`npm run bench` does)');
+if (!existsSync(path.join(ROOT, 'dist', 'hss.cjs'))) {
+  console.error('dist/hss.cjs is missing: run `npm run build` first (`npm run bench` does)');
   process.exit(2);
 }
 

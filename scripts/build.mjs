@@ -188,7 +188,7 @@ const lazy = await build({
           return {
             contents:
               `import { __hssCore } from '../hss.js';\n` +
-              `const m = __hssCore[${JSON.stringify(key)}];\n` +
+              `const m = __hssCore[${JSON.stringify(key)}]();\n` +
               (named.length ? `export const { ${named.join(', ')} } = m;\n` : '') +
               (names.includes('default') ? 'export default m.default;\n' : ''),
             loader: 'js',
@@ -205,14 +205,17 @@ for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
     lazyOutput.set(path.resolve(ROOT, output.entryPoint), `./chunks/${path.basename(file)}`);
 }
 
-/* 3. The core, exporting run() and, for the proxies, each core module they use. */
+/*
+ * 3. The core, exporting run() and, for the proxies, a getter of each core module they use: `require`
+ * inside the bundle is synchronous and initialises the module on first use (the renderer and chalk, say,
+ * are not run by `--help`), where `import()` would be a promise, and the chunks would need top-level
+ * await, which CommonJS has not.
+ */
 const lazySource = new Map([...lazyOutput].map(([file, target]) => [target, rel(file)]));
-const proxiedModules = [...proxied];
 const coreEntry =
   `export { run } from ${JSON.stringify(ENTRY)};\n` +
-  proxiedModules.map(([, file], i) => `import * as core${i} from ${JSON.stringify(file)};\n`).join('') +
-  `export const __hssCore = {\n${proxiedModules
-    .map(([key], i) => `  ${JSON.stringify(key)}: core${i},\n`)
+  `export const __hssCore = {\n${[...proxied]
+    .map(([key, file]) => `  ${JSON.stringify(key)}: () => require(${JSON.stringify(file)}),\n`)
     .join('')}};\n`;
 const core = await build({
   ...common,
