@@ -43,9 +43,6 @@ export async function run(argv: string[], leave: (code?: number) => void): Promi
   // re-send signals) would kill the process by the signal, even after its work is done.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // A reader that goes away early (`hss help exit-codes | head -1`) is not a crash: the rest of the
-  // output is dropped and the command ends with its own exit code.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
 
   function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
     const now = Date.now();
@@ -69,7 +66,7 @@ export async function run(argv: string[], leave: (code?: number) => void): Promi
       // written in one piece at the end), so the interruption is the only output.
       const { outputOptions, Renderer, stopAllSpinners } = await import('./output/renderer.js');
       stopAllSpinners();
-      new Renderer(io, outputOptions(earlyFlags(argv), io.env, io)).fail(outcome);
+      (await Renderer.create(io, outputOptions(earlyFlags(argv), io.env, io))).fail(outcome);
       leave(outcome.exitCode);
       return outcome.exitCode;
     }
@@ -79,8 +76,4 @@ export async function run(argv: string[], leave: (code?: number) => void): Promi
     finished = true;
     clearTimeout(graceTimer);
   }
-}
-
-function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
 }

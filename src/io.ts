@@ -26,19 +26,36 @@ export interface Io {
   signal: AbortSignal;
 }
 
+/**
+ * A reader that goes away early (`hss help exit-codes | head -1`) is not a crash: the rest of the output
+ * is dropped and the command ends with its own exit code.
+ */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+}
+
+const guarded = new WeakSet<NodeJS.WriteStream>();
+function guard(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on('error', ignoreClosedPipe);
+  }
+  return stream;
+}
+
 export function processIo(signal: AbortSignal): Io {
   // The standard streams are created on first use: setting one up costs milliseconds, and most runs
-  // never read standard input.
+  // never read standard input, or write to one of stdout and stderr.
   return {
     env: process.env,
     get stdin() {
       return process.stdin;
     },
     get stdout() {
-      return process.stdout;
+      return guard(process.stdout);
     },
     get stderr() {
-      return process.stderr;
+      return guard(process.stderr);
     },
     homeDir: homedir(),
     platform: process.platform,

@@ -35,7 +35,7 @@ function commanderMessage(error: CommanderError): string {
 /** The renderer (and chalk) is loaded only to print a result or an error: --help never needs it. */
 async function createRenderer(io: Io, flags: GlobalFlags): Promise<Renderer> {
   const { Renderer, outputOptions } = await import('./output/renderer.js');
-  return new Renderer(io, outputOptions(flags, io.env, io));
+  return Renderer.create(io, outputOptions(flags, io.env, io));
 }
 
 /** --debug lines written before any renderer exists (no colour: chalk is not loaded for them). */

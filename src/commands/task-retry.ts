@@ -12,20 +12,20 @@ import { HssError, UsageError } from '../errors.js';
 import { MAX_CLUSTERS, type ScanType } from '../limits.js';
 import { redactHeaders } from '../output/redact.js';
 import { type CommandResult, errorDetailsLine, errorJson } from '../output/renderer.js';
-import { clusterTable } from '../output/task-view.js';
 import { firstIssue, ScanTypeList, TaskId } from '../rules.js';
 import type { ClusterInfo, RetryBody, TaskSummary } from '../schema.js';
 import { plural, quote } from '../text.js';
-import {
-  type FollowOutcome,
-  followTask,
-  outcomeData,
-  outcomeError,
-  outcomeLine,
-  pollReporter,
-  type WaitSettings,
-  waitSettings,
-} from './task-wait.js';
+import type { FollowOutcome, WaitSettings } from './task-wait.js';
+
+/**
+ * --wait: its settings, and the wait loop and task views, which a retry without --wait never loads
+ * (docs/performance.md).
+ */
+interface Waiting {
+  settings: WaitSettings;
+  follow: typeof import('./task-wait.js');
+  view: typeof import('../output/task-view.js');
+}
 
 export interface TaskRetryOptions {
   allFailed?: boolean;
@@ -206,7 +206,7 @@ async function mapPool<T, R>(
   return results;
 }
 
-function checkWaitOptions(opts: TaskRetryOptions): WaitSettings | undefined {
+async function checkWaitOptions(opts: TaskRetryOptions): Promise<Waiting | undefined> {
   if (!opts.wait) {
     const stray = [
       opts.interval !== undefined ? '--interval' : '',
@@ -219,7 +219,8 @@ function checkWaitOptions(opts: TaskRetryOptions): WaitSettings | undefined {
   }
   if (opts.dryRun)
     throw new UsageError('--wait and --dry-run cannot be combined: a dry run starts nothing to wait for');
-  return waitSettings(opts);
+  const [follow, view] = await Promise.all([import('./task-wait.js'), import('../output/task-view.js')]);
+  return { settings: follow.waitSettings(opts), follow, view };
 }
 
 export async function taskRetry(
@@ -234,7 +235,8 @@ export async function taskRetry(
   const only = opts.only === undefined ? undefined : parseOnly(opts.only);
   let body: RetryBody =
     scope.kind === 'all-failed' ? allFailedBody() : (await clusterSpecs()).buildRetryBody(scope);
-  const wait = checkWaitOptions(opts);
+  const waiting = await checkWaitOptions(opts);
+  const wait = waiting?.settings;
   const concurrency = opts.concurrency ? parseInteger(opts.concurrency, '--concurrency', 1, 32) : 4;
 
   // Resolved once: every task of a batch shares the credentials, project and connection settings.
@@ -293,7 +295,7 @@ export async function taskRetry(
       ? `Retrying ${describeScope(body)} of ${taskIds[0]}…`
       : `Retrying ${taskIds.length} tasks…`,
   );
-  const reporter = pollReporter(renderer, spinner, taskIds.length);
+  const reporter = waiting?.follow.pollReporter(renderer, spinner, taskIds.length);
   let done = 0;
   let items: ItemResult[];
   try {
@@ -305,13 +307,13 @@ export async function taskRetry(
         const response = await api.retryTask(taskId, body);
         item.http_status = response.status;
         if (response.requestId) item.request_id = response.requestId;
-        if (wait) {
-          const outcome = await followTask(api, taskId, wait, ctx.io, {
+        if (waiting && reporter) {
+          const outcome = await waiting.follow.followTask(api, taskId, waiting.settings, ctx.io, {
             ...(baseline ? { baseline } : {}),
             onPoll: reporter.onPoll,
           });
           item.outcome = outcome;
-          const error = outcomeError(taskId, outcome, wait);
+          const error = waiting.follow.outcomeError(taskId, outcome, waiting.settings);
           if (error) {
             item.ok = false;
             item.error = error;
@@ -329,7 +331,7 @@ export async function taskRetry(
         return item;
       } finally {
         done++;
-        reporter.finished(taskId);
+        reporter?.finished(taskId);
         if (taskIds.length > 1 && !wait) spinner.update(`Retrying ${taskIds.length} tasks… ${done} done`);
       }
     });
@@ -351,13 +353,13 @@ export async function taskRetry(
       if (i.http_status !== undefined) out['http_status'] = i.http_status;
       if (i.request_id !== undefined) out['request_id'] = i.request_id;
       out['body'] = i.body;
-      if (i.outcome) Object.assign(out, outcomeData(i.outcome, i.error));
+      if (i.outcome && waiting) Object.assign(out, waiting.follow.outcomeData(i.outcome, i.error));
       else if (i.error) out['error'] = errorJson(i.error);
       return out;
     }),
   };
   if (single?.error) data['error'] = errorJson(single.error);
-  return { data, text: (s) => retryText(items, wait, s), exitCode };
+  return { data, text: (s) => retryText(items, waiting, s), exitCode };
 }
 
 function indent(text: string, by = '  '): string {
@@ -367,7 +369,7 @@ function indent(text: string, by = '  '): string {
     .join('\n');
 }
 
-function retryText(items: ItemResult[], wait: WaitSettings | undefined, s: ChalkInstance): string {
+function retryText(items: ItemResult[], wait: Waiting | undefined, s: ChalkInstance): string {
   const lines: string[] = [];
   for (const i of items) {
     const accepted = i.http_status !== undefined && i.http_status < 300;
@@ -382,9 +384,9 @@ function retryText(items: ItemResult[], wait: WaitSettings | undefined, s: Chalk
       `${i.ok ? s.green('✔') : s.red('✖')} ${i.task_id}: retry accepted for ${describeScope(i.body)}${rid}`,
     );
     if (i.outcome && wait) {
-      lines.push(`  ${outcomeLine(i.outcome, wait, s)}`);
+      lines.push(`  ${wait.follow.outcomeLine(i.outcome, wait.settings, s)}`);
       if (i.outcome.kind === 'finished' && i.outcome.failedClusters.length) {
-        lines.push(indent(clusterTable(i.outcome.failedClusters, s), '    '));
+        lines.push(indent(wait.view.clusterTable(i.outcome.failedClusters, s), '    '));
       }
     } else if (i.error) {
       // Accepted, then following it failed (e.g. an auth error while polling).

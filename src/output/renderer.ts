@@ -3,7 +3,6 @@
  * warnings, debug traces and human-readable errors to stderr, secrets masked on the way out.
  */
 import type { ChalkInstance } from 'chalk';
-import { Chalk } from 'chalk';
 import type { HssError } from '../errors.js';
 import type { Io, OutStream } from '../io.js';
 import { redact } from './redact.js';
@@ -38,6 +37,29 @@ export interface Spinner {
 }
 
 const NO_SPINNER: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
+
+/**
+ * The styles of a stream without colour, as chalk at level 0 has them: every style, and any chain of
+ * them (`s.bold.red`), gives back its text unchanged. chalk is loaded only for a stream with colour: its
+ * own colour detection (which hss does not use) costs every run a look at the terminal.
+ */
+export const PLAIN: ChalkInstance = (() => {
+  const text = (...parts: unknown[]) => (parts.length === 1 ? String(parts[0]) : parts.join(' '));
+  const style: ChalkInstance = new Proxy(text, {
+    get: (_target, key) => (key === 'level' ? 0 : style),
+  }) as unknown as ChalkInstance;
+  return style;
+})();
+
+/** chalk for the streams that have colour (basic 16 colours: level 1), PLAIN for the others. */
+async function stylesFor(options: OutputOptions): Promise<{ out: ChalkInstance; err: ChalkInstance }> {
+  if (!options.colorOut && !options.colorErr) return { out: PLAIN, err: PLAIN };
+  const { Chalk } = await import('chalk');
+  return {
+    out: options.colorOut ? new Chalk({ level: 1 }) : PLAIN,
+    err: options.colorErr ? new Chalk({ level: 1 }) : PLAIN,
+  };
+}
 
 /** Every spinner turning in this process, whichever renderer started it. */
 const turning = new Set<{ stop(): void }>();
@@ -96,11 +118,21 @@ export class Renderer {
   private readonly io: Pick<Io, 'stdout' | 'stderr'>;
   private activeSpinner: { stop(): void } | undefined;
 
-  constructor(io: Pick<Io, 'stdout' | 'stderr'>, options: OutputOptions) {
+  /** A renderer with chalk loaded if a stream has colour. */
+  static async create(io: Pick<Io, 'stdout' | 'stderr'>, options: OutputOptions): Promise<Renderer> {
+    return new Renderer(io, options, await stylesFor(options));
+  }
+
+  /** `styles` must have colour where `options` say so (Renderer.create sees to it). */
+  constructor(
+    io: Pick<Io, 'stdout' | 'stderr'>,
+    options: OutputOptions,
+    styles: { out: ChalkInstance; err: ChalkInstance } = { out: PLAIN, err: PLAIN },
+  ) {
     this.io = io;
     this.options = options;
-    this.out = new Chalk({ level: options.colorOut ? 1 : 0 });
-    this.err = new Chalk({ level: options.colorErr ? 1 : 0 });
+    this.out = styles.out;
+    this.err = styles.err;
   }
 
   get json(): boolean {

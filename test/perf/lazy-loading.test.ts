@@ -140,6 +140,8 @@ const NEVER_ON_THE_HOT_PATH = [
   'src/context.ts',
   'src/schema.ts',
   'src/sandbox/',
+  // Styles only for a stream with colour: these runs write to pipes.
+  'node_modules/chalk/',
 ];
 /**
  * Loaded only for what needs them: child processes, the network, compression, workers, and crypto
@@ -204,6 +206,12 @@ describe('what an invocation loads', () => {
     'src/schema.ts',
     'src/auth/cache-schema.ts',
     'src/cluster-specs.ts',
+    // The wait loop and task views: only with --wait.
+    'src/commands/task-wait.ts',
+    'src/commands/task-show.ts',
+    'src/output/task-view.ts',
+    // Pipes have no colour.
+    'node_modules/chalk/',
   ];
 
   it('task retry --dry-run loads neither the sandbox, completion, execa, undici, the store writer nor zod', async () => {
