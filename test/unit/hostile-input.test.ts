@@ -469,12 +469,45 @@ const bodyText = fc.oneof(
   fc.constantFrom('', '<html><body>502 Bad Gateway</body></html>', 'null', '[]', '{}', '{"total_num":1e309}'),
   fc.tuple(fc.integer({ min: 1, max: 4 }), trickyText).map(([k, t]) => `${t}\n`.repeat(k * 500)),
 );
-const answer = fc.record({
-  status: fc.constantFrom(...STATUSES),
-  contentType: fc.constantFrom(...CONTENT_TYPES),
-  body: bodyText,
-  requestId: fc.option(fc.oneof(fc.stringMatching(/^[0-9a-f]{32}$/), fc.string({ maxLength: 300 }))),
+const requestId = fc.option(fc.oneof(fc.stringMatching(/^[0-9a-f]{32}$/), fc.string({ maxLength: 300 })));
+/**
+ * A well-formed 2xx answer of either list (strings where strings belong, tricky as they may be): one
+ * answer in six, so that every run has accepted cases to check, not only by luck of the draw.
+ */
+const wellFormed = fc.record({
+  status: fc.constantFrom(200, 201, 202),
+  contentType: fc.constantFrom('application/json', 'application/json;charset=UTF-8'),
+  body: fc
+    .record({
+      total_num: fc.nat(),
+      data_list: fc.array(fc.record({ task_id: trickyText, task_status: trickyText }), { maxLength: 3 }),
+      cluster_scan_data_list: fc.array(
+        fc.record({
+          cluster_id: trickyText,
+          scan_status: fc.constantFrom('success', 'failed', 'scanning'),
+          scan_detail_list: fc.array(
+            fc.record({ scan_type: scanTypeLike, status: trickyText, failed_reason: trickyText }),
+            { maxLength: 3 },
+          ),
+        }),
+        { maxLength: 3 },
+      ),
+    })
+    .map((b) => JSON.stringify(b)),
+  requestId,
 });
+const answer = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      status: fc.constantFrom(...STATUSES),
+      contentType: fc.constantFrom(...CONTENT_TYPES),
+      body: bodyText,
+      requestId,
+    }),
+  },
+  { weight: 1, arbitrary: wellFormed },
+);
 type Answer = typeof answer extends fc.Arbitrary<infer T> ? T : never;
 
 /** An HssApi whose every request gets `answer`, through the real HttpClient (no network). */
