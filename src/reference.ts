@@ -230,6 +230,19 @@ export const ENVIRONMENT: readonly EnvironmentGroup[] = [
         names: ['XDG_CONFIG_HOME'],
         meaning: 'base of the default config folder; default ~/.config (%APPDATA% on Windows)',
       },
+      {
+        names: ['HSS_COMPILE_CACHE'],
+        meaning:
+          'folder of compiled code kept between runs, for start-up speed; 0, false or off: none; default $XDG_CACHE_HOME/hss/compile (~/Library/Caches/hss/compile on macOS, %LOCALAPPDATA%\\hss\\Cache\\compile on Windows)',
+      },
+      {
+        names: ['XDG_CACHE_HOME'],
+        meaning: 'base of the default compile cache folder; default ~/.cache',
+      },
+      {
+        names: ['NODE_DISABLE_COMPILE_CACHE'],
+        meaning: "1: no compiled code kept between runs, as for Node's own compile cache",
+      },
     ],
   },
 ];
