@@ -141,7 +141,8 @@ function saveCompiled(fresh) {
   for (const { cacheFile, script } of fresh) {
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     try {
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+      const buildFolder = path.dirname(cacheFile);
+      if (fs.mkdirSync(buildFolder, { recursive: true, mode: 0o700 }) !== undefined) pruneStale(buildFolder);
       const fd = fs.openSync(temporary, 'wx', 0o600);
       try {
         fs.writeFileSync(fd, script.createCachedData());
@@ -153,6 +154,35 @@ function saveCompiled(fresh) {
     } catch {
       try {
         fs.unlinkSync(temporary);
+      } catch {}
+    }
+  }
+}
+
+/** A folder of the cache not written to for this long is removed when another build starts one of its own. */
+const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Keeps the cache from growing with every upgrade of hss or Node: beside a newly made build folder,
+ * removes the build folders, and beside its Node version's folder the version folders, that have seen
+ * no write for STALE_MS. Only names the cache gives its folders are touched, whatever else is there.
+ */
+function pruneStale(buildFolder) {
+  const limit = Date.now() - STALE_MS;
+  const versionFolder = path.dirname(buildFolder);
+  for (const [folder, keep, ours] of [
+    [versionFolder, path.basename(buildFolder), /^[0-9a-f]{16}$/],
+    [path.dirname(versionFolder), path.basename(versionFolder), /^v\d+\.\d+\.\d+-[a-z0-9]+$/],
+  ]) {
+    let names = [];
+    try {
+      names = fs.readdirSync(folder);
+    } catch {}
+    for (const name of names) {
+      if (name === keep || !ours.test(name)) continue;
+      const full = path.join(folder, name);
+      try {
+        if (fs.statSync(full).mtimeMs < limit) fs.rmSync(full, { recursive: true, force: true });
       } catch {}
     }
   }

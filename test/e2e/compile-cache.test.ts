@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -151,6 +152,43 @@ describe('the compile cache', () => {
     expect((await run(home)).exitCode).toBe(0);
     expect(snapshot(folder)).toEqual(before);
   }, 60_000);
+
+  it('removes what older builds and Node versions left, untouched for 30 days, and nothing else', async () => {
+    const home = tempDir();
+    const root = path.join(home, 'cache');
+    const version = path.join(root, `${process.version}-${process.arch}`);
+    const old = Date.now() / 1000 - 40 * 24 * 3600;
+    const recent = Date.now() / 1000 - 2 * 24 * 3600;
+    const made: Array<[string, number]> = [
+      [path.join(version, '0123456789abcdef'), old], // an older build: removed
+      [path.join(version, 'fedcba9876543210'), recent], // a build in use elsewhere: kept
+      [path.join(version, 'not-a-build'), old], // not a name the cache gives: kept
+      [path.join(root, 'v18.20.0-x64'), old], // an older Node: removed
+      [path.join(root, 'v22.11.0-x64'), recent], // kept
+      [path.join(root, 'notes'), old], // kept
+    ];
+    for (const [dir, time] of made) {
+      mkdirSync(path.join(dir, 'inner'), { recursive: true });
+      writeFileSync(path.join(dir, 'inner', 'file'), 'x');
+      utimesSync(dir, time, time);
+    }
+    utimesSync(version, old, old);
+    utimesSync(root, old, old);
+
+    const r = await run(home, { HSS_COMPILE_CACHE: root });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(path.join(folderOf(root), 'hss.cjs'))).toBe(true);
+    expect(readdirSync(version).sort()).toEqual([buildId(), 'fedcba9876543210', 'not-a-build'].sort());
+    expect(readdirSync(root).sort()).toEqual([path.basename(version), 'notes', 'v22.11.0-x64'].sort());
+  });
+
+  it('runs with no HOME and no cache folder to be had', async () => {
+    const home = tempDir();
+    const r = await run(home, { HOME: undefined, XDG_CACHE_HOME: undefined });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('(dry run: nothing was sent)');
+  });
 
   it('keys every file of dist/ by one build ID', () => {
     const files = [
