@@ -2,10 +2,12 @@
 // The installed entry point: load the bundled CLI, run it, and set the exit code (never process.exit,
 // so piped stdout is always flushed).
 //
-// Every invocation runs this file, so it is CommonJS (bin/package.json): on Node 20 the ES module
-// loader alone costs about a fifth of a bare `node -e 0`, and `hss --version` and `hss --help` are
-// answered from here without it — the version from package.json, the help from dist/help.txt, which
-// the build renders with commander from the same command tree. See docs/performance.md.
+// Every invocation runs this file, so it does as little as it can (see docs/performance.md): it is
+// CommonJS (bin/package.json), as is dist/ — on Node 20 the ES module loader alone costs about a fifth
+// of a bare `node -e 0`; it answers a lone `--version` and `--help` itself (the version from
+// package.json, the help from dist/help.txt, which the build renders with commander from the same
+// command tree); and it loads dist/ with a loader of its own that keeps V8's compiled code between
+// runs (the compile cache), which Node 20 does not do.
 'use strict';
 
 const argv = process.argv.slice(2);
