@@ -216,6 +216,8 @@ describe('what an invocation loads', () => {
 
   it('task retry --dry-run loads neither the sandbox, completion, execa, undici, the store writer nor zod', async () => {
     const loads = await load(['task', 'retry', 'task-0001', '--all-failed', '--dry-run'], sb.env());
+    // The recording works: the command's own file is seen.
+    expect(loads.modules).toContain('src/commands/task-retry.ts');
     expect(offending(loads, RETRY_NEVER)).toEqual([]);
     expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
     expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(RETRY_BYTES);
@@ -223,6 +225,7 @@ describe('what an invocation loads', () => {
 
   it('task retry against the sandbox sends its request without fetch or zod: no undici, no child processes', async () => {
     const loads = await load(['task', 'retry', 'task-0001', '--all-failed'], sb.env());
+    expect(loads.modules).toContain('src/api/node-transport.ts');
     expect(offending(loads, RETRY_NEVER)).toEqual([]);
     expect(builtinsLoaded(loads, ['child_process', 'https', 'http2', 'zlib', 'worker_threads'])).toEqual([]);
     // Node's fetch is its bundled undici: tens of milliseconds and megabytes to load.
