@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -20,6 +19,7 @@ import {
   RequestTimeoutError,
   UnavailableError,
 } from '../../src/errors.js';
+import { startRecordingServer } from '../helpers/recording-server.js';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Pure parts                                                                                        */
@@ -201,64 +201,6 @@ describe('backoffDelay', () => {
 /* HttpClient against a real local server                                                           */
 /* ------------------------------------------------------------------------------------------------ */
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
-
-interface TestServer {
-  base: string;
-  port: number;
-  seen: Seen[];
-  /** Resolves when the server has seen `n` requests. */
-  waitFor(n: number): Promise<void>;
-}
-
-const servers: Server[] = [];
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
-
-async function startServer(handler: Handler): Promise<TestServer> {
-  const seen: Seen[] = [];
-  const waiters: Array<{ n: number; resolve: () => void }> = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      for (const w of waiters) if (seen.length >= w.n) w.resolve();
-      handler(req, res, seen.length);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    port,
-    seen,
-    waitFor: (n) =>
-      new Promise<void>((resolve) => {
-        if (seen.length >= n) resolve();
-        else waiters.push({ n, resolve });
-      }),
-  };
-}
-
 function reply(res: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'X-Request-Id': `rid-${status}`, ...headers });
   res.end(body);
@@ -302,7 +244,7 @@ async function rejection(promise: Promise<unknown>): Promise<HssError> {
 
 describe('HttpClient', () => {
   it('sends the method, URL, headers, user agent and body as given', async () => {
-    const server = await startServer((_req, res) => reply(res, 200));
+    const server = await startRecordingServer((_req, res) => reply(res, 200));
     const { http } = client();
     const res = await http.send(retryRequest(server.base));
     expect(res.status).toBe(200);
@@ -319,7 +261,7 @@ describe('HttpClient', () => {
   });
 
   it('retries 503 and then succeeds', async () => {
-    const server = await startServer((_req, res, n) =>
+    const server = await startRecordingServer((_req, res, n) =>
       n < 3 ? reply(res, 503, 'busy') : reply(res, 200, '{}'),
     );
     const { http, waits } = client({ maxAttempts: 3 });
@@ -334,14 +276,16 @@ describe('HttpClient', () => {
   });
 
   it.each([429, 500, 502, 504])('retries %d too', async (status) => {
-    const server = await startServer((_req, res, n) => (n === 1 ? reply(res, status) : reply(res, 200)));
+    const server = await startRecordingServer((_req, res, n) =>
+      n === 1 ? reply(res, status) : reply(res, 200),
+    );
     const { http } = client();
     expect((await http.send(retryRequest(server.base))).status).toBe(200);
     expect(server.seen).toHaveLength(2);
   });
 
   it('gives up after maxAttempts with an exit-6 error naming the attempts', async () => {
-    const server = await startServer((_req, res) =>
+    const server = await startRecordingServer((_req, res) =>
       reply(res, 503, '{"error_code":"HSS.0503","error_msg":"overloaded"}'),
     );
     const { http, waits } = client({ maxAttempts: 4 });
@@ -359,7 +303,7 @@ describe('HttpClient', () => {
   });
 
   it('makes one attempt only with maxAttempts 1', async () => {
-    const server = await startServer((_req, res) => reply(res, 503));
+    const server = await startRecordingServer((_req, res) => reply(res, 503));
     const { http, waits } = client({ maxAttempts: 1 });
     const error = await rejection(http.send(retryRequest(server.base)));
     expect(error.exitCode).toBe(6);
@@ -374,7 +318,7 @@ describe('HttpClient', () => {
     [400, ApiError, 5],
     [404, ApiError, 5],
   ])('never retries %d', async (status, type, exitCode) => {
-    const server = await startServer((_req, res) =>
+    const server = await startRecordingServer((_req, res) =>
       reply(res, status, '{"error_code":"APIGW.0301","error_msg":"verify aksk signature fail"}'),
     );
     const { http, waits } = client({ maxAttempts: 5, authHint: 'refresh it' });
@@ -390,7 +334,7 @@ describe('HttpClient', () => {
   });
 
   it('exchange returns the final answer whatever its status', async () => {
-    const server = await startServer((_req, res) => reply(res, 404, 'no such task'));
+    const server = await startRecordingServer((_req, res) => reply(res, 404, 'no such task'));
     const { http } = client();
     const res = await http.exchange(retryRequest(server.base));
     expect(res.status).toBe(404);
@@ -399,7 +343,7 @@ describe('HttpClient', () => {
   });
 
   it('does not follow redirects', async () => {
-    const server = await startServer((_req, res, n) =>
+    const server = await startRecordingServer((_req, res, n) =>
       n === 1 ? reply(res, 302, '', { Location: '/elsewhere' }) : reply(res, 200),
     );
     const { http } = client();
@@ -413,7 +357,7 @@ describe('HttpClient', () => {
     ['0', 0],
     ['3600', 20_000],
   ])('honours Retry-After %j (capped at 20 s)', async (value, wait) => {
-    const server = await startServer((_req, res, n) =>
+    const server = await startRecordingServer((_req, res, n) =>
       n === 1 ? reply(res, 429, '', { 'Retry-After': value }) : reply(res, 200),
     );
     const { http, waits } = client();
@@ -424,7 +368,7 @@ describe('HttpClient', () => {
 
   it('honours a Retry-After date, capped at a custom cap', async () => {
     const later = new Date(Date.now() + 3_600_000).toUTCString();
-    const server = await startServer((_req, res, n) =>
+    const server = await startRecordingServer((_req, res, n) =>
       n === 1 ? reply(res, 503, '', { 'Retry-After': later }) : reply(res, 200),
     );
     const { http, waits } = client({ backoffCapMs: 1500 });
@@ -433,7 +377,7 @@ describe('HttpClient', () => {
   });
 
   it('times out a server that never answers: RequestTimeoutError, TIMEOUT, exit 6', async () => {
-    const server = await startServer(() => {
+    const server = await startRecordingServer(() => {
       /* never answers */
     });
     const { http } = client({ timeoutMs: 200, maxAttempts: 1 });
@@ -449,7 +393,7 @@ describe('HttpClient', () => {
   });
 
   it('retries a timeout and names the attempts', async () => {
-    const server = await startServer(() => {});
+    const server = await startRecordingServer(() => {});
     const { http, waits } = client({ timeoutMs: 150, maxAttempts: 2 });
     const error = await rejection(http.send(retryRequest(server.base)));
     expect(error).toBeInstanceOf(RequestTimeoutError);
@@ -459,7 +403,7 @@ describe('HttpClient', () => {
   });
 
   it('times out a body that stalls after the headers', async () => {
-    const server = await startServer((_req, res) => {
+    const server = await startRecordingServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write('{"total_num":');
     });
@@ -469,9 +413,8 @@ describe('HttpClient', () => {
   });
 
   it('reports a refused connection as UnavailableError after every attempt', async () => {
-    const server = await startServer(() => {});
-    const closed = servers.pop() as Server;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const server = await startRecordingServer(() => {});
+    await server.close();
     const { http, waits } = client({ maxAttempts: 3 });
     const error = await rejection(http.send(retryRequest(server.base)));
     expect(error).toBeInstanceOf(UnavailableError);
@@ -486,7 +429,7 @@ describe('HttpClient', () => {
 
   it('writes debug lines with the method and URL but never the X-Auth-Token value', async () => {
     const TOKEN = 'MIIT0kenValue-abcdef-0123456789-secret';
-    const server = await startServer((_req, res, n) =>
+    const server = await startRecordingServer((_req, res, n) =>
       n === 1
         ? reply(res, 503, 'busy')
         : reply(res, 200, '{"ok":true}', { 'X-Subject-Token': TOKEN, 'Set-Cookie': `s=${TOKEN}` }),
@@ -514,7 +457,7 @@ describe('HttpClient', () => {
   });
 
   it('turns a signal aborted before sending into InterruptedError, sending nothing', async () => {
-    const server = await startServer((_req, res) => reply(res, 200));
+    const server = await startRecordingServer((_req, res) => reply(res, 200));
     const controller = new AbortController();
     controller.abort();
     const { http } = client({ signal: controller.signal });
@@ -526,7 +469,7 @@ describe('HttpClient', () => {
   });
 
   it('keeps the HssError the signal was aborted with (SIGTERM → 143)', async () => {
-    const server = await startServer((_req, res) => reply(res, 200));
+    const server = await startRecordingServer((_req, res) => reply(res, 200));
     const controller = new AbortController();
     const reason = new InterruptedError('SIGTERM');
     controller.abort(reason);
@@ -537,7 +480,7 @@ describe('HttpClient', () => {
   });
 
   it('interrupts a request in flight rather than waiting for the timeout', async () => {
-    const server = await startServer(() => {});
+    const server = await startRecordingServer(() => {});
     const controller = new AbortController();
     const { http } = client({ signal: controller.signal, timeoutMs: 5000 });
     const pending = rejection(http.send(retryRequest(server.base)));
@@ -549,7 +492,7 @@ describe('HttpClient', () => {
   });
 
   it('interrupts the backoff wait between attempts (real sleep)', async () => {
-    const server = await startServer((_req, res) => reply(res, 503, '', { 'Retry-After': '10' }));
+    const server = await startRecordingServer((_req, res) => reply(res, 503, '', { 'Retry-After': '10' }));
     const controller = new AbortController();
     const http = new HttpClient({
       timeoutMs: 2000,

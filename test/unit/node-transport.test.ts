@@ -1,46 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeTransport, type TransportResponse } from '../../src/api/node-transport.js';
+import { type Seen, startRecordingServer } from '../helpers/recording-server.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  rawHeaders: string[];
-  body: string;
-}
-
-const servers: Server[] = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
-
-async function serve(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<{ base: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        rawHeaders: req.rawHeaders,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      handler(req, res);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
+const serve = startRecordingServer;
 
 function headerList(response: TransportResponse): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -143,9 +106,9 @@ describe('nodeTransport (the default transport of HttpClient)', () => {
   });
 
   it('reports a refused connection as fetch does: TypeError("fetch failed") caused by ECONNREFUSED', async () => {
-    const { base } = await serve(() => {});
-    const server = servers.pop() as Server;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const server = await serve(() => {});
+    const { base } = server;
+    await server.close();
     const error = await rejection(nodeTransport(new URL(base), {}));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe('fetch failed');

@@ -1,8 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpClient, serverText } from '../../src/api/http.js';
 import {
   caBundleSetting,
@@ -17,6 +15,7 @@ import { ConfigError, type HssError, UnavailableError, UsageError } from '../../
 import { redact } from '../../src/output/redact.js';
 import { tempDir } from '../helpers/cli.js';
 import { TEST_CA, UNRELATED_CA } from '../helpers/network.js';
+import { startRecordingServer } from '../helpers/recording-server.js';
 
 describe('proxySettings', () => {
   it('reads lower case before upper case, as curl and undici do', () => {
@@ -127,20 +126,12 @@ describe('CA bundles', () => {
 });
 
 describe('createFetch', () => {
-  const servers: Server[] = [];
-  afterEach(async () => {
-    for (const s of servers.splice(0)) await new Promise<void>((resolve) => s.close(() => resolve()));
-  });
-
   it('reports a bad CA bundle on every call, before sending, and never as a network error', async () => {
     let hits = 0;
-    const server = createServer((_req, res) => {
+    const { base } = await startRecordingServer((_req, res) => {
       hits++;
       res.end('{}');
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     const send = createFetch({ env: {}, caBundle: { value: '/nonexistent.pem', source: 'flag' } });
     const http = new HttpClient({
       timeoutMs: 1000,
@@ -152,7 +143,7 @@ describe('createFetch', () => {
     });
     const request = {
       method: 'GET' as const,
-      url: new URL(`http://127.0.0.1:${port}/x`),
+      url: new URL(`${base}/x`),
       headers: {},
       operation: 'Probe',
     };
