@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, baseEnv, hss, ROOT, tempDir } from '../helpers/cli.js';
+import { hss, tempDir } from '../helpers/cli.js';
+import { buildGraph, recordLoads } from '../helpers/loads.js';
 import {
   startProxy,
   startTlsFront,
@@ -283,26 +284,16 @@ describe('TLS', () => {
 });
 
 describe('start-up cost', () => {
-  /** Runs the CLI with test/perf/record-loads.cjs preloaded: the files of dist/ it loads, repo-relative. */
+  /** The files of dist/ a retry loads (test/helpers/loads.ts). */
   async function loadedFiles(env: Record<string, string>): Promise<string[]> {
-    const dir = tempDir();
-    const log = path.join(dir, 'loads.json');
-    const { execa } = await import('execa');
-    const preload = path.join(ROOT, 'test', 'perf', 'record-loads.cjs');
-    const r = await execa(process.execPath, ['--require', preload, BIN, ...RETRY], {
-      env: { ...baseEnv(dir), ...env, HSS_TEST_LOADS: log },
-      extendEnv: false,
-      reject: false,
-    });
-    expect(r.exitCode, String(r.stderr)).toBe(0);
-    const { files } = JSON.parse(readFileSync(log, 'utf8')) as { files: string[] };
-    return files.map((file) => path.relative(ROOT, file).split(path.sep).join('/'));
+    const { result, files } = await recordLoads(RETRY, { env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    return files;
   }
 
   /** The bundled undici modules inside the loaded dist files (the build records which module is where). */
   function bundledUndici(files: string[]): string[] {
-    const graphFile = path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json');
-    const { outputs } = JSON.parse(readFileSync(graphFile, 'utf8')) as { outputs: Record<string, string[]> };
+    const { outputs } = buildGraph();
     return files
       .flatMap((file) => outputs[file] ?? [])
       .filter((module) => module.includes('node_modules/undici/'));

@@ -4,25 +4,12 @@
  * hot path fails here, naming the module and the chain of imports that brought it in, rather than
  * silently costing every invocation. Nothing is timed.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hss, ROOT, tempDir } from '../helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
+import { GRAPH_FILE, buildGraph as graph, recordLoads } from '../helpers/loads.js';
 import { useSandbox } from '../helpers/sandbox.js';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const GRAPH_FILE = path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json');
-
-/**
- * Written by scripts/build.mjs: the modules in each output file, each module's imports, and which output
- * file requires which.
- */
-interface BuildGraph {
-  outputs: Record<string, string[]>;
-  imports: Record<string, Array<{ to: string; kind: string }>>;
-  files: Record<string, Array<{ to: string; kind: string }>>;
-}
 
 interface Loads {
   /** Files of this repository the run loaded (bin/, dist/), repository-relative. */
@@ -36,32 +23,15 @@ interface Loads {
   bytes: number;
 }
 
-function graph(): BuildGraph {
-  try {
-    return JSON.parse(readFileSync(GRAPH_FILE, 'utf8')) as BuildGraph;
-  } catch {
-    throw new Error(`${GRAPH_FILE} is missing: run \`npm run build\` first`);
-  }
-}
-
 const sb = useSandbox();
 
 /** Runs the CLI, recording the files of dist/ and the built-in modules it loads; checks it succeeded. */
 async function load(args: string[], env: Record<string, string | undefined> = {}): Promise<Loads> {
-  const loadsFile = path.join(tempDir(), 'loads.json');
-  const run = await hss(args, {
-    env: {
-      ...env,
-      HSS_TEST_LOADS: loadsFile,
-      NODE_OPTIONS: `--require=${path.join(HERE, 'record-loads.cjs')}`,
-    },
-  });
-  expect(run.exitCode, run.stderr).toBe(0);
-  const recorded = JSON.parse(readFileSync(loadsFile, 'utf8')) as { files: string[]; builtins: string[] };
+  const recorded = await recordLoads(args, { env });
+  expect(recorded.result.exitCode, recorded.result.stderr).toBe(0);
 
   const { outputs, files: requires } = graph();
-  const repo = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
-  const files = ['bin/hss.js', ...recorded.files.map(repo)];
+  const files = ['bin/hss.js', ...recorded.files];
   // Who required each file: the first file loaded before it that requires it.
   const importer = new Map<string, string>([['dist/hss.cjs', 'bin/hss.js']]);
   for (const [i, file] of files.entries()) {

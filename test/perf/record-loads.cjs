@@ -1,7 +1,7 @@
-// Preloaded into the CLI (NODE_OPTIONS=--require=…) by the tests that check what a run loads. At exit it
-// writes to the file named by HSS_TEST_LOADS the files of dist/ the run read (bin/hss.js reads each one
-// it loads, once, with fs.readFileSync; so does Node's own loader with --debug) and the built-in modules
-// it loaded (process.moduleLoadList).
+// Preloaded into the CLI (NODE_OPTIONS=--require=…) by test/helpers/loads.ts. At exit it writes to the
+// file named by HSS_TEST_LOADS the files of dist/ the run read (bin/hss.js reads each one it loads, once,
+// with fs.readFileSync; so does Node's own loader with --debug) and the built-in modules it loaded
+// (process.moduleLoadList).
 'use strict';
 
 const fs = require('node:fs');
