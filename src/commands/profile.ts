@@ -16,17 +16,16 @@ import {
   type StoreFile,
   Token,
 } from '../schema.js';
-import { checkEndpoint, KNOWN_REGIONS } from '../settings/resolve.js';
+import { checkEndpoint, type GlobalFlags, KNOWN_REGIONS } from '../settings/resolve.js';
 import { storePath, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 
-export interface ProfileSetOptions {
-  region?: string;
-  projectId?: string;
-  enterpriseProject?: string;
-  endpoint?: string;
-  iamEndpoint?: string;
-  tokenStdin?: boolean;
+/** The settings a profile holds are named as the global flags that override them; then its own. */
+export interface ProfileSetOptions
+  extends Pick<
+    GlobalFlags,
+    'region' | 'projectId' | 'enterpriseProject' | 'endpoint' | 'iamEndpoint' | 'tokenStdin'
+  > {
   auth?: Profile['auth'];
   ak?: string;
   skStdin?: boolean;

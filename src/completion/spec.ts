@@ -4,7 +4,7 @@
  * from this one description.
  */
 import type { Command, Option } from 'commander';
-import { commandTree, type TreeCommand, type TreeOption } from '../command-tree.js';
+import { commandTree, type TreeArgument, type TreeCommand, type TreeOption } from '../command-tree.js';
 import { HELP_TOPICS } from '../reference.js';
 import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from '../schema.js';
 import { KNOWN_REGIONS } from '../settings/resolve.js';
@@ -23,29 +23,17 @@ export type ValueSource =
   /** Command names then subcommand names, and the help topics (`hss help …`). */
   | { kind: 'help' };
 
-export interface CompletionOption {
-  short?: string;
-  long?: string;
-  description: string;
-  /** Placeholder of the value (`format`), when the option takes one. */
-  valueName?: string;
-  valueOptional: boolean;
-  repeatable: boolean;
-  value: ValueSource;
-}
+/** An option of the tree as a shell sees it: its names and value, and where the value comes from. */
+export type CompletionOption = Pick<
+  TreeOption,
+  'short' | 'long' | 'description' | 'valueName' | 'valueOptional' | 'repeatable'
+> & { value: ValueSource };
 
-export interface CompletionArgument {
-  name: string;
-  required: boolean;
-  variadic: boolean;
+export type CompletionArgument = Pick<TreeArgument, 'name' | 'required' | 'variadic'> & {
   value: ValueSource;
-}
+};
 
-export interface CompletionCommand {
-  path: string[];
-  name: string;
-  aliases: string[];
-  description: string;
+export interface CompletionCommand extends Pick<TreeCommand, 'path' | 'name' | 'aliases' | 'description'> {
   options: CompletionOption[];
   arguments: CompletionArgument[];
   subcommands: CompletionCommand[];
