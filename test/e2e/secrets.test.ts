@@ -10,14 +10,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  SANDBOX_DOMAIN,
-  SANDBOX_PASSWORD,
-  SANDBOX_REGION,
-  SANDBOX_USER,
-} from '../../src/sandbox/constants.js';
 import { hss, tempDir } from '../helpers/cli.js';
-import { SANDBOX_PROJECT_ID, useSandbox } from '../helpers/sandbox.js';
+import { SANDBOX_PROJECT_ID, sandboxLogin, useSandbox } from '../helpers/sandbox.js';
 
 interface CommandRow {
   name: string;
@@ -146,24 +140,8 @@ const failing = useSandbox({
 const secrets: Record<string, string> = {};
 
 async function login(url: string): Promise<string> {
-  const body = {
-    auth: {
-      identity: {
-        methods: ['password'],
-        password: {
-          user: { name: SANDBOX_USER, password: SANDBOX_PASSWORD, domain: { name: SANDBOX_DOMAIN } },
-        },
-      },
-      scope: { project: { name: SANDBOX_REGION } },
-    },
-  };
-  const res = await fetch(`${url}/v3/auth/tokens?nocatalog=true`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(201);
-  const token = res.headers.get('x-subject-token');
+  const { status, token } = await sandboxLogin(url);
+  expect(status).toBe(201);
   expect(token).toMatch(/^MII/);
   return token as string;
 }

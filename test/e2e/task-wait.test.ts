@@ -1,13 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import {
-  SANDBOX_DOMAIN,
-  SANDBOX_PASSWORD,
-  SANDBOX_REGION,
-  SANDBOX_USER,
-} from '../../src/sandbox/constants.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
-import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
+import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, sandboxLogin, useSandbox } from '../helpers/sandbox.js';
 
 /** How long a retried task runs in the sandbox: short, so the suite stays fast. */
 const PROGRESS_MS = 800;
@@ -201,22 +195,7 @@ describe('an auth error while waiting is not survived', () => {
   const sb = useSandbox({ progressMs: 60_000, tokenTtlMs: 2500 });
 
   it('a token that expires mid-wait ends it with exit 4 and no retry of the 401', async () => {
-    const login = await fetch(`${sb.url}/v3/auth/tokens?nocatalog=true`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: {
-              user: { name: SANDBOX_USER, password: SANDBOX_PASSWORD, domain: { name: SANDBOX_DOMAIN } },
-            },
-          },
-          scope: { project: { name: SANDBOX_REGION } },
-        },
-      }),
-    });
-    const token = login.headers.get('x-subject-token');
+    const { token } = await sandboxLogin(sb.url);
     expect(token).toBeTruthy();
     sb.sandbox.requests.length = 0;
     const r = await hss(['task', 'retry', 'task-0001', '--all-failed', '--wait', '--interval', '200ms'], {

@@ -2,7 +2,14 @@
  * A sandbox per test file, on a free loopback port, with the recorded requests at hand.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN } from '../../src/sandbox/constants.js';
+import {
+  SANDBOX_DOMAIN,
+  SANDBOX_PASSWORD,
+  SANDBOX_PROJECT_ID,
+  SANDBOX_REGION,
+  SANDBOX_TOKEN,
+  SANDBOX_USER,
+} from '../../src/sandbox/constants.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
 
 export { SANDBOX_PROJECT_ID, SANDBOX_TOKEN };
@@ -45,4 +52,24 @@ export function useSandbox(options: SandboxOptions = {}): SandboxHandle {
       };
     },
   };
+}
+
+/** An IAM password login of the sandbox user, as a client sends it: the answer's status and token. */
+export async function sandboxLogin(url: string): Promise<{ status: number; token: string | null }> {
+  const res = await fetch(`${url}/v3/auth/tokens?nocatalog=true`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: {
+            user: { name: SANDBOX_USER, password: SANDBOX_PASSWORD, domain: { name: SANDBOX_DOMAIN } },
+          },
+        },
+        scope: { project: { name: SANDBOX_REGION } },
+      },
+    }),
+  });
+  return { status: res.status, token: res.headers.get('x-subject-token') };
 }
