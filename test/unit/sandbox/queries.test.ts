@@ -157,6 +157,11 @@ describe('ListTasks', () => {
     expect(riskOnly.total_num).toBeLessThan(TOTAL_TASKS);
   });
 
+  it('reads an empty scan_type_list filter as no filter', async () => {
+    const all = await page({ cluster_scan_info: { scan_type_list: [] } });
+    expect(all.total_num).toBe(TOTAL_TASKS);
+  });
+
   it('validates the body', async () => {
     expect(errorCode(await listTasks({}))).toBe('HSS.0001');
     expect(errorCode(await listTasks({ task_type: 'vul_scan' }))).toBe('HSS.0001');
