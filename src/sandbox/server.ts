@@ -54,7 +54,10 @@ export interface SandboxOptions {
   progressMs?: number;
   /** Lifetime of IAM-issued tokens (default 24 h). */
   tokenTtlMs?: number;
-  /** Clock, epoch ms (default Date.now). */
+  /**
+   * Clock, epoch ms (default Date.now). The seed tasks are laid out before its time at start and at
+   * each reset, so the newest are minutes or hours old whenever the sandbox runs.
+   */
   now?: () => number;
 }
 
@@ -176,7 +179,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tokenTtlMs = options.tokenTtlMs ?? SANDBOX_DEFAULT_TOKEN_TTL_MS;
   const faults = new FaultBook((options.faults ?? []).map(parseFaultSpec));
   const state: HssState = {
-    tasks: createSeedTasks(),
+    tasks: createSeedTasks(now()),
     progressMs: options.progressMs ?? SANDBOX_DEFAULT_PROGRESS_MS,
   };
   const tokens = new TokenStore();
@@ -341,7 +344,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     requests,
     reset() {
-      state.tasks = createSeedTasks();
+      state.tasks = createSeedTasks(now());
       requests.length = 0;
       faults.rearm();
     },

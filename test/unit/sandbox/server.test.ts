@@ -21,6 +21,36 @@ describe('startSandbox', () => {
   });
 });
 
+describe('seed data', () => {
+  async function taskRow(taskId: string) {
+    const reply = await call(sandbox, 'POST', hssPath('/common/tasks/batch-query'), {
+      body: { task_type: 'cluster_scan', task_id: taskId },
+    });
+    return (reply.json as { data_list: Array<{ start_time: number; estimated_time: number }> }).data_list[0];
+  }
+
+  it('is laid out before the clock at start and at each reset', async () => {
+    const started = clock.now();
+    expect((await taskRow('task-0001'))?.start_time).toBe(started - 2 * 3_600_000);
+    clock.advance(3 * 24 * 3_600_000);
+    sandbox.reset();
+    expect((await taskRow('task-0001'))?.start_time).toBe(clock.now() - 2 * 3_600_000);
+    expect((await taskRow('task-0002'))?.start_time).toBe(clock.now() - 10 * 60_000);
+  });
+
+  it("counts a running seed task's estimate down, and drops it once that time has passed", async () => {
+    clock.set(fakeClock().now());
+    sandbox.reset();
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(12);
+    clock.advance(5 * 60_000);
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(7);
+    clock.advance(7 * 60_000);
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(0);
+    clock.advance(60 * 60_000);
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(0);
+  });
+});
+
 describe('recorded requests', () => {
   it('keep the method, raw path and query, lowercased headers and exact body', async () => {
     const body =
