@@ -149,7 +149,7 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
       );
     }
     lines.push(s.dim('  Ctrl-C stops it'));
-    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+    ctx.renderer.print(lines.join('\n'));
   }
 
   await new Promise<void>((resolve) => {
