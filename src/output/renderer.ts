@@ -32,6 +32,11 @@ export interface OutputOptions {
 export interface CommandResult {
   data: Record<string, unknown>;
   text?: (style: ChalkInstance) => string;
+  /**
+   * In text mode, the error that closes the result (e.g. "2 tasks of 5 failed"), written with its
+   * hint to stderr after the result lines; JSON carries it in `data`.
+   */
+  closing?: HssError;
   exitCode: number;
   /** Already written by the command itself (long-running commands that print before they return). */
   rendered?: boolean;
@@ -312,21 +317,25 @@ export class Renderer {
       this.writeJson(result.data);
       return;
     }
-    if (this.options.quiet || !result.text) return;
-    const text = result.text(this.out);
+    const text = this.options.quiet || !result.text ? '' : result.text(this.out);
     if (text) this.print(text);
+    if (result.closing) this.writeErr(this.errorText(result.closing));
   }
 
   fail(error: HssError, stack?: string): void {
     this.stopSpinner();
     if (this.json) this.writeJson({ ok: false, error: errorJson(error) });
     if (this.json && this.options.quiet) return;
+    this.writeErr(this.errorText(error, stack));
+  }
+
+  private errorText(error: HssError, stack?: string): string {
     const details = errorDetailsLine(error);
     let text = `${this.err.red('error:')} ${error.message}\n`;
     if (details) text += `  ${this.err.dim(details)}\n`;
     if (error.hint) text += `${this.err.cyan('hint:')} ${error.hint}\n`;
     if (stack && this.options.debug) text += `${this.err.dim(stack)}\n`;
-    this.writeErr(text);
+    return text;
   }
 }
 

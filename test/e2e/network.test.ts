@@ -163,7 +163,9 @@ describe('TLS', () => {
   it('an endpoint with a certificate from an unknown CA is refused: exit 6, one attempt, a --ca-bundle hint', async () => {
     const r = await hss(RETRY, { env: httpsEnv() });
     expect(r.exitCode).toBe(6);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toMatch(
+      /^✖ task-0001: RetryTask task-0001: the TLS certificate of .* cannot be trusted .*\n$/,
+    );
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(
       new RegExp(
