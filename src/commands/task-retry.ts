@@ -390,13 +390,6 @@ function retryResult(items: ItemResult[], waiting: Waiting | undefined, ctx: Con
     : undefined;
   // Interrupted before the API accepted anything: the interruption is all there is to say.
   if (interrupted && !items.some(accepted)) throw interrupted;
-  for (const item of items) {
-    // A retry that was accepted and needed no wait is complete, whatever came after it.
-    if (item.error?.code === 'INTERRUPTED' && accepted(item) && !waiting) {
-      item.ok = true;
-      delete item.error;
-    }
-  }
   const failed = items.filter((i) => !i.ok);
   const single = items.length === 1 ? items[0] : undefined;
   const exitCode = interrupted?.exitCode ?? Math.max(0, ...items.map((i) => i.error?.exitCode ?? 0));
