@@ -171,6 +171,10 @@ export const ENVIRONMENT: readonly EnvironmentGroup[] = [
         names: ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN'],
         meaning: 'access key, secret key and security token for AK/SK signing',
       },
+      {
+        names: ['HSS_CREDENTIAL_COMMAND_TIMEOUT'],
+        meaning: "how long a profile's credential command may run; default 30s",
+      },
     ],
   },
   {

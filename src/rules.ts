@@ -57,6 +57,15 @@ export const TaskNameFilter = boundedText('task name', 1, 256);
 export const ProjectId = boundedText('project ID', 1, 256, notDots('project ID'));
 export const EnterpriseProjectId = boundedText('enterprise project ID', 1, 256);
 export const Token = boundedText('token', 1, 32_768);
+/**
+ * A region names a host (`hss.{region}.myhuaweicloud.com`): only the characters of region IDs, so no
+ * value can change which host a derived endpoint names.
+ */
+export const Region = boundedText('region', 1, 64, (s) =>
+  /^[a-z0-9-]+$/.test(s)
+    ? undefined
+    : 'region may hold only lower-case letters, digits and "-" (e.g. cn-north-4)',
+);
 export const ProfileName = boundedText('profile name', 1, 64, (s) =>
   /^[A-Za-z0-9._-]+$/.test(s) ? undefined : 'profile name may hold only letters, digits, ".", "_" and "-"',
 );

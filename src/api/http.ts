@@ -12,6 +12,7 @@ import {
   UnavailableError,
   UsageError,
 } from '../errors.js';
+import { escapeControls } from '../output/escape.js';
 import { redact, redactHeaders, redactJson } from '../output/redact.js';
 import { isLoopback } from '../settings/resolve.js';
 import { quote } from '../text.js';
@@ -74,14 +75,13 @@ const MAX_SERVER_TEXT = 300;
 
 /**
  * Server-given text made safe for a one-line message: whitespace runs become one space, other control
- * characters (terminal escapes among them) are shown escaped, and the text is cut short.
+ * characters (terminal escapes among them) are shown escaped (output/escape.ts), and the text is cut
+ * short.
  */
 export function serverText(text: string, max = MAX_SERVER_TEXT): string {
-  const flat = text
-    .replace(/[\t\n\v\f\r\u0085\u2028\u2029]+/g, ' ')
-    .trim()
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  const flat = text.replace(/[\t\n\v\f\r\u0085\u2028\u2029]+/g, ' ').trim();
+  const safe = escapeControls(flat);
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }
 
 /** Certificate failures: retrying cannot help, and the fix (a CA bundle, the right host) is known. */

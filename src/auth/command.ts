@@ -8,6 +8,7 @@
 // milliseconds, and most runs sign nothing (a token) or run no credential command.
 const crypto = () => process.getBuiltinModule('node:crypto');
 
+import { formatDuration } from '../duration.js';
 import { AuthError, UsageError } from '../errors.js';
 import { redact, registerSecret } from '../output/redact.js';
 import { Token } from '../schema.js';
@@ -94,6 +95,29 @@ function optionalString(obj: Record<string, unknown>, key: string): string | und
   return value;
 }
 
+const SECRET_KEY = /password|secret|token|^sk$/i;
+
+/**
+ * Registers every secret a command's stdout may hold, whatever else it holds and whether or not the
+ * command succeeded: the whole output, and each secret-named string of a JSON object in it (a JSON
+ * string may spell its value with escapes, so the value can differ from the text printed).
+ */
+export function registerOutputSecrets(stdout: string): void {
+  const text = stdout.trim();
+  registerSecret(text);
+  if (!text.startsWith('{')) return;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!isObject(raw)) return;
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string' && SECRET_KEY.test(key)) registerSecret(value);
+  }
+}
+
 /**
  * Reads a command's stdout: a bare token, `{"token","expires_at"}` or
  * `{"access_key","secret_key","security_token","expires_at"}`. Every secret is registered before
@@ -101,7 +125,7 @@ function optionalString(obj: Record<string, unknown>, key: string): string | und
  */
 export function parseCommandOutput(stdout: string): CommandOutput {
   const text = stdout.trim();
-  registerSecret(text);
+  registerOutputSecrets(text);
   if (text === '') throw new Error('it printed nothing');
   if (!text.startsWith('{') && !text.startsWith('[')) {
     if (/\s/.test(text)) throw new Error('it printed more than one word and no JSON object');
@@ -115,10 +139,6 @@ export function parseCommandOutput(stdout: string): CommandOutput {
     throw new Error('it printed something that starts like JSON but is not valid JSON');
   }
   if (!isObject(raw)) throw new Error('it printed JSON that is not an object');
-  for (const key of ['token', 'secret_key', 'security_token']) {
-    const value = raw[key];
-    if (typeof value === 'string') registerSecret(value);
-  }
   const expiresRaw = raw['expires_at'];
   let expiresAt: number | undefined;
   if (expiresRaw !== undefined && expiresRaw !== null) {
@@ -169,6 +189,9 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** After the timeout's SIGTERM, how long the command's processes get before SIGKILL. */
+const KILL_GRACE_MS = 1000;
+
 /** Runs a credential command and reads its output; any failure is an exit-4 AuthError. */
 export async function runCredentialCommand(command: string, options: RunOptions): Promise<CommandOutput> {
   const argv = splitCommandLine(command);
@@ -178,13 +201,16 @@ export async function runCredentialCommand(command: string, options: RunOptions)
   }
   const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS;
   const { execa } = await import('execa');
-  const result = await execa(file, args, {
+  // In a process group of its own, so that the timeout (or Ctrl-C) ends everything the command
+  // started: a child it forked (`sh -c 'sleep 1000; …'`) would otherwise keep running, and keep the
+  // output pipes open so that the run never ends.
+  const group = process.platform !== 'win32';
+  const subprocess = execa(file, args, {
     shell: false,
+    detached: group,
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
-    timeout: timeoutMs,
-    cancelSignal: options.signal,
     reject: false,
     env: options.env,
     extendEnv: false,
@@ -192,19 +218,55 @@ export async function runCredentialCommand(command: string, options: RunOptions)
     stripFinalNewline: false,
     windowsHide: true,
   });
+  let stopped: 'timeout' | 'signal' | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      if (group && subprocess.pid !== undefined) process.kill(-subprocess.pid, signal);
+      else subprocess.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const stop = (why: 'timeout' | 'signal') => {
+    if (stopped) return;
+    stopped = why;
+    kill('SIGTERM');
+    killTimer = setTimeout(() => {
+      kill('SIGKILL');
+      // A process that left the group (setsid) may still hold the pipes: stop reading them.
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    }, KILL_GRACE_MS);
+  };
+  const timer = setTimeout(() => stop('timeout'), timeoutMs);
+  const onAbort = () => stop('signal');
+  if (options.signal.aborted) onAbort();
+  else options.signal.addEventListener('abort', onAbort, { once: true });
+  let result: Awaited<typeof subprocess>;
+  try {
+    result = await subprocess;
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(killTimer);
+    options.signal.removeEventListener('abort', onAbort);
+    // Whatever of the group outlived the command after a stop goes now.
+    if (stopped) kill('SIGKILL');
+  }
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
-  // Whatever the command printed may be a secret, even when it failed.
-  registerSecret(stdout.trim());
+  // Whatever the command printed may be a secret, even when it failed: registered before its stderr
+  // (which may repeat it) is read.
+  registerOutputSecrets(stdout);
   const stderr = typeof result.stderr === 'string' ? stderrExcerpt(result.stderr) : '';
   const said = stderr ? `:\n  ${stderr}` : ' (it wrote nothing to stderr)';
   const name = quote(file);
-  if (result.isCanceled) {
+  if (stopped === 'signal') {
     throw options.signal.reason instanceof Error ? options.signal.reason : new AuthError('interrupted');
   }
-  if (result.timedOut) {
+  if (stopped === 'timeout') {
     throw new AuthError(
-      `the credential command ${name} of ${options.origin} did not finish within ${timeoutMs / 1000} s${said}`,
-      { hint: options.hint },
+      `the credential command ${name} of ${options.origin} did not finish within ${formatDuration(timeoutMs)}${said}`,
+      { hint: `${options.hint}; HSS_CREDENTIAL_COMMAND_TIMEOUT gives it longer` },
     );
   }
   const code = (result as { code?: string }).code;

@@ -12,6 +12,7 @@
  */
 
 import type { ApiRequest, Authorize } from '../api/http.js';
+import { parseDuration } from '../duration.js';
 import { AuthError, ConfigError, UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { firstIssue, Token } from '../rules.js';
@@ -191,11 +192,13 @@ async function commandCredential(command: string, profile: string, sources: Cred
         const cached = outputFromEntry(entry);
         if (cached?.expiresAt !== undefined && !isExpired(cached.expiresAt, sources.now())) return cached;
       }
+      const timeout = sources.env['HSS_CREDENTIAL_COMMAND_TIMEOUT'];
       const output = await runCredentialCommand(command, {
         origin: `profile ${quote(profile)}`,
         hint: `check it with \`hss profile show ${profile}\`; change it with \`hss profile set ${profile} --credential-command …\``,
         env: sources.env,
         signal: sources.signal,
+        ...(timeout ? { timeoutMs: parseDuration(timeout, 'HSS_CREDENTIAL_COMMAND_TIMEOUT') } : {}),
       });
       if (output.expiresAt !== undefined) {
         if (output.expiresAt <= sources.now()) {

@@ -6,6 +6,8 @@ import * as z from 'zod';
 import type { ApiRequest, Authorize, HttpClient } from '../api/http.js';
 import { ApiError, ConfigError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
+import { firstIssue, ProjectId } from '../rules.js';
+import { quote } from '../text.js';
 import { parseExpiry } from './cache.js';
 
 export interface LoginInput {
@@ -52,6 +54,21 @@ function iamUrl(endpoint: string, path: string): URL {
 
 function details(response: { status: number; requestId?: string }) {
   return { httpStatus: response.status, ...(response.requestId ? { requestId: response.requestId } : {}) };
+}
+
+/**
+ * A project ID from IAM is stored in the profile and put in every HSS path: one that breaks the
+ * rule is refused here, before it is kept anywhere.
+ */
+function checkedProjectId(id: string, operation: string, response: { status: number; requestId?: string }) {
+  const parsed = ProjectId.safeParse(id);
+  if (!parsed.success) {
+    throw new ApiError(
+      `${operation}: the project ID ${quote(id)} in the answer is unusable: ${firstIssue(parsed.error)}`,
+      details(response),
+    );
+  }
+  return id;
 }
 
 export function loginRequest(input: LoginInput): ApiRequest {
@@ -101,7 +118,7 @@ export async function passwordLogin(http: HttpClient, input: LoginInput): Promis
   const result: LoginResult = { token, expiresAt, expiresAtText: info.expires_at };
   if (info.issued_at) result.issuedAtText = info.issued_at;
   if (info.project) {
-    result.projectId = info.project.id;
+    result.projectId = checkedProjectId(info.project.id, 'IAM login', response);
     if (info.project.name) result.projectName = info.project.name;
   }
   if (info.user?.name) result.userName = info.user.name;
@@ -145,5 +162,5 @@ export async function lookupProjectId(
       },
     );
   }
-  return only.id;
+  return checkedProjectId(only.id, request.operation, response);
 }

@@ -4,8 +4,10 @@
  */
 import type { HttpClient } from '../api/http.js';
 import { ConfigError, HssError } from '../errors.js';
-import type { Resolved, Settings } from '../settings/resolve.js';
+import { firstIssue, ProjectId } from '../rules.js';
+import { describeSource, type Resolved, type Settings } from '../settings/resolve.js';
 import { updateStore } from '../settings/store.js';
+import { quote } from '../text.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
 
@@ -63,6 +65,13 @@ export async function resolveProjectId(lookup: ProjectLookup): Promise<Resolved<
   if (settings.projectId) return settings.projectId;
   const region = settings.region?.value;
   if (credential.projectId) {
+    const parsed = ProjectId.safeParse(credential.projectId);
+    if (!parsed.success) {
+      throw new ConfigError(
+        `the project ID ${quote(credential.projectId)} of the ${describeSource(credential.source)} is unusable: ${firstIssue(parsed.error)}`,
+        { hint: 'pass --project-id, or log in again (`hss auth logout`, then `hss auth login`)' },
+      );
+    }
     const fromLogin = credential.source.startsWith('login:');
     const sameRegion =
       region === undefined || credential.projectName === undefined || credential.projectName === region;

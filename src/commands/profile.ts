@@ -7,6 +7,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { maskSecret, registerSecret } from '../output/redact.js';
 import type { CommandResult } from '../output/renderer.js';
 import { table } from '../output/table.js';
+import { Region } from '../rules.js';
 import {
   EnterpriseProjectId,
   firstIssue,
@@ -88,7 +89,7 @@ export async function profileSet(
   checkName(name);
   const changes: Partial<Profile> = {};
   if (opts.region !== undefined) {
-    changes.region = plainText(opts.region, 'region', 64);
+    changes.region = checkWith(Region, opts.region, 'region');
     if (!KNOWN_REGIONS.has(opts.region)) {
       ctx.renderer.warn(`region ${quote(opts.region)} is not one hss knows; saving it anyway`);
     }

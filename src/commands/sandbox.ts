@@ -32,6 +32,13 @@ export interface SandboxOptions {
   tokenTtl?: string;
 }
 
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+/** A word as a POSIX shell reads it back unchanged. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9._-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<CommandResult> {
   const port = parseInteger(opts.port, '--port', 0, 65_535);
   const faults = (opts.fault ?? []).map((spec) => {
@@ -49,6 +56,15 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
     const parsed = ProfileName.safeParse(opts.saveProfile);
     if (!parsed.success)
       throw new UsageError(`--save-profile ${quote(opts.saveProfile)}: ${firstIssue(parsed.error)}`);
+  }
+  // A sandbox on every address is reached from this machine through loopback (server.url); on one
+  // other address it speaks plain http where hss refuses to send credentials.
+  const reachableHere = isLoopback(opts.host) || WILDCARD_HOSTS.has(opts.host);
+  if (opts.saveProfile !== undefined && !reachableHere) {
+    throw new UsageError(
+      `--save-profile with --host ${quote(opts.host)}: hss sends credentials over plain http only to loopback, so it would refuse that profile`,
+      { hint: 'listen on 127.0.0.1 (the default), or on 0.0.0.0, whose profile uses http://127.0.0.1' },
+    );
   }
   if (!isLoopback(opts.host)) {
     ctx.renderer.warn(
@@ -116,20 +132,24 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   } else if (!ctx.renderer.options.quiet) {
     const s = ctx.renderer.out;
     const lines = [
-      `${s.green('●')} hss sandbox listening on ${s.bold(server.url)}`,
+      WILDCARD_HOSTS.has(opts.host)
+        ? `${s.green('●')} hss sandbox listening on every address, port ${server.port}: ${s.bold(server.url)} from this machine`
+        : `${s.green('●')} hss sandbox listening on ${s.bold(server.url)}`,
       `  region ${SANDBOX_REGION}   project ID ${SANDBOX_PROJECT_ID}`,
       `  token        ${SANDBOX_TOKEN}`,
       `  IAM login    user ${SANDBOX_USER}, account ${SANDBOX_DOMAIN}, password ${SANDBOX_PASSWORD}`,
       `  AK/SK        ${SANDBOX_ACCESS_KEY} / ${SANDBOX_SECRET_KEY}`,
     ];
     if (faults.length) lines.push(`  faults       ${faults.join(' ')}`);
-    lines.push(
-      opts.saveProfile !== undefined
-        ? `  try: hss -p ${opts.saveProfile} task retry task-0001 --all-failed`
-        : `  try: HSS_TOKEN=${SANDBOX_TOKEN} hss --endpoint ${server.url} --project-id ${SANDBOX_PROJECT_ID} task retry task-0001 --all-failed`,
-      s.dim('  Ctrl-C stops it'),
-    );
-    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+    if (reachableHere) {
+      lines.push(
+        opts.saveProfile !== undefined
+          ? `  try: hss -p ${shellWord(opts.saveProfile)} task retry task-0001 --all-failed`
+          : `  try: HSS_TOKEN=${SANDBOX_TOKEN} hss --endpoint ${server.url} --project-id ${SANDBOX_PROJECT_ID} task retry task-0001 --all-failed`,
+      );
+    }
+    lines.push(s.dim('  Ctrl-C stops it'));
+    ctx.renderer.print(lines.join('\n'));
   }
 
   await new Promise<void>((resolve) => {

@@ -7,8 +7,8 @@ import type { ChalkInstance } from 'chalk';
 import { type HssApi, retryTaskRequest } from '../api/hss.js';
 import type { RetryScope } from '../cluster-specs.js';
 import type { Context } from '../context.js';
-import { parseInteger } from '../duration.js';
-import { HssError, UsageError } from '../errors.js';
+import { formatDuration, parseInteger } from '../duration.js';
+import { ApiError, HssError, InterruptedError, UsageError } from '../errors.js';
 import { MAX_CLUSTERS, type ScanType } from '../limits.js';
 import { redactHeaders } from '../output/redact.js';
 import { type CommandResult, errorDetailsLine, errorJson } from '../output/renderer.js';
@@ -44,7 +44,10 @@ interface ItemResult {
   ok: boolean;
   http_status?: number;
   request_id?: string;
-  body: RetryBody;
+  /** The body sent; absent when nothing was (planning the retry failed). */
+  body?: RetryBody;
+  /** The retry request went out (its answer may not have come back). */
+  sent?: boolean;
   /** With --wait: how following the task ended. */
   outcome?: FollowOutcome;
   error?: HssError;
@@ -99,16 +102,19 @@ function allFailedBody(): RetryBody {
   return { task_type: 'cluster_scan', cluster_scan_info: { range_type: 'all_failed_cluster' } };
 }
 
-type OnlyPlan = { body: RetryBody } | { nothing: string };
+type OnlyPlan = { body: RetryBody } | { skipped: string };
 
 /**
  * --all-failed --only: a specific_cluster body naming, for each failed cluster, only the listed scan
  * types that failed there. More than one request's worth of clusters is refused, never split: a split
  * retry would be several tasks' worth of state the user did not ask for.
+ *
+ * Nothing to send is decided as the API would decide it: a task still running or with no failed
+ * cluster is refused (exit 5); only a task whose failed clusters failed none of the listed types is
+ * skipped (exit 0).
  */
 export async function planOnly(api: HssApi, taskId: string, types: ScanType[]): Promise<OnlyPlan> {
   const failed = await api.allTaskResources(taskId, { scan_status: 'failed' });
-  if (failed.length === 0) return { nothing: `task ${taskId} has no failed clusters; nothing to retry` };
   const wanted = new Set<string>(types);
   const clusters: ClusterInfo[] = [];
   for (const cluster of failed) {
@@ -122,8 +128,21 @@ export async function planOnly(api: HssApi, taskId: string, types: ScanType[]): 
     if (list.length) clusters.push({ cluster_id: cluster.cluster_id, scan_type_list: list });
   }
   if (clusters.length === 0) {
+    const task = await api.getTask(taskId);
+    if (!task) {
+      throw new ApiError(`task ${quote(taskId)} was not found in this project`, {
+        hint: 'list the tasks with `hss task list`; check --project-id and --enterprise-project',
+      });
+    }
+    if (task.task_status !== 'finished') {
+      throw new ApiError(
+        `task ${taskId} is ${quote(task.task_status ?? 'not finished')}: it can be retried once it has finished; nothing was retried`,
+        { hint: `follow it with \`hss task wait ${taskId}\`` },
+      );
+    }
+    if (failed.length === 0) throw new ApiError(`task ${taskId} has no failed clusters; nothing to retry`);
     return {
-      nothing: `none of the ${plural(failed.length, 'failed cluster')} of task ${taskId} failed ${types.join(' or ')}; nothing to retry`,
+      skipped: `none of the ${plural(failed.length, 'failed cluster')} of task ${taskId} failed ${types.join(' or ')}; nothing to retry`,
     };
   }
   if (clusters.length > MAX_CLUSTERS) {
@@ -135,6 +154,11 @@ export async function planOnly(api: HssApi, taskId: string, types: ScanType[]): 
     );
   }
   return { body: (await clusterSpecs()).buildRetryBody({ kind: 'clusters', clusters, origin: '--only' }) };
+}
+
+/** An error that is one task's outcome, reported with the others, rather than the whole run's. */
+function isItemError(error: unknown): error is HssError {
+  return error instanceof HssError && error.code !== 'USAGE' && error.code !== 'CONFIG';
 }
 
 async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Context): Promise<RetryScope> {
@@ -189,21 +213,23 @@ function describeScope(body: RetryBody): string {
   return plural(info.cluster_info_list.length, 'cluster');
 }
 
+/** Runs `fn` over `items`, `limit` at a time; no item is started once `signal` has fired. */
 async function mapPool<T, R>(
   items: T[],
   limit: number,
+  signal: AbortSignal,
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal.aborted) {
       const index = next++;
       results[index] = await fn(items[index] as T, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  return results.filter((r) => r !== undefined);
 }
 
 async function checkWaitOptions(opts: TaskRetryOptions): Promise<Waiting | undefined> {
@@ -248,11 +274,14 @@ export async function taskRetry(
     let plan: OnlyPlan;
     try {
       plan = await planOnly(api, taskId, only);
+    } catch (error) {
+      if (!isItemError(error) || error.code === 'INTERRUPTED') throw error;
+      return retryResult([{ task_id: taskId, ok: false, error }], waiting, ctx);
     } finally {
       spinner.stop();
     }
-    if ('nothing' in plan) {
-      const message = plan.nothing;
+    if ('skipped' in plan) {
+      const message = plan.skipped;
       return {
         data: { ok: true, results: [{ task_id: taskId, ok: true, skipped: true, message }] },
         text: (s) => `${s.dim('–')} ${message}`,
@@ -299,11 +328,12 @@ export async function taskRetry(
   let done = 0;
   let items: ItemResult[];
   try {
-    items = await mapPool(taskIds, concurrency, async (taskId): Promise<ItemResult> => {
+    items = await mapPool(taskIds, concurrency, ctx.io.signal, async (taskId): Promise<ItemResult> => {
       const item: ItemResult = { task_id: taskId, ok: true, body };
       try {
         // The state before the retry tells a stale "finished" from the end of the retry (see followTask).
         const baseline: TaskSummary | undefined = wait ? await api.getTask(taskId) : undefined;
+        item.sent = true;
         const response = await api.retryTask(taskId, body);
         item.http_status = response.status;
         if (response.requestId) item.request_id = response.requestId;
@@ -321,8 +351,9 @@ export async function taskRetry(
         }
         return item;
       } catch (error) {
-        // Only per-task answers are per-item; anything else (interrupt, bug) stops the whole run.
-        if (!(error instanceof HssError) || error.code === 'INTERRUPTED') throw error;
+        // Per-task answers, and an interruption (which must still report what was accepted), are
+        // the item's; anything else (a bug) stops the whole run.
+        if (!(error instanceof HssError)) throw error;
         item.ok = false;
         item.error = error;
         if (item.http_status === undefined && error.httpStatus !== undefined)
@@ -338,28 +369,62 @@ export async function taskRetry(
   } finally {
     spinner.stop();
   }
+  return retryResult(items, waiting, ctx);
+}
 
+/** Whether the API accepted the item's retry. */
+function accepted(item: ItemResult): boolean {
+  return item.http_status !== undefined && item.http_status < 300;
+}
+
+/**
+ * The document of a retry run. An interruption ends it with exit 130/143; once the API has accepted a
+ * retry, the document still reports it (its request ID), with every other task started.
+ */
+function retryResult(items: ItemResult[], waiting: Waiting | undefined, ctx: Context): CommandResult {
+  const reason = ctx.io.signal.reason;
+  const interrupted = ctx.io.signal.aborted
+    ? reason instanceof InterruptedError
+      ? reason
+      : new InterruptedError('SIGINT')
+    : undefined;
+  // Interrupted before the API accepted anything: the interruption is all there is to say.
+  if (interrupted && !items.some(accepted)) throw interrupted;
   const failed = items.filter((i) => !i.ok);
-  const exitCode = Math.max(0, ...items.map((i) => i.error?.exitCode ?? 0));
   const single = items.length === 1 ? items[0] : undefined;
-  // A single task's failure reads as an error in text; a wait that ended in failed clusters or a
-  // timeout is a result to show. JSON keeps the results shape and adds `error`.
-  if (single?.error && !single.outcome && !renderer.json) throw single.error;
+  const exitCode = interrupted?.exitCode ?? Math.max(0, ...items.map((i) => i.error?.exitCode ?? 0));
 
   const data: Record<string, unknown> = {
-    ok: failed.length === 0,
+    ok: failed.length === 0 && !interrupted,
     results: items.map((i) => {
       const out: Record<string, unknown> = { task_id: i.task_id, ok: i.ok };
       if (i.http_status !== undefined) out['http_status'] = i.http_status;
       if (i.request_id !== undefined) out['request_id'] = i.request_id;
-      out['body'] = i.body;
+      if (i.body) out['body'] = i.body;
       if (i.outcome && waiting) Object.assign(out, waiting.follow.outcomeData(i.outcome, i.error));
       else if (i.error) out['error'] = errorJson(i.error);
       return out;
     }),
   };
-  if (single?.error) data['error'] = errorJson(single.error);
-  return { data, text: (s) => retryText(items, waiting, s), exitCode };
+  const closing = interrupted ?? (single ? single.error : failed.length ? batchError(items) : undefined);
+  if (closing && (interrupted || single)) data['error'] = errorJson(closing);
+  const result: CommandResult = { data, text: (s) => retryText(items, waiting, s), exitCode };
+  if (closing) result.closing = closing;
+  return result;
+}
+
+/** What closes a batch with failed items: how many, with the hint they share, if they share one. */
+function batchError(items: ItemResult[]): HssError {
+  const failed = items.filter((i) => !i.ok);
+  const worst = failed.reduce((a, b) => ((b.error?.exitCode ?? 0) > (a.error?.exitCode ?? 0) ? b : a));
+  const hints = new Set(failed.map((i) => i.error?.hint));
+  const [hint] = hints;
+  return new HssError(
+    worst.error?.code ?? 'API',
+    worst.error?.exitCode ?? 1,
+    `${plural(failed.length, 'task')} of ${items.length} failed`,
+    hints.size === 1 && hint !== undefined ? { hint } : {},
+  );
 }
 
 function indent(text: string, by = '  '): string {
@@ -369,43 +434,62 @@ function indent(text: string, by = '  '): string {
     .join('\n');
 }
 
+/**
+ * One line per task on stdout, the same for one task or many: `✔ t1: retry accepted …` or
+ * `✖ t2: <why not>`; with --wait a second line says how the task ended, its mark the outcome's. The
+ * closing error and its hint are the renderer's, on stderr.
+ */
 function retryText(items: ItemResult[], wait: Waiting | undefined, s: ChalkInstance): string {
   const lines: string[] = [];
+  const ok = s.green('✔');
+  const no = s.red('✖');
   for (const i of items) {
-    const accepted = i.http_status !== undefined && i.http_status < 300;
-    if (!accepted) {
-      const err = i.error as HssError;
-      const details = errorDetailsLine(err);
-      lines.push(`${s.red('✖')} ${i.task_id}: ${err.message}${details ? s.dim(` (${details})`) : ''}`);
+    const err = i.error;
+    if (!accepted(i)) {
+      if (err?.code === 'INTERRUPTED') {
+        lines.push(
+          `${no} ${i.task_id}: ${i.sent ? 'interrupted before the answer came; the retry may have been received' : 'interrupted before the retry was sent'}`,
+        );
+      } else if (err) {
+        const details = errorDetailsLine(err);
+        lines.push(`${no} ${i.task_id}: ${err.message}${details ? s.dim(` (${details})`) : ''}`);
+      }
       continue;
     }
-    const rid = i.request_id ? s.dim(` (request ${i.request_id})`) : '';
-    lines.push(
-      `${i.ok ? s.green('✔') : s.red('✖')} ${i.task_id}: retry accepted for ${describeScope(i.body)}${rid}`,
-    );
+    const rid = i.request_id ? s.dim(` (X-Request-Id ${i.request_id})`) : '';
+    lines.push(`${ok} ${i.task_id}: retry accepted for ${i.body ? describeScope(i.body) : 'the task'}${rid}`);
     if (i.outcome && wait) {
-      lines.push(`  ${wait.follow.outcomeLine(i.outcome, wait.settings, s)}`);
+      lines.push(outcomeText(i.task_id, i.outcome, wait, s));
       if (i.outcome.kind === 'finished' && i.outcome.failedClusters.length) {
         lines.push(indent(wait.view.clusterTable(i.outcome.failedClusters, s), '    '));
       }
-    } else if (i.error) {
+    } else if (err && err.code !== 'INTERRUPTED') {
       // Accepted, then following it failed (e.g. an auth error while polling).
-      lines.push(`  ${s.red(i.error.message)}`);
+      lines.push(`${no} ${i.task_id}: accepted, then following it failed: ${err.message}`);
     }
   }
-  if (items.length > 1) {
-    const failed = items.filter((i) => !i.ok).length;
+  if (items.length > 1 && items.every((i) => i.ok)) {
     lines.push(
-      failed
-        ? s.red(`${plural(failed, 'task')} of ${items.length} failed`)
-        : s.green(
-            wait
-              ? `all ${items.length} tasks finished without failed clusters`
-              : `all ${items.length} tasks accepted`,
-          ),
+      s.green(
+        wait
+          ? `all ${items.length} tasks finished without failed clusters`
+          : `all ${items.length} tasks accepted`,
+      ),
     );
-  } else if (items[0]?.error?.hint && items[0].outcome) {
-    lines.push(s.dim(`hint: ${items[0].error.hint}`));
   }
   return lines.join('\n');
+}
+
+/** How a followed retry ended, e.g. `✖ t1: still failing after the wait: 2 of 5 clusters failed (waited 3s)`. */
+function outcomeText(taskId: string, outcome: FollowOutcome, wait: Waiting, s: ChalkInstance): string {
+  const waited = s.dim(`(waited ${formatDuration(outcome.elapsedMs)})`);
+  if (outcome.kind === 'timed_out') {
+    return `${s.red('✖')} ${taskId}: ${s.red(`gave up waiting: ${wait.follow.timedOutState(outcome, wait.settings)}`)}`;
+  }
+  const counts = wait.view.clusterCounts(outcome.task);
+  const total = counts.scanning + counts.succeeded + counts.failed;
+  if (counts.failed === 0) {
+    return `${s.green('✔')} ${taskId}: finished: ${plural(total, 'cluster')}, none failed ${waited}`;
+  }
+  return `${s.red('✖')} ${taskId}: ${s.red(`still failing after the wait: ${counts.failed} of ${plural(total, 'cluster')} failed`)} ${waited}`;
 }

@@ -136,7 +136,11 @@ function clusterList(clusters: ClusterResult[], count: number): string {
   return `${ids.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
 }
 
-function timedOutState(outcome: FollowOutcome & { kind: 'timed_out' }, settings: WaitSettings): string {
+/** Where a task stood when the wait gave up, e.g. `running after 30m (2 scanning, 1 succeeded, 0 failed)`. */
+export function timedOutState(
+  outcome: FollowOutcome & { kind: 'timed_out' },
+  settings: WaitSettings,
+): string {
   const after = formatDuration(settings.timeoutMs);
   if (!outcome.task) return `no answer from the API within ${after}`;
   const counts = describeCounts(clusterCounts(outcome.task));
@@ -227,11 +231,13 @@ export async function taskWait(id: string, opts: WaitOptions, ctx: Context): Pro
     spinner.stop();
   }
   const error = outcomeError(taskId, outcome, settings);
-  return {
+  const result: CommandResult = {
     data: { ok: error === undefined, ...outcomeData(outcome, error) },
     text: (s) => waitText(taskId, outcome, settings, error, s),
     exitCode: error?.exitCode ?? 0,
   };
+  if (error) result.closing = error;
+  return result;
 }
 
 function waitText(
@@ -246,6 +252,5 @@ function waitText(
   if (outcome.kind === 'finished' && outcome.failedClusters.length) {
     lines.push(clusterTable(outcome.failedClusters, s));
   }
-  if (error?.hint) lines.push(s.dim(`hint: ${error.hint}`));
   return lines.join('\n');
 }

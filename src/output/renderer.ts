@@ -1,10 +1,18 @@
 /**
  * Everything hss writes goes through here: results to stdout (text or one JSON document), progress,
- * warnings, debug traces and human-readable errors to stderr, secrets masked on the way out.
+ * warnings, debug traces and human-readable errors to stderr, secrets masked and text from outside
+ * escaped on the way out.
+ *
+ * Escaping happens here, at the one sink, rather than where each view puts a server's value in a
+ * line: no command, message, hint or debug line can then forget it. Colour is what makes that
+ * possible: a stream with colour gets styles that only mark where a colour starts and ends (with a
+ * marker no outside text can forge), every character a terminal would act on is escaped, and only
+ * then are the markers turned into the terminal's colour codes.
  */
 import type { ChalkInstance } from 'chalk';
 import type { HssError } from '../errors.js';
 import type { Io, OutStream } from '../io.js';
+import { escapeForTerminal, escapeJsonText } from './escape.js';
 import { redact } from './redact.js';
 
 export type OutputFormat = 'text' | 'json';
@@ -24,6 +32,11 @@ export interface OutputOptions {
 export interface CommandResult {
   data: Record<string, unknown>;
   text?: (style: ChalkInstance) => string;
+  /**
+   * In text mode, the error that closes the result (e.g. "2 tasks of 5 failed"), written with its
+   * hint to stderr after the result lines; JSON carries it in `data`.
+   */
+  closing?: HssError;
   exitCode: number;
   /** Already written by the command itself (long-running commands that print before they return). */
   rendered?: boolean;
@@ -51,13 +64,89 @@ export const PLAIN: ChalkInstance = (() => {
   return style;
 })();
 
-/** chalk for the streams that have colour (basic 16 colours: level 1), PLAIN for the others. */
-async function stylesFor(options: OutputOptions): Promise<{ out: ChalkInstance; err: ChalkInstance }> {
-  if (!options.colorOut && !options.colorErr) return { out: PLAIN, err: PLAIN };
+/**
+ * Marks the start (`<names>`) and end (`/`) of a style. The NUL is escaped wherever else it occurs,
+ * and the random part is unknown outside this process, so no server text can pass for a marker.
+ */
+const MARK_ID = `\u0000${Math.random().toString(36).slice(2, 12)}${Math.random().toString(36).slice(2, 12)}`;
+export const STYLE_MARK = new RegExp(`${MARK_ID}(?:<([a-zA-Z.]+)>|/)`, 'g');
+
+/** Styles with chalk's interface that mark text for `paint` rather than colour it. */
+export const MARKING: ChalkInstance = (() => {
+  const make = (names: string[]): ChalkInstance => {
+    const apply = (...parts: unknown[]) => {
+      const text = parts.length === 1 ? String(parts[0]) : parts.join(' ');
+      return text === '' || names.length === 0 ? text : `${MARK_ID}<${names.join('.')}>${text}${MARK_ID}/`;
+    };
+    return new Proxy(apply, {
+      get: (_target, key) => (key === 'level' ? 1 : make([...names, String(key)])),
+    }) as unknown as ChalkInstance;
+  };
+  return make([]);
+})();
+
+/** The visible text of marked text, with its markers taken out. */
+export function unmarked(text: string): string {
+  return text.replace(STYLE_MARK, '');
+}
+
+/** A stream's last step: outside text escaped, then markers turned into colour codes (or dropped). */
+type Paint = (text: string) => string;
+
+function painter(chalk: ChalkInstance | undefined): Paint {
+  if (!chalk) return (text) => escapeForTerminal(unmarked(text));
+  const codes = new Map<string, [string, string]>();
+  const codesOf = (names: string): [string, string] => {
+    let pair = codes.get(names);
+    if (!pair) {
+      let style = chalk;
+      for (const name of names.split('.'))
+        style = (style as unknown as Record<string, ChalkInstance>)[name] ?? style;
+      const [open = '', close = ''] = style('\u0000').split('\u0000');
+      pair = [open, close];
+      codes.set(names, pair);
+    }
+    return pair;
+  };
+  return (text) => {
+    let out = '';
+    let last = 0;
+    const open: string[] = [];
+    for (const match of text.matchAll(STYLE_MARK)) {
+      out += escapeForTerminal(text.slice(last, match.index));
+      last = match.index + match[0].length;
+      const names = match[1];
+      if (names !== undefined) {
+        open.push(names);
+        out += codesOf(names)[0];
+      } else {
+        const closed = open.pop();
+        // A closing code ends more than its own style (bold and dim share one): the styles still
+        // open are opened again.
+        if (closed !== undefined) out += codesOf(closed)[1] + open.map((n) => codesOf(n)[0]).join('');
+      }
+    }
+    return out + escapeForTerminal(text.slice(last));
+  };
+}
+
+/**
+ * The styles handed to text views (PLAIN for a stream without colour, MARKING for one with), and the
+ * painters that finish each stream's text; chalk is loaded only for a stream with colour.
+ */
+async function stylesFor(
+  options: OutputOptions,
+): Promise<{ out: ChalkInstance; err: ChalkInstance; paintOut: Paint; paintErr: Paint }> {
+  if (!options.colorOut && !options.colorErr) {
+    return { out: PLAIN, err: PLAIN, paintOut: painter(undefined), paintErr: painter(undefined) };
+  }
   const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: 1 });
   return {
-    out: options.colorOut ? new Chalk({ level: 1 }) : PLAIN,
-    err: options.colorErr ? new Chalk({ level: 1 }) : PLAIN,
+    out: options.colorOut ? MARKING : PLAIN,
+    err: options.colorErr ? MARKING : PLAIN,
+    paintOut: painter(options.colorOut ? chalk : undefined),
+    paintErr: painter(options.colorErr ? chalk : undefined),
   };
 }
 
@@ -113,9 +202,12 @@ export function outputOptions(
 
 export class Renderer {
   readonly options: OutputOptions;
+  /** Styles for text views of stdout and stderr; what they give is only ever written by this renderer. */
   readonly out: ChalkInstance;
   readonly err: ChalkInstance;
   private readonly io: Pick<Io, 'stdout' | 'stderr'>;
+  private readonly paintOut: Paint;
+  private readonly paintErr: Paint;
   private activeSpinner: { stop(): void } | undefined;
 
   /** A renderer with chalk loaded if a stream has colour. */
@@ -123,16 +215,23 @@ export class Renderer {
     return new Renderer(io, options, await stylesFor(options));
   }
 
-  /** `styles` must have colour where `options` say so (Renderer.create sees to it). */
+  /** Without `styles`, no colour whatever `options` say (Renderer.create gives the colour they ask). */
   constructor(
     io: Pick<Io, 'stdout' | 'stderr'>,
     options: OutputOptions,
-    styles: { out: ChalkInstance; err: ChalkInstance } = { out: PLAIN, err: PLAIN },
+    styles: { out: ChalkInstance; err: ChalkInstance; paintOut: Paint; paintErr: Paint } = {
+      out: PLAIN,
+      err: PLAIN,
+      paintOut: painter(undefined),
+      paintErr: painter(undefined),
+    },
   ) {
     this.io = io;
     this.options = options;
     this.out = styles.out;
     this.err = styles.err;
+    this.paintOut = styles.paintOut;
+    this.paintErr = styles.paintErr;
   }
 
   get json(): boolean {
@@ -140,7 +239,20 @@ export class Renderer {
   }
 
   private writeErr(text: string): void {
-    this.io.stderr.write(redact(text));
+    this.io.stderr.write(this.paintErr(redact(text)));
+  }
+
+  private writeOut(text: string): void {
+    this.io.stdout.write(this.paintOut(redact(text)));
+  }
+
+  private writeJson(data: unknown): void {
+    this.io.stdout.write(`${escapeJsonText(redact(JSON.stringify(data, null, 2)))}\n`);
+  }
+
+  /** Text for stdout from a command that prints before it returns (e.g. a server's banner). */
+  print(text: string): void {
+    this.writeOut(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /** Progress and notices for a person; silent with -q and in JSON mode's stdout (they go to stderr). */
@@ -161,7 +273,7 @@ export class Renderer {
     if (!this.options.interactive) return NO_SPINNER;
     const { default: ora } = await import('ora');
     const spinner = ora({
-      text: redact(text),
+      text: this.paintErr(redact(text)),
       stream: this.io.stderr as NodeJS.WritableStream,
       discardStdin: false,
     });
@@ -174,14 +286,14 @@ export class Renderer {
     };
     return {
       update: (t) => {
-        spinner.text = redact(t);
+        spinner.text = this.paintErr(redact(t));
       },
       succeed: (t) => {
-        spinner.succeed(redact(t));
+        spinner.succeed(this.paintErr(redact(t)));
         done();
       },
       fail: (t) => {
-        spinner.fail(redact(t));
+        spinner.fail(this.paintErr(redact(t)));
         done();
       },
       stop: () => {
@@ -202,26 +314,28 @@ export class Renderer {
     this.stopSpinner();
     if (result.rendered) return;
     if (this.json) {
-      this.io.stdout.write(`${redact(JSON.stringify(result.data, null, 2))}\n`);
+      this.writeJson(result.data);
       return;
     }
-    if (this.options.quiet || !result.text) return;
-    const text = result.text(this.out);
-    if (text) this.io.stdout.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+    const text = this.options.quiet || !result.text ? '' : result.text(this.out);
+    if (text) this.print(text);
+    if (result.closing) this.writeErr(this.errorText(result.closing));
   }
 
   fail(error: HssError, stack?: string): void {
     this.stopSpinner();
-    if (this.json) {
-      this.io.stdout.write(`${redact(JSON.stringify({ ok: false, error: errorJson(error) }, null, 2))}\n`);
-    }
+    if (this.json) this.writeJson({ ok: false, error: errorJson(error) });
     if (this.json && this.options.quiet) return;
+    this.writeErr(this.errorText(error, stack));
+  }
+
+  private errorText(error: HssError, stack?: string): string {
     const details = errorDetailsLine(error);
     let text = `${this.err.red('error:')} ${error.message}\n`;
     if (details) text += `  ${this.err.dim(details)}\n`;
     if (error.hint) text += `${this.err.cyan('hint:')} ${error.hint}\n`;
     if (stack && this.options.debug) text += `${this.err.dim(stack)}\n`;
-    this.writeErr(text);
+    return text;
   }
 }
 

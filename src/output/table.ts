@@ -1,15 +1,21 @@
-const ANSI = /\u001b\[[0-9;]*m/g;
+import { escapeForTerminal } from './escape.js';
+import { unmarked } from './renderer.js';
 
+/** Columns a cell takes once written: its style markers gone, its unsafe characters escaped. */
 export function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
+  return escapeForTerminal(unmarked(text)).length;
 }
 
 function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - visibleLength(text)));
 }
 
-/** An aligned plain-text table; cells may carry colour. */
-export function table(header: string[], rows: string[][], bold: (s: string) => string): string {
+/**
+ * An aligned plain-text table; cells may carry styles. A cell is one line: a line break in a value
+ * is shown escaped, as the renderer shows every other control character.
+ */
+export function table(header: string[], cells: string[][], bold: (s: string) => string): string {
+  const rows = cells.map((row) => row.map((cell) => cell.replaceAll('\n', '\\n')));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells

@@ -7,6 +7,7 @@
 //   403 APIGW.0302  The IAM user is not authorized to access the API: project id mismatch
 //   404 APIGW.0101  The API does not exist or has not been published in the environment
 //   405 APIGW.0101  The API request method does not exist (with an Allow header)
+//   413 APIGW.0201  Request entity too large: a body over 1 MiB, refused unread (Connection: close)
 //   faults: 429 APIGW.0308 (+ Retry-After: 1), 500 APIGW.0601, 502/503 APIGW.0202, 504 APIGW.0203,
 //           other 4xx APIGW.0201
 //
@@ -67,6 +68,10 @@ export function methodNotAllowed(allowed: readonly string[]): Answer {
   return gatewayError(405, 'APIGW.0101', 'The API request method does not exist', {
     Allow: allowed.join(', '),
   });
+}
+
+export function payloadTooLarge(): Answer {
+  return gatewayError(413, 'APIGW.0201', 'Request entity too large', { Connection: 'close' });
 }
 
 /** The body of an injected status fault, as the gateway would send it. */

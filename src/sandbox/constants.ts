@@ -18,7 +18,10 @@ export const SANDBOX_ENTERPRISE_PROJECTS: readonly string[] = [
   '5b0c8e2a-7f14-4d3b-9a6e-1c2d3e4f5a6b',
 ];
 
-/** Seed data is laid out relative to this instant (2026-11-26T02:00:00Z) so output is reproducible. */
+/**
+ * A fixed instant (2026-11-26T02:00:00Z) for a sandbox clock (`now`) where output must be
+ * reproducible: the seed data is laid out before the clock's time at start.
+ */
 export const SANDBOX_BASE_TIME = Date.UTC(2026, 10, 26, 2, 0, 0);
 
 export const SANDBOX_DEFAULT_PROGRESS_MS = 5_000;

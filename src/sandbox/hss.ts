@@ -206,28 +206,33 @@ interface ClusterRequest {
   scanTypes?: ScanType[];
 }
 
+/**
+ * `cluster_id` is optional in the API's model: an item without one names no cluster and is passed
+ * over.
+ */
 function readClusterList(value: unknown): ClusterRequest[] {
   const path = 'cluster_scan_info.cluster_info_list';
   if (!Array.isArray(value)) invalid(`${path} must be an array`);
   if (value.length < 1 || value.length > MAX_CLUSTERS)
     invalid(`${path} must contain 1 to ${MAX_CLUSTERS} items`);
   const seen = new Set<string>();
-  return value.map((entry: unknown, index): ClusterRequest => {
+  const requests: ClusterRequest[] = [];
+  value.forEach((entry: unknown, index) => {
     const at = `${path}[${index}]`;
     if (!isObject(entry)) invalid(`${at} must be an object`);
     const clusterId = field(entry, 'cluster_id');
-    if (clusterId === undefined) invalid(`${at}.cluster_id is required`);
+    const types = field(entry, 'scan_type_list');
+    const scanTypes = types === undefined ? undefined : scanTypeList(types, `${at}.scan_type_list`);
+    if (clusterId === undefined) return;
     if (typeof clusterId !== 'string') invalid(`${at}.cluster_id must be a string`);
     const length = charLength(clusterId);
     if (length < 1 || length > MAX_ID_CHARS)
       invalid(`${at}.cluster_id must be 1 to ${MAX_ID_CHARS} characters long`);
     if (seen.has(clusterId)) invalid(`${path} contains cluster ${clusterId} more than once`);
     seen.add(clusterId);
-    const types = field(entry, 'scan_type_list');
-    return types === undefined
-      ? { clusterId }
-      : { clusterId, scanTypes: scanTypeList(types, `${at}.scan_type_list`) };
+    requests.push(scanTypes === undefined ? { clusterId } : { clusterId, scanTypes });
   });
+  return requests;
 }
 
 function planAllFailed(task: Task): RetryPlan {
@@ -269,26 +274,35 @@ function planSpecific(task: Task, requests: ClusterRequest[]): RetryPlan {
 export function retryTask(req: HssRequest, rawTaskId: string, state: HssState): Answer {
   const taskId = decodeTaskId(rawTaskId);
   checkEnterpriseProject(req.query);
-  const body = readBody(req, true) ?? {};
-  readTaskType(body, true);
-  const info = optionalObject(body, 'cluster_scan_info', 'cluster_scan_info');
-  if (info === undefined) invalid('cluster_scan_info is required when task_type is cluster_scan');
-  const rangeType = field(info, 'range_type');
-  if (rangeType === undefined) invalid('cluster_scan_info.range_type is required');
-  if (rangeType !== 'all_failed_cluster' && rangeType !== 'specific_cluster') {
-    invalid('cluster_scan_info.range_type must be one of all_failed_cluster, specific_cluster');
-  }
-  const list = field(info, 'cluster_info_list');
+  // The body, and its cluster_scan_info, are optional in the API's model. What leaving them out means
+  // is not documented; the sandbox reads it as the one retry that needs no more detail,
+  // all_failed_cluster.
+  const body = readBody(req, false);
+  if (body !== undefined) readTaskType(body, true);
+  const info =
+    body === undefined ? undefined : optionalObject(body, 'cluster_scan_info', 'cluster_scan_info');
+  let rangeType: 'all_failed_cluster' | 'specific_cluster' = 'all_failed_cluster';
   let requests: ClusterRequest[] = [];
-  if (rangeType === 'all_failed_cluster') {
-    if (list !== undefined) {
-      invalid('cluster_scan_info.cluster_info_list must not be set when range_type is all_failed_cluster');
+  if (info !== undefined) {
+    const range = field(info, 'range_type');
+    if (range === undefined) invalid('cluster_scan_info.range_type is required');
+    if (range !== 'all_failed_cluster' && range !== 'specific_cluster') {
+      invalid('cluster_scan_info.range_type must be one of all_failed_cluster, specific_cluster');
     }
-  } else {
-    if (list === undefined) {
-      invalid('cluster_scan_info.cluster_info_list is required when range_type is specific_cluster');
+    rangeType = range;
+    const list = field(info, 'cluster_info_list');
+    if (rangeType === 'specific_cluster') {
+      if (list === undefined) {
+        invalid('cluster_scan_info.cluster_info_list is required when range_type is specific_cluster');
+      }
+      requests = readClusterList(list);
+      if (requests.length === 0) {
+        invalid('cluster_scan_info.cluster_info_list names no cluster: none of its items has a cluster_id');
+      }
+    } else if (list !== undefined) {
+      // The list scopes specific_cluster only; beside all_failed_cluster it is checked, then unused.
+      readClusterList(list);
     }
-    requests = readClusterList(list);
   }
 
   const task = findTask(state, taskId);
@@ -321,8 +335,11 @@ export function listTasks(req: HssRequest, state: HssState): Answer {
   const sortDir = optionalEnum(body, 'sort_dir', 'sort_dir', ['asc', 'desc'] as const) ?? 'desc';
   const info = optionalObject(body, 'cluster_scan_info', 'cluster_scan_info');
   const typesValue = info === undefined ? undefined : field(info, 'scan_type_list');
+  // An empty filter list filters nothing (spec §2).
   const scanTypes =
-    typesValue === undefined ? undefined : scanTypeList(typesValue, 'cluster_scan_info.scan_type_list');
+    typesValue === undefined || (Array.isArray(typesValue) && typesValue.length === 0)
+      ? undefined
+      : scanTypeList(typesValue, 'cluster_scan_info.scan_type_list');
 
   const matches = [...state.tasks.values()].filter(
     (task) =>

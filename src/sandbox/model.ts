@@ -57,8 +57,11 @@ export interface Task {
   startTime: number;
   /** 0 while the task has not finished. */
   endTime: number;
-  /** Minutes remaining shown for a seeded running task that never finishes. */
-  estimatedMinutes: number;
+  /**
+   * When a seeded running task (which never finishes) was expected to end, epoch ms; 0 for none. Its
+   * estimate counts down to it, and is 0 (unknown) once that time has passed.
+   */
+  estimatedEnd: number;
   scanTypes: ScanType[];
   clusters: Cluster[];
   /** Set while a retry runs: the instant it finishes. */
@@ -119,7 +122,7 @@ export function taskView(task: Task, now: number): TaskView {
   if (task.status === 'running') {
     estimated =
       task.finishAt === undefined
-        ? task.estimatedMinutes
+        ? Math.max(0, Math.ceil((task.estimatedEnd - now) / 60_000))
         : Math.max(1, Math.ceil((task.finishAt - now) / 60_000));
   }
   return {

@@ -1,4 +1,5 @@
-// The sandbox's seed data: the same tasks on every start and after every reset.
+// The sandbox's seed data: the same tasks on every start and after every reset, laid out before the
+// sandbox clock's time then (task-0002 started 10 minutes before, task-0001 2 hours before, …).
 //
 //   task-0001  schedule  finished  5 clusters: 3 success, 2 failed (benchmark timed out; scanner image
 //                                  pull failed on cluster_vul + risk_assessment), both fixed by 1 retry
@@ -12,7 +13,6 @@
 //   task-0100…task-0339            240 more over the 30 days before them: most finished, a quarter with
 //                                  failed clusters, a few running (never finish) or ready (no clusters)
 
-import { SANDBOX_BASE_TIME } from './constants.js';
 import {
   CLUSTER_TYPES,
   type Cluster,
@@ -88,7 +88,7 @@ interface TaskSeed {
   clusters: ClusterSeed[];
 }
 
-function buildTask(seed: TaskSeed): Task {
+function buildTask(seed: TaskSeed, base: number): Task {
   const clusters = seed.clusters.map((cluster) => buildCluster(cluster, seed.scanTypes));
   const end =
     seed.status === 'finished' ? Math.max(seed.start + 5 * MINUTE, ...clusters.map((c) => c.endTime)) : 0;
@@ -99,7 +99,7 @@ function buildTask(seed: TaskSeed): Task {
     status: seed.status,
     startTime: seed.start,
     endTime: end,
-    estimatedMinutes: seed.estimatedMinutes ?? 0,
+    estimatedEnd: seed.estimatedMinutes ? base + seed.estimatedMinutes * MINUTE : 0,
     scanTypes: [...seed.scanTypes],
     clusters,
   };
@@ -109,13 +109,13 @@ function minutesAfter(start: number, minutes: number): number {
   return start + minutes * MINUTE;
 }
 
-function featuredTasks(): TaskSeed[] {
-  const t1 = SANDBOX_BASE_TIME - 2 * HOUR;
-  const t2 = SANDBOX_BASE_TIME - 10 * MINUTE;
-  const t3 = SANDBOX_BASE_TIME - 8 * HOUR;
-  const t4 = SANDBOX_BASE_TIME - 6 * HOUR;
-  const t5 = SANDBOX_BASE_TIME - 4 * HOUR;
-  const t6 = SANDBOX_BASE_TIME - 3 * HOUR;
+function featuredTasks(base: number): TaskSeed[] {
+  const t1 = base - 2 * HOUR;
+  const t2 = base - 10 * MINUTE;
+  const t3 = base - 8 * HOUR;
+  const t4 = base - 6 * HOUR;
+  const t5 = base - 4 * HOUR;
+  const t6 = base - 3 * HOUR;
   const c = (
     id: string,
     name: string,
@@ -284,12 +284,12 @@ function dateStamp(ms: number): string {
   return `${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-/** task-0100…task-0339, one every 3 hours going back from 12 hours before the base time. */
-function generatedTasks(): TaskSeed[] {
+/** task-0100…task-0339, one every 3 hours going back from 12 hours before `base`. */
+function generatedTasks(base: number): TaskSeed[] {
   const tasks: TaskSeed[] = [];
   for (let i = 0; i < 240; i += 1) {
     const num = String(100 + i).padStart(4, '0');
-    const start = SANDBOX_BASE_TIME - 12 * HOUR - i * 3 * HOUR + ((i * 37) % 60) * MINUTE;
+    const start = base - 12 * HOUR - i * 3 * HOUR + ((i * 37) % 60) * MINUTE;
     const trigger: TriggerType = i % 3 === 0 ? 'manual' : 'schedule';
     const status: TaskStatus = RUNNING.has(i) ? 'running' : READY.has(i) ? 'ready' : 'finished';
     const scanTypes = SCAN_TYPE_SETS[i % SCAN_TYPE_SETS.length] ?? SCAN_TYPES;
@@ -337,9 +337,14 @@ function generatedTasks(): TaskSeed[] {
   return tasks;
 }
 
-/** A fresh copy of the seed tasks, keyed by task id in insertion order. */
-export function createSeedTasks(): Map<string, Task> {
+/**
+ * A fresh copy of the seed tasks, keyed by task id in insertion order, laid out before `base` (epoch
+ * ms): the sandbox's start, so that recent tasks are recent whenever it runs.
+ */
+export function createSeedTasks(base: number): Map<string, Task> {
   const tasks = new Map<string, Task>();
-  for (const seed of [...featuredTasks(), ...generatedTasks()]) tasks.set(seed.id, buildTask(seed));
+  for (const seed of [...featuredTasks(base), ...generatedTasks(base)]) {
+    tasks.set(seed.id, buildTask(seed, base));
+  }
   return tasks;
 }

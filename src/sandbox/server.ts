@@ -3,8 +3,13 @@
 // gateway failures) → route (404/405) → authentication (401) → project check (403) → the service.
 //
 // Control endpoints, without auth, faults or recording:
-//   GET  /__sandbox/requests   the recorded requests as JSON
+//   GET  /__sandbox/requests   the recorded requests as JSON, secrets masked (tokens, signatures,
+//                              passwords): anyone who can reach the port can read it
 //   POST /__sandbox/reset      restore the seed data, clear the record, re-arm the faults
+//
+// Bounds, so that no client can make the sandbox grow without end: a request body larger than
+// SANDBOX_MAX_BODY_BYTES is refused with 413 unread, as an API gateway does; the record keeps the
+// newest SANDBOX_MAX_RECORDED requests, each body cut at SANDBOX_MAX_RECORDED_BODY bytes.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -17,6 +22,7 @@ import {
   JSON_CONTENT_TYPE,
   methodNotAllowed,
   notFoundRoute,
+  payloadTooLarge,
 } from './answers.js';
 import { authenticate, TokenStore } from './auth.js';
 import {
@@ -54,7 +60,10 @@ export interface SandboxOptions {
   progressMs?: number;
   /** Lifetime of IAM-issued tokens (default 24 h). */
   tokenTtlMs?: number;
-  /** Clock, epoch ms (default Date.now). */
+  /**
+   * Clock, epoch ms (default Date.now). The seed tasks are laid out before its time at start and at
+   * each reset, so the newest are minutes or hours old whenever the sandbox runs.
+   */
   now?: () => number;
 }
 
@@ -73,11 +82,24 @@ export interface RecordedRequest {
   requestId: string;
 }
 
+/** The largest request body read; a larger one is answered 413 (APIGW.0201) and not read. */
+export const SANDBOX_MAX_BODY_BYTES = 1024 * 1024;
+/** Requests the record keeps (the newest). */
+export const SANDBOX_MAX_RECORDED = 1000;
+/** Bytes of each request body the record keeps. */
+export const SANDBOX_MAX_RECORDED_BODY = 64 * 1024;
+
 export interface Sandbox {
-  /** e.g. http://127.0.0.1:40123 — both the HSS endpoint and the IAM endpoint. */
+  /**
+   * e.g. http://127.0.0.1:40123 — both the HSS endpoint and the IAM endpoint. A sandbox listening on
+   * every address (0.0.0.0, ::) gives its loopback URL: the one a client on this machine uses.
+   */
   url: string;
   port: number;
-  /** Every request except control calls, in arrival order. */
+  /**
+   * Requests except control calls, in arrival order, as they came (secrets included, for the tests'
+   * view of the wire); the newest SANDBOX_MAX_RECORDED.
+   */
   requests: RecordedRequest[];
   close(): Promise<void>;
   /** Restore the seed data, clear `requests`, re-arm the faults. Issued tokens stay valid. */
@@ -160,10 +182,54 @@ function originForm(target: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+/**
+ * The request body, or undefined when it is larger than `max`: then reading stops (a declared length
+ * over it is refused before any byte is read), and the connection is closed after the answer.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.off('data', onData);
+        req.pause();
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+const SECRET_HEADERS = new Set(['x-auth-token', 'x-subject-token', 'x-security-token', 'cookie']);
+const SECRET_FIELDS = /("(?:[^"\\]*(?:password|secret|token)[^"\\]*)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const MASK = '***';
+
+/** A recorded request as the control endpoint serves it: tokens, signatures and passwords masked. */
+function published(record: RecordedRequest): RecordedRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.headers)) {
+    if (SECRET_HEADERS.has(name)) headers[name] = MASK;
+    else if (name === 'authorization') {
+      headers[name] = /Signature=/.test(value)
+        ? value.replace(/Signature=[^,\s]*/, `Signature=${MASK}`)
+        : MASK;
+    } else headers[name] = value;
+  }
+  return { ...record, headers, body: record.body.replace(SECRET_FIELDS, `$1"${MASK}"`) };
+}
+
+function recordedBody(body: Buffer): string {
+  if (body.length <= SANDBOX_MAX_RECORDED_BODY) return body.toString('utf8');
+  return `${body.subarray(0, SANDBOX_MAX_RECORDED_BODY).toString('utf8')}…(${body.length} bytes in all)`;
 }
 
 /** What badjson answers: the start of a ListTasks answer, cut off mid-string. */
@@ -176,7 +242,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tokenTtlMs = options.tokenTtlMs ?? SANDBOX_DEFAULT_TOKEN_TTL_MS;
   const faults = new FaultBook((options.faults ?? []).map(parseFaultSpec));
   const state: HssState = {
-    tasks: createSeedTasks(),
+    tasks: createSeedTasks(now()),
     progressMs: options.progressMs ?? SANDBOX_DEFAULT_PROGRESS_MS,
   };
   const tokens = new TokenStore();
@@ -262,7 +328,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   function control(method: string, pathname: string): Answer {
     if (pathname === '/__sandbox/requests') {
-      return method === 'GET' ? { status: 200, body: requests } : methodNotAllowed(['GET']);
+      return method === 'GET' ? { status: 200, body: requests.map(published) } : methodNotAllowed(['GET']);
     }
     if (pathname === '/__sandbox/reset') {
       if (method !== 'POST') return methodNotAllowed(['POST']);
@@ -273,15 +339,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const body = await readBody(req, SANDBOX_MAX_BODY_BYTES);
     const method = req.method ?? 'GET';
     const received = req.url ?? '/';
     const rawPath = originForm(received);
     const q = rawPath.indexOf('?');
     const pathname = q === -1 ? rawPath : rawPath.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : rawPath.slice(q + 1));
+    const tooLarge = body === undefined ? payloadTooLarge() : undefined;
     if (pathname.startsWith('/__sandbox/')) {
-      send(res, control(method, pathname));
+      send(res, tooLarge ?? control(method, pathname));
       return;
     }
 
@@ -290,12 +357,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       method,
       path: received,
       headers,
-      body: body.toString('utf8'),
+      body: body === undefined ? '' : recordedBody(body),
       at: now(),
       status: 0,
       requestId: '',
     };
     requests.push(record);
+    if (requests.length > SANDBOX_MAX_RECORDED) requests.splice(0, requests.length - SANDBOX_MAX_RECORDED);
+    if (tooLarge || body === undefined) {
+      send(res, tooLarge ?? payloadTooLarge(), record);
+      return;
+    }
 
     const route = matchRoute(method, pathname);
     const scope = route.kind === 'match' ? FAULT_SCOPE[route.operation] : undefined;
@@ -336,12 +408,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
 
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const sandbox: Sandbox = {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`,
     port,
     requests,
     reset() {
-      state.tasks = createSeedTasks();
+      state.tasks = createSeedTasks(now());
       requests.length = 0;
       faults.rearm();
     },

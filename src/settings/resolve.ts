@@ -2,7 +2,7 @@
  * Resolution of every setting with where it came from: flag > environment > profile > default.
  */
 import { ConfigError, UsageError } from '../errors.js';
-import { EnterpriseProjectId, firstIssue, ProjectId } from '../rules.js';
+import { EnterpriseProjectId, firstIssue, ProjectId, Region } from '../rules.js';
 import type { Profile, StoreFile } from '../schema.js';
 import { quote } from '../text.js';
 import { readStore } from './store.js';
@@ -208,7 +208,7 @@ export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Sett
   }
   const profile: Profile = stored ?? {};
   const p = name.value;
-  const region = pick(flags.region, env, ['HSS_REGION'], profile.region, p);
+  const region = checked(pick(flags.region, env, ['HSS_REGION'], profile.region, p), Region, 'region');
   const projectId = checked(
     pick(flags.projectId, env, ['HSS_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'], profile.project_id, p),
     ProjectId,
@@ -224,8 +224,10 @@ export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Sett
   );
   let endpoint = pick(flags.endpoint, env, ['HSS_ENDPOINT'], profile.endpoint, p);
   if (endpoint) endpoint = { ...endpoint, value: checkEndpoint(endpoint.value, 'endpoint', endpoint.source) };
-  else if (region)
-    endpoint = { value: hssEndpointFor(region.value), source: `derived:region ${region.value}` };
+  else if (region) {
+    const source = `derived:region ${region.value}`;
+    endpoint = { value: checkEndpoint(hssEndpointFor(region.value), 'endpoint', source), source };
+  }
   let iamEndpoint = pick(
     flags.iamEndpoint,
     env,

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SANDBOX_ACCESS_KEY,
@@ -14,7 +15,7 @@ import {
   SANDBOX_USER,
 } from '../../src/sandbox/constants.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { hss, tempDir } from '../helpers/cli.js';
+import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
 import { commandLine, credentialScript, writeLoginCache, writeStore } from '../helpers/credentials.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
@@ -359,6 +360,130 @@ describe('credential commands', () => {
       }
     }
     expect(sb.sandbox.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['fails', '1', 4],
+    ['succeeds', '0', 0],
+  ])('a token its JSON stdout holds is masked in its stderr when it %s', async (_name, code, exitCode) => {
+    const configDir = tempDir();
+    // The sandbox takes the token, so the run that succeeds is a whole run.
+    const token = SANDBOX_TOKEN;
+    // The second spells the token with a JSON escape: what is masked is the value, not the text.
+    for (const stdout of [JSON.stringify({ token }), '{"token":"hss\\u002dsandbox-token"}']) {
+      writeStore(configDir, {
+        vault: {
+          endpoint: sb.url,
+          project_id: SANDBOX_PROJECT_ID,
+          auth: 'command',
+          credential_command: commandLine(credentialScript(), 'echo', stdout, `vault: issued ${token}`, code),
+        },
+      });
+      for (const extra of [[], ['--json'], ['--debug']]) {
+        sb.sandbox.reset();
+        const r = await hss([...RETRY, '-p', 'vault', ...extra], { configDir });
+        expect(r.exitCode, r.stderr).toBe(exitCode);
+        expect(r.stdout + r.stderr).not.toContain(token);
+        if (exitCode) expect(r.stderr).toContain('\n  vault: issued ***\n');
+      }
+    }
+  });
+
+  /** Whether a process is still running (a zombie waiting to be reaped is not). */
+  function running(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  }
+
+  async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+    for (const end = Date.now() + ms; !check(); ) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** A profile whose command starts a grandchild that would run for 1000 s, its pid in `pidFile`. */
+  function slowCommand(configDir: string, pidFile: string): void {
+    writeStore(configDir, {
+      vault: {
+        endpoint: sb.url,
+        project_id: SANDBOX_PROJECT_ID,
+        auth: 'command',
+        credential_command: `/bin/sh -c 'sleep 1000 & echo $! > ${pidFile}; wait $!; echo tok-never-printed'`,
+      },
+    });
+  }
+
+  it.skipIf(process.platform === 'win32')(
+    'a command past HSS_CREDENTIAL_COMMAND_TIMEOUT is stopped on time with everything it started: exit 4',
+    async () => {
+      const configDir = tempDir();
+      const pidFile = path.join(tempDir(), 'pid');
+      slowCommand(configDir, pidFile);
+      const started = Date.now();
+      const r = await hss([...RETRY, '-p', 'vault'], {
+        configDir,
+        env: { HSS_CREDENTIAL_COMMAND_TIMEOUT: '1s' },
+      });
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      try {
+        expect(r.exitCode, r.stderr).toBe(4);
+        expect(Date.now() - started).toBeLessThan(6000);
+        expect(r.stderr).toMatch(
+          /^error: the credential command "\/bin\/sh" of profile "vault" did not finish within 1s \(it wrote nothing to stderr\)\nhint: .*HSS_CREDENTIAL_COMMAND_TIMEOUT gives it longer\n$/,
+        );
+        await until(() => !running(pid), `the grandchild ${pid} to end`, 1000);
+        expect(sb.sandbox.requests).toHaveLength(0);
+      } finally {
+        if (running(pid)) process.kill(pid, 'SIGKILL');
+      }
+    },
+  );
+
+  it.skipIf(process.platform === 'win32')(
+    'Ctrl-C while a command runs stops it with everything it started: exit 130',
+    async () => {
+      const configDir = tempDir();
+      const pidFile = path.join(tempDir(), 'pid');
+      slowCommand(configDir, pidFile);
+      const child = execa(process.execPath, [BIN, ...RETRY, '-p', 'vault'], {
+        env: baseEnv(configDir),
+        extendEnv: false,
+        reject: false,
+      });
+      await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the pid file');
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      try {
+        child.kill('SIGINT');
+        const done = await child;
+        expect(done.exitCode).toBe(130);
+        expect(String(done.stderr)).toBe('error: interrupted by SIGINT');
+        await until(() => !running(pid), `the grandchild ${pid} to end`, 1000);
+      } finally {
+        if (running(pid)) process.kill(pid, 'SIGKILL');
+      }
+    },
+  );
+
+  it('a bad HSS_CREDENTIAL_COMMAND_TIMEOUT is exit 2, and the command does not run', async () => {
+    const configDir = tempDir();
+    const pidFile = path.join(tempDir(), 'pid');
+    slowCommand(configDir, pidFile);
+    const r = await hss([...RETRY, '-p', 'vault'], {
+      configDir,
+      env: { HSS_CREDENTIAL_COMMAND_TIMEOUT: 'soon' },
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^error: HSS_CREDENTIAL_COMMAND_TIMEOUT "soon": not a duration/);
+    expect(existsSync(pidFile)).toBe(false);
   });
 
   it.each([

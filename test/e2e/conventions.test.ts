@@ -109,7 +109,7 @@ describe.skipIf(!hasScript)(
         expect(r.output).not.toMatch(SPINNER);
         expect(r.output).not.toContain('Retrying');
         expect(r.output).toMatch(
-          /^✔ task-0001: retry accepted for all failed clusters \(request [0-9a-f]{32}\)\r\n$/,
+          /^✔ task-0001: retry accepted for all failed clusters \(X-Request-Id [0-9a-f]{32}\)\r\n$/,
         );
       });
     }

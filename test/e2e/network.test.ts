@@ -163,7 +163,9 @@ describe('TLS', () => {
   it('an endpoint with a certificate from an unknown CA is refused: exit 6, one attempt, a --ca-bundle hint', async () => {
     const r = await hss(RETRY, { env: httpsEnv() });
     expect(r.exitCode).toBe(6);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toMatch(
+      /^✖ task-0001: RetryTask task-0001: the TLS certificate of .* cannot be trusted .*\n$/,
+    );
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(
       new RegExp(
@@ -280,6 +282,53 @@ describe('TLS', () => {
       value: TEST_CA,
       source: 'env:HSS_CA_BUNDLE',
     });
+  });
+});
+
+describe('regions', () => {
+  /** A region that would make the derived endpoint name the TLS front (the sandbox behind it). */
+  const crafted = () => `x@127.0.0.1:${front.port}/#`;
+  /** The sandbox environment with no endpoint: the HSS endpoint is derived from the region. */
+  const derivedEnv = (extra: Record<string, string | undefined> = {}) =>
+    sb.env({ HSS_ENDPOINT: undefined, HSS_CA_BUNDLE: TEST_CA, ...extra });
+
+  it.each([
+    ['HSS_REGION', (region: string) => ({ args: RETRY, env: derivedEnv({ HSS_REGION: region }) })],
+    ['--region', (region: string) => ({ args: ['--region', region, ...RETRY], env: derivedEnv() })],
+  ])('a crafted %s never sends the token anywhere: exit 2, nothing sent', async (_name, make) => {
+    const { args, env } = make(crafted());
+    const r = await hss(args, { env });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `error: region "${crafted()}" (from ${_name === '--region' ? 'command-line flag' : 'environment HSS_REGION'}): region may hold only lower-case letters, digits and "-" (e.g. cn-north-4)\n`,
+    );
+    expect(front.connections).toBe(0);
+    expect(sb.sandbox.requests).toHaveLength(0);
+  });
+
+  it('a crafted region in a profile is refused by profile set (exit 2) and when read from the store', async () => {
+    const configDir = tempDir();
+    const set = await hss(['profile', 'set', 'p', '--region', crafted()], { configDir });
+    expect(set.exitCode).toBe(2);
+    expect(set.stderr).toMatch(/^error: region "x@127\.0\.0\.1:\d+\/#": region may hold only/);
+    writeFileSync(
+      path.join(configDir, 'config.json'),
+      JSON.stringify({ version: 1, current: 'p', profiles: { p: { region: crafted() } } }),
+      { mode: 0o600 },
+    );
+    const r = await hss(RETRY, { configDir, env: derivedEnv() });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: region "x@127\.0\.0\.1:\d+\/#" \(from profile "p"\): region may hold only/,
+    );
+    expect(front.connections).toBe(0);
+    expect(sb.sandbox.requests).toHaveLength(0);
+  });
+
+  it('a region hss does not know is still used, with a warning', async () => {
+    const r = await hss(['config', 'show', '--json', '--region', 'xx-moon-1'], { env: derivedEnv() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).settings.endpoint.value).toBe('https://hss.xx-moon-1.myhuaweicloud.com');
   });
 });
 

@@ -6,6 +6,7 @@ const RETRY_PATH = (task: string) => `/v5/${SANDBOX_PROJECT_ID}/common/tasks/${t
 const FAILED_PAGE = (task: string, offset: number) =>
   `/v5/${SANDBOX_PROJECT_ID}/common/tasks/${task}/resources/batch-query?offset=${offset}&limit=200`;
 const FAILED_FILTER = '{"task_type":"cluster_scan","cluster_scan_info":{"scan_status":"failed"}}';
+const LIST_PATH = `/v5/${SANDBOX_PROJECT_ID}/common/tasks/batch-query`;
 
 function specific(list: unknown[]): string {
   return JSON.stringify({
@@ -31,7 +32,7 @@ describe('--all-failed --only <types>', () => {
         specific([{ cluster_id: 'cce-prod-02', scan_type_list: ['benchmark'] }]),
       ],
     ]);
-    expect(r.stdout).toMatch(/^✔ task-0001: retry accepted for 1 cluster \(request [0-9a-f]{32}\)\n$/);
+    expect(r.stdout).toMatch(/^✔ task-0001: retry accepted for 1 cluster \(X-Request-Id [0-9a-f]{32}\)\n$/);
   });
 
   it('several types: each failed cluster gets the ones that failed there, in the API order', async () => {
@@ -57,11 +58,19 @@ describe('--all-failed --only <types>', () => {
     expect(r.stdout).toBe(
       '– none of the 1 failed cluster of task task-0104 failed benchmark; nothing to retry\n',
     );
-    expect(wire()).toEqual([['POST', FAILED_PAGE('task-0104', 0), FAILED_FILTER]]);
+    // The task is read too: a running task would be refused rather than skipped.
+    expect(wire()).toEqual([
+      ['POST', FAILED_PAGE('task-0104', 0), FAILED_FILTER],
+      [
+        'POST',
+        `${LIST_PATH}?offset=0&limit=10`,
+        '{"task_type":"cluster_scan","task_id":"task-0104","sort_key":"start_time","sort_dir":"desc"}',
+      ],
+    ]);
   });
 
   it('in JSON the skipped task is an ok result with the reason', async () => {
-    const r = await hss(['task', 'retry', 'task-0003', '--all-failed', '--only', 'benchmark', '--json'], {
+    const r = await hss(['task', 'retry', 'task-0104', '--all-failed', '--only', 'benchmark', '--json'], {
       env: sb.env(),
     });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -69,14 +78,48 @@ describe('--all-failed --only <types>', () => {
       ok: true,
       results: [
         {
-          task_id: 'task-0003',
+          task_id: 'task-0104',
           ok: true,
           skipped: true,
-          message: 'task task-0003 has no failed clusters; nothing to retry',
+          message: 'none of the 1 failed cluster of task task-0104 failed benchmark; nothing to retry',
         },
       ],
     });
     expect(sb.sandbox.requests.filter((q) => q.method === 'PUT')).toHaveLength(0);
+  });
+
+  it.each([
+    ['with', ['--only', 'benchmark']],
+    ['without', []],
+  ])('a task with no failed cluster is exit 5 %s --only, and nothing is retried', async (_name, only) => {
+    const r = await hss(['task', 'retry', 'task-0003', '--all-failed', ...only], { env: sb.env() });
+    expect(r.exitCode).toBe(5);
+    expect(r.stdout).toMatch(/^✖ task-0003: .*no failed cluster/);
+    expect(r.stderr).toMatch(/^error: .*no failed cluster/);
+    const json = await hss(['task', 'retry', 'task-0003', '--all-failed', ...only, '--json'], {
+      env: sb.env(),
+    });
+    expect(json.exitCode).toBe(5);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({
+      ok: false,
+      results: [{ task_id: 'task-0003', ok: false }],
+      error: { code: 'API' },
+    });
+    expect(doc.results[0].skipped).toBeUndefined();
+    expect(sb.sandbox.requests.filter((q) => q.method === 'PUT' && q.status === 200)).toHaveLength(0);
+  });
+
+  it.each([
+    // task-0002's failed cluster failed risk_assessment: benchmark matches nothing there.
+    ['matches nothing', 'benchmark'],
+    ['matches a failed cluster', 'risk_assessment'],
+  ])('a running task is exit 5 with --only when it %s, and nothing is retried', async (_name, type) => {
+    const r = await hss(['task', 'retry', 'task-0002', '--all-failed', '--only', type], { env: sb.env() });
+    expect(r.exitCode).toBe(5);
+    expect(r.stdout).toMatch(/^✖ task-0002: .*running/);
+    expect(r.stderr).toMatch(/^error: .*running/);
+    expect(sb.sandbox.requests.filter((q) => q.method === 'PUT' && q.status === 200)).toHaveLength(0);
   });
 
   it('more than 200 matching clusters: refused with exit 2 after reading every page; nothing retried', async () => {
@@ -195,19 +238,29 @@ describe('batch retry', () => {
     ).toEqual([RETRY_PATH('task-0001'), RETRY_PATH('task-0003'), RETRY_PATH('task-0005')]);
   });
 
-  it('text: one line per task and a summary; exit the highest of the items', async () => {
+  it('text: one line per task on stdout, the closing error on stderr; exit the highest of the items', async () => {
     const r = await hss(['task', 'retry', 'task-0002', 'task-0001', 'no-such-task', '--all-failed'], {
       env: sb.env(),
     });
     expect(r.exitCode).toBe(5);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^✖ task-0002: RetryTask task-0002 was refused by the API: .*running/);
     expect(lines[1]).toMatch(/^✔ task-0001: retry accepted for all failed clusters/);
     expect(lines[2]).toMatch(
       /^✖ no-such-task: RetryTask no-such-task was refused by the API: .*does not exist/,
     );
-    expect(lines[3]).toBe('2 tasks of 3 failed');
+    expect(r.stderr).toBe('error: 2 tasks of 3 failed\n');
+  });
+
+  it('text: one task or several, the same lines on the same streams', async () => {
+    const one = await hss(['task', 'retry', 'task-0002', '--all-failed'], { env: sb.env() });
+    const two = await hss(['task', 'retry', 'task-0002', 'task-0003', '--all-failed'], { env: sb.env() });
+    const line = (r: { stdout: string }) => r.stdout.split('\n')[0]?.replace(/X-Request-Id [0-9a-f]+/, 'X');
+    expect(line(one)).toMatch(/^✖ task-0002: /);
+    expect(line(two)).toBe(line(one));
+    expect(one.stderr).toMatch(/^error: RetryTask task-0002 was refused by the API: /);
+    expect(two.stderr).toBe('error: 2 tasks of 2 failed\n');
   });
 });
 

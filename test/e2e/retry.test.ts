@@ -19,7 +19,7 @@ describe('hss task retry on the wire', () => {
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(
-      /^✔ task-0001: retry accepted for all failed clusters \(request [0-9a-f]{32}\)\n$/,
+      /^✔ task-0001: retry accepted for all failed clusters \(X-Request-Id [0-9a-f]{32}\)\n$/,
     );
     const req = onlyRequest();
     expect(req.method).toBe('PUT');
@@ -266,8 +266,13 @@ describe('API refusals', () => {
   it('a running task is exit 5 with error_code, error_msg and X-Request-Id', async () => {
     const r = await hss(['task', 'retry', 'task-0002', '--all-failed'], { env: sb.env() });
     expect(r.exitCode).toBe(5);
-    expect(r.stdout).toBe('');
     const req = onlyRequest();
+    // The task's result line on stdout, as for several tasks; the closing error on stderr.
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^✖ task-0002: RetryTask task-0002 was refused by the API: .*running.* \\(error_code HSS\\.1301 · HTTP 400 · X-Request-Id ${req.requestId}\\)\n$`,
+      ),
+    );
     expect(r.stderr).toContain('error: RetryTask task-0002 was refused by the API: ');
     expect(r.stderr).toContain('running');
     expect(r.stderr).toContain(`X-Request-Id ${req.requestId}`);

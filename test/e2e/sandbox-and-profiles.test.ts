@@ -43,6 +43,91 @@ describe('hss sandbox as a process', () => {
     expect(String(done.stderr)).toContain('sandbox stopped');
   });
 
+  /** Starts `hss sandbox` in text mode and reads its banner up to the Ctrl-C line. */
+  async function textSandbox(args: string[], configDir: string) {
+    const child = execa(process.execPath, [BIN, 'sandbox', '--port', '0', ...args], {
+      env: baseEnv(configDir),
+      extendEnv: false,
+      reject: false,
+    });
+    const lines = createInterface({ input: child.stdout! });
+    const banner: string[] = [];
+    for await (const line of lines) {
+      banner.push(line);
+      if (line.includes('Ctrl-C stops it')) break;
+    }
+    return { child, banner };
+  }
+
+  /** Runs a banner's `try:` line as a shell would: leading NAME=value words are its environment. */
+  async function runTryLine(banner: string[], configDir: string) {
+    const line = banner.find((l) => l.trimStart().startsWith('try: '));
+    expect(line, banner.join('\n')).toBeDefined();
+    const words = line!.trim().slice('try: '.length).split(' ');
+    const env: Record<string, string> = {};
+    while (/^[A-Z_]+=/.test(words[0]!)) {
+      const [name, ...value] = words.shift()!.split('=');
+      env[name!] = value.join('=');
+    }
+    expect(words.shift()).toBe('hss');
+    return hss(words, { configDir, env });
+  }
+
+  it.each([
+    ['the default host', []],
+    ['--host 0.0.0.0', ['--host', '0.0.0.0']],
+    ['--save-profile', ['--save-profile', 'sb']],
+    ['--host 0.0.0.0 --save-profile', ['--host', '0.0.0.0', '--save-profile', 'sb']],
+  ])('suggests a try: line that hss runs, with %s', async (_name, args) => {
+    const configDir = tempDir();
+    const { child, banner } = await textSandbox(args, configDir);
+    try {
+      const r = await runTryLine(banner, configDir);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^✔ task-0001: retry accepted/);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+    }
+  });
+
+  it('on every address, saves a profile with the loopback URL, which hss accepts', async () => {
+    const configDir = tempDir();
+    const child = execa(
+      process.execPath,
+      [BIN, 'sandbox', '--port', '0', '--host', '0.0.0.0', '--save-profile', 'lan', '--json'],
+      { env: baseEnv(configDir), extendEnv: false, reject: false },
+    );
+    try {
+      const lines = createInterface({ input: child.stdout! });
+      const [first] = (await once(lines, 'line')) as [string];
+      const banner = JSON.parse(first);
+      expect(banner.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const shown = await hss(['profile', 'show', 'lan', '--json'], { configDir });
+      expect(JSON.parse(shown.stdout).profile).toMatchObject({
+        endpoint: banner.url,
+        iam_endpoint: banner.url,
+      });
+      const retry = await hss(['-p', 'lan', 'task', 'retry', 'task-0001', '--all-failed'], { configDir });
+      expect(retry.exitCode, retry.stderr).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+    }
+  });
+
+  it('refuses --save-profile on one non-loopback address (exit 2), before listening', async () => {
+    const configDir = tempDir();
+    const r = await hss(['sandbox', '--port', '0', '--host', '192.0.2.7', '--save-profile', 'x'], {
+      configDir,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --save-profile with --host "192\.0\.2\.7": hss sends credentials over plain http only to loopback/,
+    );
+    expect(r.stdout).toBe('');
+  });
+
   it('refuses a bad fault spec with exit 2 before listening', async () => {
     const r = await hss(['sandbox', '--port', '0', '--fault', '503y2']);
     expect(r.exitCode).toBe(2);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_BASE_TIME } from '../../src/sandbox/constants.js';
 import { hss } from '../helpers/cli.js';
 import { SANDBOX_PROJECT_ID, useSandbox } from '../helpers/sandbox.js';
 
@@ -127,9 +126,7 @@ describe('hss task list', () => {
   });
 
   it('--since with a duration counts back from now; --limit below the API page floor asks 10 and shows n', async () => {
-    // The seed data is laid out before a fixed instant: the window reaches two days behind it, whenever
-    // the test runs.
-    const hours = Math.ceil((Date.now() - SANDBOX_BASE_TIME) / 3_600_000) + 48;
+    const hours = 48;
     const before = Date.now();
     const r = await hss(['task', 'list', '--since', `${hours}h`, '--limit', '3'], { env: sb.env() });
     const after = Date.now();
@@ -144,6 +141,13 @@ describe('hss task list', () => {
         .split('\n')
         .filter((l) => l.startsWith('task-')),
     ).toHaveLength(3);
+  });
+
+  it("--since 12h finds the sandbox's recent tasks, whenever the sandbox was started", async () => {
+    const r = await hss(['task', 'list', '--since', '12h', '--json'], { env: sb.env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const ids = (JSON.parse(r.stdout).tasks as Array<{ task_id: string }>).map((t) => t.task_id);
+    expect(ids).toEqual(['task-0002', 'task-0001', 'task-0006', 'task-0005', 'task-0004', 'task-0003']);
   });
 
   it('--limit above one page reads the rest with a smaller last page', async () => {

@@ -90,8 +90,11 @@ describe('waiting', () => {
     const took = Date.now() - started;
     expect(r.exitCode, r.stderr).toBe(8);
     expect(r.stdout).toBe(
-      '✖ task-0002 running after 1s (2 scanning, 2 succeeded, 1 failed); gave up waiting\n' +
-        'hint: raise --wait-timeout, or follow it again with `hss task wait task-0002`\n',
+      '✖ task-0002 running after 1s (2 scanning, 2 succeeded, 1 failed); gave up waiting\n',
+    );
+    // The closing error and its hint go to stderr, after the progress lines.
+    expect(r.stderr).toMatch(
+      /\nerror: gave up waiting for task task-0002: running after 1s \(2 scanning, 2 succeeded, 1 failed\)\nhint: raise --wait-timeout, or follow it again with `hss task wait task-0002`\n$/,
     );
     expect(took).toBeGreaterThanOrEqual(1000);
     expect(took).toBeLessThan(6000);
@@ -141,10 +144,13 @@ describe('waiting', () => {
       env: sb.env(),
     });
     expect(first.exitCode, first.stderr).toBe(7);
+    // Accepted (a success mark), then still failing (a failure mark): each line's mark is its own.
     expect(first.stdout).toMatch(
-      /^✖ task-0006: retry accepted for all failed clusters \(request [0-9a-f]{32}\)\n/,
+      /^✔ task-0006: retry accepted for all failed clusters \(X-Request-Id [0-9a-f]{32}\)\n✖ task-0006: still failing after the wait: 2 of 3 clusters failed \(waited [^)]+\)\n/,
     );
-    expect(first.stdout).toContain('  finished: 2 of 3 clusters failed');
+    expect(first.stderr).toMatch(
+      /\nerror: task task-0006 finished with 2 failed clusters: ali-ack-01, tencent-tke-01\nhint: see why with `hss task show task-0006 --failed`/,
+    );
     expect(first.stdout).toMatch(
       /ali-ack-01 .* failed +cluster_vul failed: scan job was evicted from the node/,
     );
@@ -153,7 +159,7 @@ describe('waiting', () => {
       env: sb.env(),
     });
     expect(second.exitCode, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/\n {2}finished: 3 clusters, none failed/);
+    expect(second.stdout).toMatch(/\n✔ task-0006: finished: 3 clusters, none failed \(waited [^)]+\)\n$/);
   });
 
   it('Ctrl-C during the wait stops at once with exit 130', async () => {
@@ -266,4 +272,80 @@ describe('hss sandbox --progress', () => {
       expect((await server).exitCode).toBe(0);
     }
   });
+});
+
+describe('a signal during retry --wait still reports the accepted retry', () => {
+  // The retried task runs for a minute: the wait is certain to be under way when the signal comes.
+  const sb = useSandbox({ progressMs: 60_000 });
+
+  /** Starts `hss task retry … --wait`, and resolves once the sandbox has accepted the retry. */
+  async function retryUnderWay(extra: string[]) {
+    const configDir = tempDir();
+    const child = execa(
+      process.execPath,
+      [BIN, 'task', 'retry', 'task-0001', '--all-failed', '--wait', '--interval', '200ms', ...extra],
+      {
+        env: { ...baseEnv(configDir), ...sb.env() } as Record<string, string>,
+        extendEnv: false,
+        reject: false,
+        stripFinalNewline: false,
+      },
+    );
+    const accepted = () => sb.sandbox.requests.find((q) => q.method === 'PUT' && q.status === 200);
+    for (const end = Date.now() + 10_000; !accepted(); ) {
+      if (Date.now() > end) throw new Error('the retry was not accepted');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // At least one poll after the retry: the wait is under way.
+    for (const end = Date.now() + 10_000; sb.sandbox.requests.length < 3; ) {
+      if (Date.now() > end) throw new Error('no poll after the retry');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return { child, requestId: accepted()!.requestId };
+  }
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'text, %s: the accepted line on stdout, then the interruption on stderr',
+    async (signal, code) => {
+      const { child, requestId } = await retryUnderWay([]);
+      child.kill(signal);
+      const done = await child;
+      expect(done.exitCode).toBe(code);
+      expect(done.stdout).toBe(
+        `✔ task-0001: retry accepted for all failed clusters (X-Request-Id ${requestId})\n`,
+      );
+      expect(String(done.stderr)).toMatch(new RegExp(`\\nerror: interrupted by ${signal}\\n$`));
+    },
+  );
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'JSON, %s: one document with the accepted item and the INTERRUPTED error',
+    async (signal, code) => {
+      const { child, requestId } = await retryUnderWay(['--json']);
+      child.kill(signal);
+      const done = await child;
+      expect(done.exitCode).toBe(code);
+      const error = { code: 'INTERRUPTED', message: `interrupted by ${signal}`, exit_code: code };
+      expect(JSON.parse(String(done.stdout))).toEqual({
+        ok: false,
+        results: [
+          {
+            task_id: 'task-0001',
+            ok: false,
+            http_status: 200,
+            request_id: requestId,
+            body: { task_type: 'cluster_scan', cluster_scan_info: { range_type: 'all_failed_cluster' } },
+            error,
+          },
+        ],
+        error,
+      });
+    },
+  );
 });

@@ -47,6 +47,7 @@ export function sdkHome(lines: string[]): { home: string; file: string } {
  *   json JSON       prints JSON as given
  *   fail ARG        prints ARG to stdout, a message (and ARG) to stderr, exits 3
  *   count FILE ARG  appends a line to FILE, then prints ARG (to count runs)
+ *   echo OUT ERR N  prints OUT to stdout and ERR to stderr, exits N
  */
 export function credentialScript(): string {
   const dir = tempDir('hss-cmd-');
@@ -64,6 +65,10 @@ else if (mode === 'fail') {
 } else if (mode === 'count') {
   appendFileSync(a, 'run\\n');
   process.stdout.write(b);
+} else if (mode === 'echo') {
+  process.stdout.write(a);
+  process.stderr.write(b + '\\n');
+  process.exitCode = Number(process.argv[5]);
 } else process.exit(9);
 `,
   );

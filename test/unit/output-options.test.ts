@@ -48,12 +48,41 @@ describe('Renderer.create', () => {
   const tty = { write: (): boolean => true, isTTY: true, columns: 80 };
 
   it('colours a terminal with chalk, and nothing else', async () => {
+    const written: string[] = [];
+    const out = { ...tty, write: (s: string): boolean => written.push(s) > 0 };
     const r = await Renderer.create(
-      { stdout: tty, stderr: pipe },
-      outputOptions({}, {}, { stdout: tty, stderr: pipe }),
+      { stdout: out, stderr: pipe },
+      outputOptions({}, {}, { stdout: out, stderr: pipe }),
     );
-    expect(r.out.red('x')).toBe('\u001b[31mx\u001b[39m');
+    r.result({ data: {}, text: (s) => `${s.red('x')} ${s.bold.green('y')}`, exitCode: 0 });
+    expect(written).toEqual(['\u001b[31mx\u001b[39m \u001b[1m\u001b[32my\u001b[39m\u001b[22m\n']);
     expect(r.err).toBe(PLAIN);
+  });
+
+  it('keeps its own colours and escapes every control character of the text it colours', async () => {
+    const written: string[] = [];
+    const out = { ...tty, write: (s: string): boolean => written.push(s) > 0 };
+    const r = await Renderer.create(
+      { stdout: out, stderr: pipe },
+      outputOptions({}, {}, { stdout: out, stderr: pipe }),
+    );
+    const hostile = 'a\u001b[2Jb\u0007c\u009bd\u202ee\u0000<red>f';
+    r.result({ data: {}, text: (s) => s.red(`1 ${s.bold(hostile)} 2`), exitCode: 0 });
+    expect(written).toEqual([
+      '\u001b[31m1 \u001b[1ma\\u001b[2Jb\\u0007c\\u009bd\\u202ee\\u0000<red>f\u001b[22m\u001b[31m 2\u001b[39m\n',
+    ]);
+  });
+
+  it('without colour, escapes the same characters and writes no colour code', async () => {
+    const written: string[] = [];
+    const stream = { ...pipe, write: (s: string): boolean => written.push(s) > 0 };
+    const r = await Renderer.create(
+      { stdout: stream, stderr: stream },
+      outputOptions({}, {}, { stdout: stream, stderr: stream }),
+    );
+    r.result({ data: {}, text: (s) => s.red('x\u001b]0;owned\u0007\ny\r'), exitCode: 0 });
+    r.warn('w\u202e');
+    expect(written).toEqual(['x\\u001b]0;owned\\u0007\ny\\r\n', 'warning: w\\u202e\n']);
   });
 
   it('needs no chalk where no stream has colour', async () => {

@@ -4,7 +4,7 @@ import { type Sandbox, type SandboxOptions, startSandbox } from '../../../src/sa
 
 export const PROJECT = SANDBOX_PROJECT_ID;
 
-/** A clock the test moves by hand; starts a day after the seed's base time. */
+/** A clock the test moves by hand; starts a day after SANDBOX_BASE_TIME. */
 export interface FakeClock {
   now: () => number;
   set(ms: number): void;

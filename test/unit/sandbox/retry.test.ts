@@ -125,6 +125,51 @@ describe('RetryTask success', () => {
   });
 });
 
+describe('RetryTask: bodies the API documents as valid', () => {
+  it('reads an omitted body as a retry of every failed cluster', async () => {
+    const reply = await fetch(`${sandbox.url}${hssPath('/common/tasks/task-0001/retry')}`, {
+      method: 'PUT',
+      headers: { 'X-Auth-Token': 'hss-sandbox-token' },
+    });
+    expect(reply.status).toBe(200);
+    expect((await task('task-0001')).task_status).toBe('running');
+    expect(failedIds(await clusters('task-0001'))).toEqual([]);
+  });
+
+  it('reads an empty JSON body as a retry of every failed cluster', async () => {
+    expect((await retry('task-0001', '')).status).toBe(200);
+    expect((await task('task-0001')).cluster_scan_info.scanning_cluster_num).toBe(2);
+  });
+
+  it('reads a body without cluster_scan_info as a retry of every failed cluster', async () => {
+    expect((await retry('task-0001', { task_type: 'cluster_scan' })).status).toBe(200);
+    expect((await task('task-0001')).cluster_scan_info.scanning_cluster_num).toBe(2);
+    expectHssError(await retry('task-0003', { task_type: 'cluster_scan' }), 'HSS.1302', /no failed cluster/);
+  });
+
+  it('takes a cluster_info_list beside all_failed_cluster, and retries every failed cluster', async () => {
+    const reply = await retry(
+      'task-0001',
+      retryBody({ range_type: 'all_failed_cluster', cluster_info_list: [{ cluster_id: 'cce-prod-02' }] }),
+    );
+    expect(reply.status).toBe(200);
+    const after = await clusters('task-0001');
+    expect(after.get('cce-prod-02')?.scan_status).toBe('scanning');
+    expect(after.get('aws-eks-01')?.scan_status).toBe('scanning');
+  });
+
+  it('passes over cluster_info_list items without a cluster_id', async () => {
+    const reply = await retry(
+      'task-0001',
+      specific([{ scan_type_list: ['benchmark'] }, { cluster_id: 'cce-prod-02' }]),
+    );
+    expect(reply.status).toBe(200);
+    const after = await clusters('task-0001');
+    expect(after.get('cce-prod-02')?.scan_status).toBe('scanning');
+    expect(after.get('aws-eks-01')?.scan_status).toBe('failed');
+  });
+});
+
 describe('RetryTask validation', () => {
   it('task_type is required and must be cluster_scan', async () => {
     expectHssError(
@@ -139,12 +184,7 @@ describe('RetryTask validation', () => {
     );
   });
 
-  it('cluster_scan_info and its range_type are required, range_type from the enum', async () => {
-    expectHssError(
-      await retry('task-0001', { task_type: 'cluster_scan' }),
-      'HSS.0001',
-      /cluster_scan_info is required/,
-    );
+  it('range_type is required in a cluster_scan_info, from the enum', async () => {
     expectHssError(
       await retry('task-0001', retryBody('all')),
       'HSS.0001',
@@ -158,15 +198,7 @@ describe('RetryTask validation', () => {
     );
   });
 
-  it('cluster_info_list is refused with all_failed_cluster and required with specific_cluster', async () => {
-    expectHssError(
-      await retry(
-        'task-0001',
-        retryBody({ range_type: 'all_failed_cluster', cluster_info_list: [{ cluster_id: 'cce-prod-02' }] }),
-      ),
-      'HSS.0001',
-      /must not be set/,
-    );
+  it('cluster_info_list is required with specific_cluster, and checked wherever it is given', async () => {
     expectHssError(
       await retry('task-0001', retryBody({ range_type: 'specific_cluster' })),
       'HSS.0001',
@@ -178,6 +210,11 @@ describe('RetryTask validation', () => {
       'HSS.0001',
       /must be an array/,
     );
+    expectHssError(
+      await retry('task-0001', retryBody({ range_type: 'all_failed_cluster', cluster_info_list: [] })),
+      'HSS.0001',
+      /1 to 200 items/,
+    );
   });
 
   it('takes 200 clusters but not 201', async () => {
@@ -188,7 +225,7 @@ describe('RetryTask validation', () => {
     expect((await retry('task-0004', specific(list.slice(0, 200)))).status).toBe(200);
   });
 
-  it('takes a 64-character cluster id but not 65, and not an empty or missing one', async () => {
+  it('takes a 64-character cluster id but not 65, and not an empty one, nor a list that names none', async () => {
     // 64 characters passes validation and then is not part of the task.
     expectHssError(
       await retry('task-0001', specific([{ cluster_id: 'c'.repeat(64) }])),
@@ -208,7 +245,7 @@ describe('RetryTask validation', () => {
     expectHssError(
       await retry('task-0001', specific([{ scan_type_list: ['benchmark'] }])),
       'HSS.0001',
-      /cluster_id is required/,
+      /names no cluster/,
     );
     expectHssError(await retry('task-0001', specific([{ cluster_id: 42 }])), 'HSS.0001', /must be a string/);
   });
@@ -276,7 +313,7 @@ describe('RetryTask validation', () => {
     );
   });
 
-  it('needs a JSON Content-Type and a JSON object body', async () => {
+  it('needs a JSON Content-Type and a JSON object body when a body is given', async () => {
     const path = hssPath('/common/tasks/task-0001/retry');
     const text = JSON.stringify(ALL_FAILED);
     expectHssError(
@@ -287,11 +324,11 @@ describe('RetryTask validation', () => {
     const noType = await fetch(`${sandbox.url}${path}`, {
       method: 'PUT',
       headers: { 'X-Auth-Token': 'hss-sandbox-token' },
+      body: text,
     });
     expect(((await noType.json()) as { error_code: string }).error_code).toBe('HSS.0002');
     expectHssError(await retry('task-0001', '{"task_type":'), 'HSS.0002', /not valid JSON/);
     expectHssError(await retry('task-0001', '[1,2]'), 'HSS.0002', /JSON object/);
-    expectHssError(await retry('task-0001', ''), 'HSS.0002', /Content-Type|empty/);
   });
 
   it('refuses an unknown task with 400 HSS.0011', async () => {

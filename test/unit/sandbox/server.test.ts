@@ -1,7 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SANDBOX_PROJECT_ID } from '../../../src/sandbox/constants.js';
-import { type RecordedRequest, type Sandbox, startSandbox } from '../../../src/sandbox/server.js';
+import { SANDBOX_PASSWORD, SANDBOX_PROJECT_ID } from '../../../src/sandbox/constants.js';
+import {
+  type RecordedRequest,
+  SANDBOX_MAX_BODY_BYTES,
+  SANDBOX_MAX_RECORDED,
+  SANDBOX_MAX_RECORDED_BODY,
+  type Sandbox,
+  startSandbox,
+} from '../../../src/sandbox/server.js';
 import { call, type FakeClock, fakeClock, hssPath, rawRequest } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -18,6 +25,36 @@ describe('startSandbox', () => {
   it('listens on a free port of 127.0.0.1 by default', () => {
     expect(sandbox.port).toBeGreaterThan(0);
     expect(sandbox.url).toBe(`http://127.0.0.1:${sandbox.port}`);
+  });
+});
+
+describe('seed data', () => {
+  async function taskRow(taskId: string) {
+    const reply = await call(sandbox, 'POST', hssPath('/common/tasks/batch-query'), {
+      body: { task_type: 'cluster_scan', task_id: taskId },
+    });
+    return (reply.json as { data_list: Array<{ start_time: number; estimated_time: number }> }).data_list[0];
+  }
+
+  it('is laid out before the clock at start and at each reset', async () => {
+    const started = clock.now();
+    expect((await taskRow('task-0001'))?.start_time).toBe(started - 2 * 3_600_000);
+    clock.advance(3 * 24 * 3_600_000);
+    sandbox.reset();
+    expect((await taskRow('task-0001'))?.start_time).toBe(clock.now() - 2 * 3_600_000);
+    expect((await taskRow('task-0002'))?.start_time).toBe(clock.now() - 10 * 60_000);
+  });
+
+  it("counts a running seed task's estimate down, and drops it once that time has passed", async () => {
+    clock.set(fakeClock().now());
+    sandbox.reset();
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(12);
+    clock.advance(5 * 60_000);
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(7);
+    clock.advance(7 * 60_000);
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(0);
+    clock.advance(60 * 60_000);
+    expect((await taskRow('task-0002'))?.estimated_time).toBe(0);
   });
 });
 
@@ -88,7 +125,131 @@ describe('recorded requests', () => {
   });
 });
 
+/** A request whose body is sent in chunks without a Content-Length; resolves with the answer's status. */
+function streamed(url: string, chunk: Buffer, times: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'PUT', headers: { 'Content-Type': 'application/json' } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString() }));
+      },
+    );
+    // The sandbox stops reading and closes: writing on may fail, and that is the point.
+    req.on('error', () => {});
+    req.on('close', () => reject(new Error('closed without an answer')));
+    let sent = 0;
+    const more = () => {
+      while (sent < times) {
+        sent += 1;
+        if (!req.write(chunk)) {
+          req.once('drain', more);
+          return;
+        }
+      }
+      req.end();
+    };
+    more();
+  });
+}
+
+describe('bounds', () => {
+  it('refuses a declared body over 1 MiB with 413 before reading it, and records no body', async () => {
+    const reply = await rawRequest(
+      `${sandbox.url}${hssPath('/common/tasks/task-0001/retry')}`,
+      'PUT',
+      {
+        'X-Auth-Token': 'hss-sandbox-token',
+        'Content-Type': 'application/json',
+        'Content-Length': String(SANDBOX_MAX_BODY_BYTES + 1),
+      },
+      '{"task_type":',
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.headers['connection']).toBe('close');
+    expect(JSON.parse(reply.text)).toEqual({
+      error_code: 'APIGW.0201',
+      error_msg: 'Request entity too large',
+    });
+    expect(sandbox.requests.map((r) => [r.status, r.body])).toEqual([[413, '']]);
+  });
+
+  it('stops reading a streamed body once it passes 1 MiB, and answers 413', async () => {
+    const url = `${sandbox.url}${hssPath('/common/tasks/task-0001/retry')}`;
+    const reply = await streamed(url, Buffer.alloc(64 * 1024, 0x20), 64);
+    expect(reply.status).toBe(413);
+    expect(sandbox.requests.map((r) => r.status)).toEqual([413]);
+    // A body at the limit is read.
+    const atLimit = `{"task_type":"cluster_scan"${' '.repeat(SANDBOX_MAX_BODY_BYTES - 28)}}`;
+    expect(Buffer.byteLength(atLimit)).toBe(SANDBOX_MAX_BODY_BYTES);
+    expect(
+      (await call(sandbox, 'PUT', hssPath('/common/tasks/task-0001/retry'), { body: atLimit })).status,
+    ).toBe(200);
+  });
+
+  it('keeps the newest requests only, each body cut short', async () => {
+    const big = `{"task_type":"cluster_scan","pad":"${'x'.repeat(SANDBOX_MAX_RECORDED_BODY)}"}`;
+    await call(sandbox, 'POST', hssPath('/common/tasks/batch-query'), { body: big });
+    expect(sandbox.requests[0]?.body).toBe(
+      `${big.slice(0, SANDBOX_MAX_RECORDED_BODY)}…(${Buffer.byteLength(big)} bytes in all)`,
+    );
+    for (let i = 0; i < SANDBOX_MAX_RECORDED; i += 1) await call(sandbox, 'GET', `/v5/n/${i}`);
+    expect(sandbox.requests).toHaveLength(SANDBOX_MAX_RECORDED);
+    expect(sandbox.requests[0]?.path).toBe('/v5/n/0');
+    expect(sandbox.requests.at(-1)?.path).toBe(`/v5/n/${SANDBOX_MAX_RECORDED - 1}`);
+  });
+});
+
 describe('control endpoints', () => {
+  it('GET /__sandbox/requests masks tokens, signatures and passwords; the in-process record keeps them', async () => {
+    const login = {
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'sandbox-user', password: SANDBOX_PASSWORD, domain: { name: 'd' } } },
+        },
+        scope: { project: { name: 'cn-north-4' } },
+      },
+    };
+    await call(sandbox, 'POST', '/v3/auth/tokens', { body: login, token: null });
+    await call(sandbox, 'GET', '/v3/projects', { headers: { 'X-Subject-Token': 'subject-secret-1' } });
+    await call(sandbox, 'GET', hssPath('/common/task-statistics?task_type=cluster_scan'), {
+      token: null,
+      headers: {
+        Authorization:
+          'SDK-HMAC-SHA256 Access=SANDBOXAK, SignedHeaders=host;x-sdk-date, Signature=0a1b2c3d4e',
+        'X-Security-Token': 'security-secret-2',
+        'X-Sdk-Date': '20260101T000000Z',
+      },
+    });
+    const served = await (await fetch(`${sandbox.url}/__sandbox/requests`)).text();
+    for (const secret of [
+      SANDBOX_PASSWORD,
+      'hss-sandbox-token',
+      'subject-secret-1',
+      'security-secret-2',
+      '0a1b2c3d4e',
+    ]) {
+      expect(served).not.toContain(secret);
+    }
+    const listed = JSON.parse(served) as RecordedRequest[];
+    expect(listed.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
+    expect(JSON.parse(listed[0]!.body).auth.identity.password.user).toEqual({
+      name: 'sandbox-user',
+      password: '***',
+      domain: { name: 'd' },
+    });
+    expect(listed[1]!.headers).toMatchObject({ 'x-auth-token': '***', 'x-subject-token': '***' });
+    expect(listed[2]!.headers).toMatchObject({
+      authorization: 'SDK-HMAC-SHA256 Access=SANDBOXAK, SignedHeaders=host;x-sdk-date, Signature=***',
+      'x-security-token': '***',
+    });
+    expect(sandbox.requests[0]?.body).toContain(SANDBOX_PASSWORD);
+    expect(sandbox.requests[2]?.headers['x-security-token']).toBe('security-secret-2');
+  });
+
   it('GET /__sandbox/requests returns the record without control calls; no auth needed', async () => {
     await call(sandbox, 'GET', hssPath('/common/task-statistics?task_type=cluster_scan'));
     const first = await fetch(`${sandbox.url}/__sandbox/requests`);
