@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from './errors.js';
@@ -28,19 +29,37 @@ export interface Io {
 
 /**
  * A reader that goes away early (`hss help exit-codes | head -1`) is not a crash: the rest of the output
- * is dropped and the command ends with its own exit code.
+ * is dropped and the command ends with its own exit code. Any other failure to write (a full disk, an
+ * I/O error) is kept for the end of the run (see outputFailure), never thrown from the stream's event.
  */
-function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+let writeFailure: NodeJS.ErrnoException | undefined;
+function onWriteError(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  writeFailure ??= error;
 }
 
 const guarded = new WeakSet<NodeJS.WriteStream>();
+let stdoutUsed = false;
 function guard(stream: NodeJS.WriteStream): NodeJS.WriteStream {
   if (!guarded.has(stream)) {
     guarded.add(stream);
-    stream.on('error', ignoreClosedPipe);
+    stream.on('error', onWriteError);
   }
   return stream;
+}
+
+/**
+ * Once everything is written: the error that kept standard output (or standard error) from being
+ * written, if any. Writes fail after the fact (the stream reports it later), so this waits for
+ * standard output to have taken all it was given.
+ */
+export async function outputFailure(): Promise<NodeJS.ErrnoException | undefined> {
+  if (stdoutUsed) {
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    // The stream's own 'error' event comes a tick after the failed write's callback.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return writeFailure;
 }
 
 export function processIo(signal: AbortSignal): Io {
@@ -52,6 +71,7 @@ export function processIo(signal: AbortSignal): Io {
       return process.stdin;
     },
     get stdout() {
+      stdoutUsed = true;
       return guard(process.stdout);
     },
     get stderr() {
@@ -74,6 +94,41 @@ export function configDir(io: Pick<Io, 'env' | 'homeDir' | 'platform'>): string 
 }
 
 const STDIN_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Reads a file as UTF-8, refusing one larger than 4 MiB (as standard input) after reading no more than
+ * that: a device such as /dev/zero never ends. `what` names the file in messages, e.g.
+ * `--cluster-file "specs.txt"`; any failure is a usage error (exit 2).
+ */
+export function readFileLimited(file: string, what: string): string {
+  const refuse = (error: unknown): never => {
+    throw new UsageError(`${what}: cannot read it (${(error as { code?: string }).code ?? 'unreadable'})`);
+  };
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    return refuse(error);
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(STDIN_LIMIT + 1);
+    let size = 0;
+    for (;;) {
+      let read: number;
+      try {
+        read = readSync(fd, buffer, size, buffer.length - size, null);
+      } catch (error) {
+        return refuse(error);
+      }
+      if (read === 0) break;
+      size += read;
+      if (size > STDIN_LIMIT) throw new UsageError(`${what} is larger than 4 MiB`);
+    }
+    return buffer.toString('utf8', 0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Reads all of standard input as UTF-8, refusing more than 4 MiB; an abort (Ctrl-C) stops the wait. */
 export async function readAll(stdin: InStream, what: string, signal?: AbortSignal): Promise<string> {

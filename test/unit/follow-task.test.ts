@@ -38,9 +38,11 @@ function scripted(answers: Array<TaskSummary | 'hang'>) {
           if (answer !== 'hang') return Promise.resolve(answer);
           return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         },
+        allTaskResources: api.allTaskResources,
       };
     },
     allTaskResources: vi.fn(async () => [{ cluster_id: 'c-1', scan_detail_list: [] }]),
+    note: vi.fn(),
   };
   return api;
 }

@@ -51,7 +51,7 @@ describe('parseErrorBody', () => {
     ['HTML', '<html><body>502</body></html>', { message: '<html><body>502</body></html>' }],
     ['broken JSON', '{"error_code":', { message: '{"error_code":' }],
     ['JSON of another shape', '{"status":"fail"}', { message: '{"status":"fail"}' }],
-    ['a numeric error_code', '{"error_code":1005}', { message: '{"error_code":1005}' }],
+    ['a numeric error_code (the SDKs take any value as the code)', '{"error_code":1005}', { code: '1005' }],
     ['an empty error object', '{"error":{}}', { message: '{"error":{}}' }],
     ['a JSON array', '[1,2]', { message: '[1,2]' }],
     ['JSON null', 'null', { message: 'null' }],
