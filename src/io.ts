@@ -95,38 +95,41 @@ export function configDir(io: Pick<Io, 'env' | 'homeDir' | 'platform'>): string 
 
 const STDIN_LIMIT = 4 * 1024 * 1024;
 
+/** The most hss reads of standard input or of a file named on the command line: 4 MiB. */
+export const READ_LIMIT = STDIN_LIMIT;
+
 /**
- * Reads a file as UTF-8, refusing one larger than 4 MiB (as standard input) after reading no more than
- * that: a device such as /dev/zero never ends. `what` names the file in messages, e.g.
- * `--cluster-file "specs.txt"`; any failure is a usage error (exit 2).
+ * A file as UTF-8, after reading no more than `limit` + 1 bytes of it: a device such as /dev/zero
+ * never ends. A larger file fails with an Error whose code is EFBIG; other failures are fs errors.
  */
-export function readFileLimited(file: string, what: string): string {
-  const refuse = (error: unknown): never => {
-    throw new UsageError(`${what}: cannot read it (${(error as { code?: string }).code ?? 'unreadable'})`);
-  };
-  let fd: number;
+export function readFileUpTo(file: string, limit: number): string {
+  const fd = openSync(file, 'r');
   try {
-    fd = openSync(file, 'r');
-  } catch (error) {
-    return refuse(error);
-  }
-  try {
-    const buffer = Buffer.allocUnsafe(STDIN_LIMIT + 1);
+    const buffer = Buffer.allocUnsafe(limit + 1);
     let size = 0;
     for (;;) {
-      let read: number;
-      try {
-        read = readSync(fd, buffer, size, buffer.length - size, null);
-      } catch (error) {
-        return refuse(error);
-      }
+      const read = readSync(fd, buffer, size, buffer.length - size, null);
       if (read === 0) break;
       size += read;
-      if (size > STDIN_LIMIT) throw new UsageError(`${what} is larger than 4 MiB`);
+      if (size > limit) throw Object.assign(new Error(`larger than ${limit} bytes`), { code: 'EFBIG' });
     }
     return buffer.toString('utf8', 0, size);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * A file named on the command line, read as standard input is: up to 4 MiB. `what` names it in
+ * messages, e.g. `--cluster-file "specs.txt"`; any failure is a usage error (exit 2).
+ */
+export function readFileLimited(file: string, what: string): string {
+  try {
+    return readFileUpTo(file, READ_LIMIT);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EFBIG') throw new UsageError(`${what} is larger than 4 MiB`);
+    throw new UsageError(`${what}: cannot read it (${code ?? 'unreadable'})`);
   }
 }
 

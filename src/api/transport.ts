@@ -4,8 +4,8 @@
  * first request, when a proxy variable is set, a CA bundle is given, or NODE_TLS_REJECT_UNAUTHORIZED=0
  * tries to turn certificate checks off (hss keeps them on whatever the environment says).
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError, HssError, UsageError } from '../errors.js';
+import { READ_LIMIT, readFileUpTo } from '../io.js';
 import { MASK, registerSecret } from '../output/redact.js';
 import { isLoopback } from '../settings/resolve.js';
 import { quote } from '../text.js';
@@ -136,9 +136,10 @@ export function loadCaBundle(setting: EnvValue): string[] {
   };
   let text: string;
   try {
-    text = readFileSync(setting.value, 'utf8');
+    text = readFileUpTo(setting.value, READ_LIMIT);
   } catch (error) {
-    return refuse(`cannot read it (${(error as { code?: string }).code ?? 'unreadable'})`);
+    const code = (error as { code?: string }).code;
+    return refuse(code === 'EFBIG' ? 'it is larger than 4 MiB' : `cannot read it (${code ?? 'unreadable'})`);
   }
   const pems = text.match(PEM_CERTIFICATE) ?? [];
   if (pems.length === 0) refuse('holds no PEM certificate');
@@ -150,7 +151,7 @@ function extraCaCerts(env: Env): string[] {
   const file = env['NODE_EXTRA_CA_CERTS'];
   if (!file) return [];
   try {
-    return readFileSync(file, 'utf8').match(PEM_CERTIFICATE) ?? [];
+    return readFileUpTo(file, READ_LIMIT).match(PEM_CERTIFICATE) ?? [];
   } catch {
     return [];
   }

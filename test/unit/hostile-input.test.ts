@@ -3,7 +3,9 @@
  * or fails with a clear error — an HssError of the right class (never exit 1), one line, bounded, no
  * stack trace. Thousands of cases in all.
  */
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,11 +18,13 @@ import {
   serverText,
 } from '../../src/api/http.js';
 import type { Transport } from '../../src/api/node-transport.js';
-import { createFetch } from '../../src/api/transport.js';
+import { createFetch, loadCaBundle } from '../../src/api/transport.js';
+import { runCredentialCommand } from '../../src/auth/command.js';
 import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/cluster-specs.js';
 import { collectTaskIds } from '../../src/commands/task-retry.js';
 import { parseDuration, parseInteger } from '../../src/duration.js';
 import { HssError } from '../../src/errors.js';
+import { readFileLimited } from '../../src/io.js';
 import { nestedDeeperThan } from '../../src/json.js';
 import { registerSecret } from '../../src/output/redact.js';
 import { parseFaultSpec } from '../../src/sandbox/faults.js';
@@ -35,6 +39,7 @@ import {
 } from '../../src/schema.js';
 import { checkEndpoint } from '../../src/settings/resolve.js';
 import { parseStore } from '../../src/settings/store.js';
+import { tempDir } from '../helpers/cli.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -810,6 +815,29 @@ describe('answers nested too deep', () => {
   });
 });
 
+describe('files named on the command line are read up to 4 MiB', () => {
+  it('4 MiB is read whole; one byte more is a usage error (exit 2) naming the file', () => {
+    const dir = tempDir();
+    const exact = path.join(dir, 'exact');
+    const over = path.join(dir, 'over');
+    writeFileSync(exact, Buffer.alloc(4 * 1024 * 1024, 0x61));
+    writeFileSync(over, Buffer.alloc(4 * 1024 * 1024 + 1, 0x61));
+    expect(readFileLimited(exact, '--cluster-file "exact"')).toHaveLength(4 * 1024 * 1024);
+    expect(() => readFileLimited(over, '--cluster-file "over"')).toThrow(
+      expect.objectContaining({ exitCode: 2, message: '--cluster-file "over" is larger than 4 MiB' }),
+    );
+    expect(() => readFileLimited(dir, '--cluster-file "dir"')).toThrow(
+      expect.objectContaining({ exitCode: 2, message: '--cluster-file "dir": cannot read it (EISDIR)' }),
+    );
+  });
+
+  it('a CA bundle that never ends (/dev/zero) is refused after 4 MiB', () => {
+    expect(() => loadCaBundle({ value: '/dev/zero', source: 'flag' })).toThrow(
+      expect.objectContaining({ exitCode: 2, message: '--ca-bundle "/dev/zero": it is larger than 4 MiB' }),
+    );
+  });
+});
+
 describe('a 2xx answer that is not JSON', () => {
   it.each([
     [
@@ -1030,6 +1058,21 @@ describe('server text that echoes a secret', () => {
     const error = errorFromResponse('ListTasks', { status: 400, headers: {}, text: body, attempts: 1 });
     expect(leakedPrefix(error.message)).toBe(0);
     expect(error.message).toContain('***');
+  });
+
+  it("a credential command's stderr that ends with a secret's tail where the 2000-character cut falls", async () => {
+    const e = await failure(
+      runCredentialCommand('sh -c \'printf "%s%s" "$LEAK" "$PAD" >&2; exit 1\'', {
+        origin: 'profile "p"',
+        hint: 'fix it',
+        env: { PATH: process.env['PATH'], LEAK: SECRET, PAD: 'y'.repeat(1990) },
+        signal: new AbortController().signal,
+      }),
+    );
+    expect(e.exitCode).toBe(4);
+    expect(e.message).toContain('***');
+    // A suffix would leak as much as a prefix: no 4 characters of the secret in a row.
+    for (let at = 0; at + 4 <= SECRET.length; at++) expect(e.message).not.toContain(SECRET.slice(at, at + 4));
   });
 
   it('a --debug body that echoes the token where the 2000-character cut falls', async () => {
