@@ -29,29 +29,34 @@ export interface Io {
 
 /**
  * A reader that goes away early (`hss help exit-codes | head -1`) is not a crash: the rest of the output
- * is dropped and the command ends with its own exit code. Any other failure to write (a full disk, an
- * I/O error) is kept for the end of the run (see outputFailure), never thrown from the stream's event.
+ * is dropped and the command ends with its own exit code. Any other failure to write standard output
+ * (a full disk, an I/O error) is kept for the end of the run (see outputFailure); a failure to write
+ * standard error has nowhere to be told. None is thrown from the stream's event, which would crash.
  */
-let writeFailure: NodeJS.ErrnoException | undefined;
-function onWriteError(error: NodeJS.ErrnoException): void {
+let stdoutFailure: NodeJS.ErrnoException | undefined;
+function onStdoutError(error: NodeJS.ErrnoException): void {
   if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
-  writeFailure ??= error;
+  stdoutFailure ??= error;
 }
+function onStderrError(): void {}
 
 const guarded = new WeakSet<NodeJS.WriteStream>();
 let stdoutUsed = false;
-function guard(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+function guard(
+  stream: NodeJS.WriteStream,
+  onError: (error: NodeJS.ErrnoException) => void,
+): NodeJS.WriteStream {
   if (!guarded.has(stream)) {
     guarded.add(stream);
-    stream.on('error', onWriteError);
+    stream.on('error', onError);
   }
   return stream;
 }
 
 /**
- * Once everything is written: the error that kept standard output (or standard error) from being
- * written, if any. Writes fail after the fact (the stream reports it later), so this waits for
- * standard output to have taken all it was given.
+ * Once everything is written: the error that kept standard output from being written, if any. A write
+ * fails after the fact (the stream reports it later), so this waits for standard output to have taken
+ * all it was given.
  */
 export async function outputFailure(): Promise<NodeJS.ErrnoException | undefined> {
   if (stdoutUsed) {
@@ -59,7 +64,7 @@ export async function outputFailure(): Promise<NodeJS.ErrnoException | undefined
     // The stream's own 'error' event comes a tick after the failed write's callback.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return writeFailure;
+  return stdoutFailure;
 }
 
 export function processIo(signal: AbortSignal): Io {
@@ -72,10 +77,10 @@ export function processIo(signal: AbortSignal): Io {
     },
     get stdout() {
       stdoutUsed = true;
-      return guard(process.stdout);
+      return guard(process.stdout, onStdoutError);
     },
     get stderr() {
-      return guard(process.stderr);
+      return guard(process.stderr, onStderrError);
     },
     homeDir: homedir(),
     platform: process.platform,

@@ -113,7 +113,10 @@ export const MAX_OFFSET = 2_000_000;
  * until memory runs out.
  */
 export const MAX_ITEMS_HELD = 100_000;
-/** Answer bytes one listing reads at most, whatever their items: 4 answers of the 16 MiB maximum. */
+/**
+ * Answer text one listing reads at most (counted in characters), whatever its items: four answers of
+ * the 16 MiB maximum.
+ */
 export const MAX_BYTES_READ = 64 * 1024 * 1024;
 
 /** One page as the paging loop sees it. */

@@ -780,6 +780,42 @@ describe('a compressed answer is limited by what it decodes to', () => {
   });
 });
 
+describe('a body that never ends', () => {
+  it.each([
+    ['node:http', undefined],
+    ['undici', () => createFetch({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } })],
+  ])('%s: a body that trickles on forever is cut off at the timeout', async (_name, makeFetch) => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = await startRecordingServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"total_num":1,"data_list":[');
+      const timer = setInterval(() => res.write(' '), 20);
+      timers.add(timer);
+      res.on('close', () => clearInterval(timer));
+    });
+    try {
+      const http = new HttpClient({
+        timeoutMs: 300,
+        maxAttempts: 2,
+        userAgent: 'ua',
+        signal: new AbortController().signal,
+        sleep: async () => {},
+        ...(makeFetch ? { fetch: makeFetch() } : {}),
+      });
+      const api = new HssApi(http, { endpoint: server.base, projectId: 'p1' }, (r) => r.headers);
+      const started = Date.now();
+      const e = await failure(api.listTasks({}, 0, 10));
+      expect(e.code).toBe('TIMEOUT');
+      expect(e.message).toBe(
+        `ListTasks: no answer from 127.0.0.1:${server.port} within 300 ms after 2 attempts`,
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+    }
+  });
+});
+
 describe('answers nested too deep', () => {
   const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 
