@@ -8,7 +8,7 @@
  * behind (an open stdin, a socket) may keep an interrupted process alive.
  */
 import { InterruptedError } from './errors.js';
-import { processIo } from './io.js';
+import { outputFailure, processIo } from './io.js';
 import { earlyFlags, main } from './main.js';
 
 /** How long main() gets, after a signal, to finish and render the interruption itself. */
@@ -71,6 +71,14 @@ export async function run(argv: string[], leave: (code?: number) => void): Promi
       return outcome.exitCode;
     }
     if (controller.signal.aborted) setTimeout(() => leave(outcome), 100).unref();
+    const failure = await outputFailure();
+    if (failure) {
+      // The result did not reach its reader (a full disk, an I/O error): say so in one line, and fail
+      // the run. Exit 1, as for any Unix tool that cannot write its output, unless the run already
+      // failed with a code of its own.
+      io.stderr.write(`error: cannot write to standard output (${failure.message})\n`);
+      return outcome === 0 ? 1 : outcome;
+    }
     return outcome;
   } finally {
     finished = true;

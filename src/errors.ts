@@ -19,6 +19,8 @@ export interface ErrorDetails {
   httpStatus?: number;
   apiErrorCode?: string;
   requestId?: string;
+  /** The API's encoded reason for a denied permission (`encoded_authorization_message`). */
+  encodedAuthorizationMessage?: string;
   cause?: unknown;
 }
 
@@ -29,6 +31,7 @@ export class HssError extends Error {
   readonly httpStatus?: number;
   readonly apiErrorCode?: string;
   readonly requestId?: string;
+  readonly encodedAuthorizationMessage?: string;
 
   constructor(code: ErrorCode, exitCode: number, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -39,6 +42,8 @@ export class HssError extends Error {
     if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
     if (details.apiErrorCode !== undefined) this.apiErrorCode = details.apiErrorCode;
     if (details.requestId !== undefined) this.requestId = details.requestId;
+    if (details.encodedAuthorizationMessage !== undefined)
+      this.encodedAuthorizationMessage = details.encodedAuthorizationMessage;
   }
 }
 

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from './errors.js';
@@ -28,19 +29,42 @@ export interface Io {
 
 /**
  * A reader that goes away early (`hss help exit-codes | head -1`) is not a crash: the rest of the output
- * is dropped and the command ends with its own exit code.
+ * is dropped and the command ends with its own exit code. Any other failure to write standard output
+ * (a full disk, an I/O error) is kept for the end of the run (see outputFailure); a failure to write
+ * standard error has nowhere to be told. None is thrown from the stream's event, which would crash.
  */
-function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+let stdoutFailure: NodeJS.ErrnoException | undefined;
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  stdoutFailure ??= error;
 }
+function onStderrError(): void {}
 
 const guarded = new WeakSet<NodeJS.WriteStream>();
-function guard(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+let stdoutUsed = false;
+function guard(
+  stream: NodeJS.WriteStream,
+  onError: (error: NodeJS.ErrnoException) => void,
+): NodeJS.WriteStream {
   if (!guarded.has(stream)) {
     guarded.add(stream);
-    stream.on('error', ignoreClosedPipe);
+    stream.on('error', onError);
   }
   return stream;
+}
+
+/**
+ * Once everything is written: the error that kept standard output from being written, if any. A write
+ * fails after the fact (the stream reports it later), so this waits for standard output to have taken
+ * all it was given.
+ */
+export async function outputFailure(): Promise<NodeJS.ErrnoException | undefined> {
+  if (stdoutUsed) {
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    // The stream's own 'error' event comes a tick after the failed write's callback.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return stdoutFailure;
 }
 
 export function processIo(signal: AbortSignal): Io {
@@ -52,10 +76,11 @@ export function processIo(signal: AbortSignal): Io {
       return process.stdin;
     },
     get stdout() {
-      return guard(process.stdout);
+      stdoutUsed = true;
+      return guard(process.stdout, onStdoutError);
     },
     get stderr() {
-      return guard(process.stderr);
+      return guard(process.stderr, onStderrError);
     },
     homeDir: homedir(),
     platform: process.platform,
@@ -74,6 +99,44 @@ export function configDir(io: Pick<Io, 'env' | 'homeDir' | 'platform'>): string 
 }
 
 const STDIN_LIMIT = 4 * 1024 * 1024;
+
+/** The most hss reads of standard input or of a file named on the command line: 4 MiB. */
+export const READ_LIMIT = STDIN_LIMIT;
+
+/**
+ * A file as UTF-8, after reading no more than `limit` + 1 bytes of it: a device such as /dev/zero
+ * never ends. A larger file fails with an Error whose code is EFBIG; other failures are fs errors.
+ */
+export function readFileUpTo(file: string, limit: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(limit + 1);
+    let size = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, size, buffer.length - size, null);
+      if (read === 0) break;
+      size += read;
+      if (size > limit) throw Object.assign(new Error(`larger than ${limit} bytes`), { code: 'EFBIG' });
+    }
+    return buffer.toString('utf8', 0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A file named on the command line, read as standard input is: up to 4 MiB. `what` names it in
+ * messages, e.g. `--cluster-file "specs.txt"`; any failure is a usage error (exit 2).
+ */
+export function readFileLimited(file: string, what: string): string {
+  try {
+    return readFileUpTo(file, READ_LIMIT);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EFBIG') throw new UsageError(`${what} is larger than 4 MiB`);
+    throw new UsageError(`${what}: cannot read it (${code ?? 'unreadable'})`);
+  }
+}
 
 /** Reads all of standard input as UTF-8, refusing more than 4 MiB; an abort (Ctrl-C) stops the wait. */
 export async function readAll(stdin: InStream, what: string, signal?: AbortSignal): Promise<string> {

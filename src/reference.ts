@@ -29,8 +29,8 @@ export const EXIT_CODES: readonly ExitCodeEntry[] = [
     errors: ['INTERNAL'],
     title: 'internal error',
     meaning:
-      'An unexpected error: a bug in hss. The message says where to report it; the stack trace is shown with `--debug`.',
-    examples: ['an exception hss did not expect'],
+      'An unexpected error: a bug in hss. The message says where to report it; the stack trace is shown with `--debug`. Also a result that could not be written to standard output (a full disk), as for any Unix tool; a reader that goes away early (`| head`) is not an error.',
+    examples: ['an exception hss did not expect', '`hss task list > /dev/full`'],
   },
   {
     code: 2,
@@ -70,19 +70,27 @@ export const EXIT_CODES: readonly ExitCodeEntry[] = [
     code: 5,
     errors: ['API'],
     title: 'refused by the API',
-    meaning: 'The API refused the request with another 4xx answer.',
+    meaning:
+      'The API refused the request with another 4xx answer, or gave an answer hss cannot use: JSON of another shape or nested too deep, a body over 16 MiB, a listing larger than hss holds, a task status that is none of ready, running, finished.',
     examples: [
       'an unknown task ID',
       'a task that is still running (HSS.1301)',
       'nothing to retry (HSS.1302)',
+      '`task wait` on a task whose status stays one hss does not know',
     ],
   },
   {
     code: 6,
     errors: ['UNAVAILABLE', 'TIMEOUT'],
     title: 'service unavailable',
-    meaning: 'HTTP 5xx or 429, a network error or a timeout, after every allowed attempt (--max-attempts).',
-    examples: ['HTTP 503 on every attempt', 'connection refused or reset', 'no answer within --timeout'],
+    meaning:
+      'HTTP 5xx or 429, a network error or a timeout, after every allowed attempt (--max-attempts); or an unexpected answer: a 2xx whose body should be JSON and is not (a web page from a proxy or a portal, an empty body).',
+    examples: [
+      'HTTP 503 on every attempt',
+      'connection refused or reset',
+      'no answer within --timeout',
+      'HTTP 200 with an HTML page instead of the task list',
+    ],
   },
   {
     code: 7,

@@ -87,7 +87,12 @@ export const RetryBody = z.object({
 });
 export type RetryBody = z.infer<typeof RetryBody>;
 
-/* ---------- API responses: validated before use; unknown fields pass through untouched. ---------- */
+/*
+ * ---------- API responses: validated before use; unknown fields pass through untouched. ----------
+ * As in the official SDKs' models, every field may be missing: a missing total_num is the number of
+ * entries received, a missing list is empty, and an entry without its ID is left out by the caller
+ * (src/api/hss.ts). A field that is present must have its documented type.
+ */
 
 export const ClusterScanInfo = z.looseObject({
   scan_type_list: z.array(z.string()).optional(),
@@ -97,7 +102,7 @@ export const ClusterScanInfo = z.looseObject({
 });
 
 export const TaskSummary = z.looseObject({
-  task_id: z.string(),
+  task_id: z.string().optional(),
   task_type: z.string().optional(),
   task_name: z.string().optional(),
   trigger_type: z.string().optional(),
@@ -107,21 +112,28 @@ export const TaskSummary = z.looseObject({
   estimated_time: z.number().optional(),
   cluster_scan_info: ClusterScanInfo.optional(),
 });
-export type TaskSummary = z.infer<typeof TaskSummary>;
+/** A task as hss uses it: one the API gave with its ID. */
+export interface TaskSummary extends z.infer<typeof TaskSummary> {
+  task_id: string;
+}
 
 export const ListTasksResponse = z.looseObject({
-  total_num: z.number().int().nonnegative(),
+  total_num: z.number().int().nonnegative().optional(),
   data_list: z.array(TaskSummary).default([]),
 });
 
 export const ScanDetail = z.looseObject({
-  scan_type: z.string(),
-  status: z.string(),
+  scan_type: z.string().optional(),
+  status: z.string().optional(),
   failed_reason: z.string().optional(),
 });
+/** A scan item as hss uses it: one that names its scan type. */
+export interface ScanDetail extends z.infer<typeof ScanDetail> {
+  scan_type: string;
+}
 
 export const ClusterResult = z.looseObject({
-  cluster_id: z.string(),
+  cluster_id: z.string().optional(),
   cluster_name: z.string().optional(),
   cluster_type: z.string().optional(),
   cluster_version: z.string().optional(),
@@ -130,10 +142,14 @@ export const ClusterResult = z.looseObject({
   end_time: z.number().optional(),
   scan_detail_list: z.array(ScanDetail).default([]),
 });
-export type ClusterResult = z.infer<typeof ClusterResult>;
+/** A cluster's results as hss uses them: one the API gave with its ID, and its scan items that name a type. */
+export interface ClusterResult extends z.infer<typeof ClusterResult> {
+  cluster_id: string;
+  scan_detail_list: ScanDetail[];
+}
 
 export const ListTaskResourcesResponse = z.looseObject({
-  total_num: z.number().int().nonnegative(),
+  total_num: z.number().int().nonnegative().optional(),
   cluster_scan_data_list: z.array(ClusterResult).default([]),
 });
 

@@ -72,14 +72,19 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** Longest piece of server-given text (error message, code, request ID) put into a message. */
 const MAX_SERVER_TEXT = 300;
+/** Longest `encoded_authorization_message` kept: it is only useful whole, and is usually under 2 KB. */
+const MAX_ENCODED_MESSAGE = 4096;
 
 /**
- * Server-given text made safe for a one-line message: whitespace runs become one space, other control
- * characters (terminal escapes among them) are shown escaped (output/escape.ts), and the text is cut
- * short.
+ * Server-given text made safe for a one-line message: known secrets masked (before anything else, so
+ * that no cut can leave part of a secret behind for the later masking to miss), whitespace runs made
+ * one space, other control characters (terminal escapes among them) shown escaped (output/escape.ts),
+ * and the text cut short.
  */
 export function serverText(text: string, max = MAX_SERVER_TEXT): string {
-  const flat = text.replace(/[\t\n\v\f\r\u0085\u2028\u2029]+/g, ' ').trim();
+  const flat = redact(text)
+    .replace(/[\t\n\v\f\r\u0085\u2028\u2029]+/g, ' ')
+    .trim();
   const safe = escapeControls(flat);
   return safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }
@@ -168,63 +173,97 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const isOptional = <T>(value: unknown, is: (v: unknown) => v is T): value is T | undefined =>
-  value === undefined || is(value);
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isStringOrNumber = (v: unknown): v is string | number =>
-  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+/** What an error body says: its code and message, and the encoded reason of a denied permission. */
+export interface ErrorBody {
+  code?: string;
+  message?: string;
+  encodedAuthorizationMessage?: string;
+}
 
 /**
- * `{"error_code":"HSS.1005","error_msg":"…"}` (HSS, API gateway). Checked by hand, as zod would check
- * `{ error_code: string, error_msg?: string }`, so an error answer does not load zod.
+ * The names an error body gives its code and message, in the order the official SDKs try them:
+ * HSS and the API gateway, a camel-case variant, and the generic pair (IAM's `{"error":{…}}`).
  */
-function hssErrorBody(raw: unknown): { error_code: string; error_msg?: string | undefined } | undefined {
-  if (!isObject(raw) || !isString(raw['error_code']) || !isOptional(raw['error_msg'], isString))
-    return undefined;
-  return { error_code: raw['error_code'], error_msg: raw['error_msg'] };
+const ERROR_FORMS = [
+  ['error_code', 'error_msg'],
+  ['errorCode', 'errorMsg'],
+  ['code', 'message'],
+] as const;
+
+/** A code is a string or a number (IAM sends `"code": 401`); blank strings say nothing. */
+function codeOf(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-/** `{"error":{"code":…,"message":"…"}}` (IAM, some gateways): `code` a string or a number, both optional. */
-function gatewayErrorBody(
-  raw: unknown,
-): { code?: string | number | undefined; message?: string | undefined } | undefined {
-  if (!isObject(raw)) return undefined;
-  const error = raw['error'];
-  if (!isObject(error)) return undefined;
-  if (!isOptional(error['code'], isStringOrNumber) || !isOptional(error['message'], isString))
-    return undefined;
-  return { code: error['code'], message: error['message'] };
+function messageOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-/** Reads the three error body forms of the API: HSS/APIGW, IAM's `{"error":{…}}`, and plain text. */
-export function parseErrorBody(text: string): { code?: string; message?: string } {
-  const trimmed = text.trim();
-  if (!trimmed) return {};
-  try {
-    const raw: unknown = JSON.parse(trimmed);
-    const hss = hssErrorBody(raw);
-    if (hss) {
-      const out: { code?: string; message?: string } = { code: serverText(hss.error_code, 64) };
-      if (hss.error_msg !== undefined) out.message = serverText(hss.error_msg);
+/**
+ * The first form of `level` that names a code and a message (`whole`), or either of them; undefined
+ * when none does.
+ */
+function formAt(level: Record<string, unknown>, whole: boolean): ErrorBody | undefined {
+  for (const [codeKey, messageKey] of ERROR_FORMS) {
+    const code = codeOf(level[codeKey]);
+    const message = messageOf(level[messageKey]);
+    if (whole ? code !== undefined && message !== undefined : code !== undefined || message !== undefined) {
+      const out: ErrorBody = {};
+      if (code !== undefined) out.code = code;
+      if (message !== undefined) out.message = message;
       return out;
     }
-    const gateway = gatewayErrorBody(raw);
-    if (gateway) {
-      const out: { code?: string; message?: string } = {};
-      if (gateway.code !== undefined) out.code = serverText(String(gateway.code), 64);
-      if (gateway.message !== undefined) out.message = serverText(gateway.message);
-      if (out.code !== undefined || out.message !== undefined) return out;
+  }
+  return undefined;
+}
+
+/**
+ * Reads an error body as the official SDKs do: a form at the top level, else the same forms one level
+ * down (`{"error":{"code":…,"message":…}}`, or under any other key), a complete code-and-message pair
+ * winning over a lone code or message wherever it is; `encoded_authorization_message` from the top
+ * level or the object one level down. Anything else is shown as text. Every value is masked, escaped
+ * and cut to one line.
+ */
+export function parseErrorBody(text: string): ErrorBody {
+  const trimmed = text.trim();
+  if (!trimmed) return {};
+  let found: ErrorBody | undefined;
+  let encoded: string | undefined;
+  try {
+    // JSON.parse itself does not recurse, and only two levels of what it gives are read.
+    const raw: unknown = JSON.parse(trimmed);
+    if (isObject(raw)) {
+      const nested = Object.values(raw).filter(isObject);
+      const levels = [raw, ...nested];
+      for (const whole of [true, false]) {
+        for (const level of levels) {
+          found = formAt(level, whole);
+          if (found) break;
+        }
+        if (found) break;
+      }
+      for (const level of levels) {
+        encoded = messageOf(level['encoded_authorization_message']);
+        if (encoded !== undefined) break;
+      }
     }
   } catch {
     // not JSON: fall through to the text
   }
-  return { message: serverText(trimmed) };
+  const out: ErrorBody = {};
+  if (found?.code !== undefined) out.code = serverText(found.code, 64);
+  out.message = serverText(found?.message ?? (found?.code !== undefined ? '' : trimmed));
+  if (out.message === '') delete out.message;
+  if (encoded !== undefined) out.encodedAuthorizationMessage = serverText(encoded, MAX_ENCODED_MESSAGE);
+  return out;
 }
 
 export function errorFromResponse(operation: string, response: ApiResponse, authHint?: string): HssError {
-  const { code, message } = parseErrorBody(response.text);
+  const { code, message, encodedAuthorizationMessage } = parseErrorBody(response.text);
   const details: ErrorDetails = { httpStatus: response.status };
   if (code) details.apiErrorCode = code;
+  if (encodedAuthorizationMessage) details.encodedAuthorizationMessage = encodedAuthorizationMessage;
   if (response.requestId) details.requestId = response.requestId;
   const what = message ? `: ${message}` : '';
   if (response.status === 401 || response.status === 403) {
@@ -277,6 +316,11 @@ export class HttpClient {
 
   constructor(options: HttpOptions) {
     this.options = options;
+  }
+
+  /** A --debug line about an answer, for the callers that read it. */
+  note(line: string): void {
+    this.options.debug?.(line);
   }
 
   /** The same client listening to another signal, e.g. one that also fires at a wait's deadline. */

@@ -8,6 +8,7 @@
  * `fetch` in HttpOptions (see transport.ts: undici, for proxies and CA bundles).
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Transform } from 'node:stream';
 
 /** What HttpClient passes: a subset of fetch's RequestInit, so the global fetch or undici's fits. */
 export interface TransportInit {
@@ -69,15 +70,18 @@ function incomingHeaders(res: IncomingMessage): Array<[string, string]> {
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-async function decode(body: Buffer, encoding: string | undefined): Promise<Buffer> {
+/**
+ * A decompressing stream for the answer's Content-Encoding, as fetch decodes them; undefined for
+ * identity and for codings hss does not know (the body is then read as it came).
+ */
+function decoderFor(encoding: string | undefined): Transform | undefined {
   const coding = encoding?.trim().toLowerCase();
-  if (!coding || coding === 'identity') return body;
+  if (!coding || coding === 'identity') return undefined;
   const zlib = process.getBuiltinModule('node:zlib');
-  const { promisify } = process.getBuiltinModule('node:util');
-  if (coding === 'gzip' || coding === 'x-gzip') return promisify(zlib.gunzip)(body);
-  if (coding === 'deflate') return promisify(zlib.inflate)(body);
-  if (coding === 'br') return promisify(zlib.brotliDecompress)(body);
-  return body;
+  if (coding === 'gzip' || coding === 'x-gzip') return zlib.createGunzip();
+  if (coding === 'deflate') return zlib.createInflate();
+  if (coding === 'br') return zlib.createBrotliDecompress();
+  return undefined;
 }
 
 /** As fetch reports a failure to connect or read: a TypeError whose cause is the system error. */
@@ -118,55 +122,62 @@ export const nodeTransport: Transport = async (url, init) => {
       reject(networkError(error));
       return;
     }
+    let decoder: Transform | undefined;
     const onAbort = () => {
       finish(() => reject(signal?.reason));
       req.destroy();
+      decoder?.destroy();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error) => finish(() => reject(networkError(error))));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       const limit = init.maxBytes ?? Number.POSITIVE_INFINITY;
+      // The body is decoded as it arrives and the limit applies to both sides: the bytes received, and
+      // the bytes they decode to, so a small compressed answer cannot inflate past it (a gzip bomb).
+      decoder = decoderFor(res.headers['content-encoding']);
       const tooLarge = () => {
         finish(() => reject(new ResponseTooLargeError(res.statusCode ?? 0, limit)));
         req.destroy();
+        decoder?.destroy();
       };
       if (Number(res.headers['content-length'] ?? '0') > limit) {
         tooLarge();
         return;
       }
-      let size = 0;
+      let received = 0;
+      let decoded = 0;
       res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) tooLarge();
-        else chunks.push(chunk);
+        received += chunk.length;
+        if (received > limit) tooLarge();
       });
       res.on('error', (error) => finish(() => reject(networkError(error))));
       res.on('close', () => {
         if (!res.complete) finish(() => reject(networkError(new Error('the connection closed mid-answer'))));
       });
-      res.on('end', () => {
+      const body = decoder ? res.pipe(decoder) : res;
+      decoder?.on('error', (error) => finish(() => reject(networkError(error))));
+      body.on('data', (chunk: Buffer) => {
         if (settled) return;
-        const raw = Buffer.concat(chunks);
-        const encoding = res.headers['content-encoding'];
-        decode(raw, encoding).then(
-          (decoded) => {
-            const list = incomingHeaders(res);
-            const text = new TextDecoder().decode(decoded);
-            finish(() =>
-              resolve({
-                status: res.statusCode ?? 0,
-                statusText: res.statusMessage ?? '',
-                headers: {
-                  forEach: (callback) => {
-                    for (const [name, value] of list) callback(value, name);
-                  },
-                },
-                text: async () => text,
-              }),
-            );
-          },
-          (error: unknown) => finish(() => reject(networkError(error))),
+        decoded += chunk.length;
+        if (decoded > limit) tooLarge();
+        else chunks.push(chunk);
+      });
+      body.on('end', () => {
+        if (settled) return;
+        const list = incomingHeaders(res);
+        const text = new TextDecoder().decode(Buffer.concat(chunks));
+        finish(() =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: {
+              forEach: (callback) => {
+                for (const [name, value] of list) callback(value, name);
+              },
+            },
+            text: async () => text,
+          }),
         );
       });
     });

@@ -4,9 +4,9 @@
  * first request, when a proxy variable is set, a CA bundle is given, or NODE_TLS_REJECT_UNAUTHORIZED=0
  * tries to turn certificate checks off (hss keeps them on whatever the environment says).
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError, HssError, UsageError } from '../errors.js';
-import { registerSecret } from '../output/redact.js';
+import { READ_LIMIT, readFileUpTo } from '../io.js';
+import { MASK, registerSecret } from '../output/redact.js';
 import { isLoopback } from '../settings/resolve.js';
 import { quote } from '../text.js';
 import { answerText, nodeTransport, type Transport, type TransportResponse } from './node-transport.js';
@@ -59,21 +59,58 @@ export function caBundleSetting(flag: string | undefined, env: Env): EnvValue | 
   return firstSet(env, ['HSS_CA_BUNDLE']);
 }
 
+/**
+ * A proxy setting fit for messages, whether or not it parses: what stands between `scheme://` and the
+ * last `@` is the user and password; the password (or, without a `:`, all of it) is masked by text.
+ */
+export function maskProxyUserinfo(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at === -1) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  if (at < scheme.length) return text;
+  const userinfo = text.slice(scheme.length, at);
+  const colon = userinfo.indexOf(':');
+  const shown = colon === -1 ? MASK : `${userinfo.slice(0, colon)}:${MASK}`;
+  return `${scheme}${shown}${text.slice(at)}`;
+}
+
+/** A proxy password, as written and percent-decoded, registered as a secret. */
+function registerPassword(password: string): void {
+  registerSecret(password);
+  try {
+    registerSecret(decodeURIComponent(password));
+  } catch {
+    // not valid percent-encoding: registered as written
+  }
+}
+
+/** The password of a proxy setting, found by text as maskProxyUserinfo finds it (the URL may not parse). */
+function registerProxyPassword(text: string): void {
+  const at = text.lastIndexOf('@');
+  if (at === -1) return;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  if (at < scheme.length) return;
+  const userinfo = text.slice(scheme.length, at);
+  const colon = userinfo.indexOf(':');
+  registerPassword(colon === -1 ? userinfo : userinfo.slice(colon + 1));
+}
+
 /** A proxy URL as a URL (a bare `host:port` means http, as for curl); its password becomes a secret. */
 export function parseProxyUrl(setting: EnvValue): URL {
+  // Before anything can fail: a URL that does not parse still must not show its password.
+  registerProxyPassword(setting.value);
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(setting.value) ? setting.value : `http://${setting.value}`;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(`${setting.source.slice(4)} ${quote(setting.value)}: not a proxy URL`, {
-      hint: 'use e.g. http://proxy.example.com:3128',
-    });
+    throw new ConfigError(
+      `${setting.source.slice(4)} ${quote(maskProxyUserinfo(setting.value))}: not a proxy URL`,
+      { hint: 'use e.g. http://proxy.example.com:3128' },
+    );
   }
-  if (url.password) {
-    registerSecret(url.password);
-    registerSecret(decodeURIComponent(url.password));
-  }
+  // The parser may have percent-encoded what the text left bare.
+  if (url.password) registerPassword(url.password);
   if (!['http:', 'https:', 'socks5:', 'socks:'].includes(url.protocol)) {
     throw new ConfigError(
       `${setting.source.slice(4)}: proxy scheme ${quote(url.protocol)} is not supported; use http://, https:// or socks5://`,
@@ -99,9 +136,10 @@ export function loadCaBundle(setting: EnvValue): string[] {
   };
   let text: string;
   try {
-    text = readFileSync(setting.value, 'utf8');
+    text = readFileUpTo(setting.value, READ_LIMIT);
   } catch (error) {
-    return refuse(`cannot read it (${(error as { code?: string }).code ?? 'unreadable'})`);
+    const code = (error as { code?: string }).code;
+    return refuse(code === 'EFBIG' ? 'it is larger than 4 MiB' : `cannot read it (${code ?? 'unreadable'})`);
   }
   const pems = text.match(PEM_CERTIFICATE) ?? [];
   if (pems.length === 0) refuse('holds no PEM certificate');
@@ -113,7 +151,7 @@ function extraCaCerts(env: Env): string[] {
   const file = env['NODE_EXTRA_CA_CERTS'];
   if (!file) return [];
   try {
-    return readFileSync(file, 'utf8').match(PEM_CERTIFICATE) ?? [];
+    return readFileUpTo(file, READ_LIMIT).match(PEM_CERTIFICATE) ?? [];
   } catch {
     return [];
   }
@@ -176,21 +214,22 @@ async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
   }
   // undici is CommonJS: its exports are the default export once bundled.
   const { default: undici } = await import('undici');
-  const { Agent, EnvHttpProxyAgent, fetch: undiciFetchImpl } = undici;
+  const { Agent, Client, EnvHttpProxyAgent, Pool, fetch: undiciFetchImpl } = undici;
   const tls = { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
-  const direct = new Agent({ connect: tls });
-  const proxied =
-    httpProxy || httpsProxy
-      ? new EnvHttpProxyAgent({
-          // Empty strings, not undefined: undici would fall back to process.env.
-          httpProxy: httpProxy?.href ?? '',
-          httpsProxy: httpsProxy?.href ?? '',
-          noProxy: proxies.noProxy?.value ?? '',
-          connect: tls,
-          requestTls: tls,
-          proxyTls: tls,
-        })
-      : direct;
+  // undici's pools keep connecting for a queued request when a connection attempt ends in a closed
+  // socket (the errors below): a proxy that closes every CONNECT was met with thousands of tunnels a
+  // second. Here such an attempt fails the request, like any failed connection, and the HTTP client's
+  // retry policy (attempts, backoff) decides what comes next.
+  const factory = (origin: string | URL, options: Record<string, unknown>) => {
+    const connect = options['connect'];
+    const connections = options['connections'];
+    const opts =
+      typeof connect === 'function'
+        ? { ...options, connect: failClosedTunnel(connect as Connector) }
+        : options;
+    return connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
+  };
+  const proxied = httpProxy !== undefined || httpsProxy !== undefined;
   if (httpProxy) debug?.(`proxy for http:// ${describeProxy(httpProxy)} (${proxies.http?.source})`);
   if (httpsProxy) debug?.(`proxy for https:// ${describeProxy(httpsProxy)} (${proxies.https?.source})`);
   if (proxies.noProxy) debug?.(`no proxy for ${proxies.noProxy.value} (${proxies.noProxy.source})`);
@@ -203,10 +242,50 @@ async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
     // Plain http is only ever sent to loopback; a proxy elsewhere could not reach it and the request
     // would cross the network in clear, so only a proxy on loopback itself is used for it.
     const bypass = url.protocol === 'http:' && httpProxy !== undefined && !isLoopback(httpProxy.hostname);
+    // One dispatcher for each attempt, destroyed with its answer: no socket, tunnel or connection
+    // attempt outlives it to keep the process running or to go on knocking at a proxy.
+    const dispatcher =
+      bypass || !proxied
+        ? new Agent({ connect: tls, factory })
+        : new EnvHttpProxyAgent({
+            // Empty strings, not undefined: undici would fall back to process.env.
+            httpProxy: httpProxy?.href ?? '',
+            httpsProxy: httpsProxy?.href ?? '',
+            noProxy: proxies.noProxy?.value ?? '',
+            connect: tls,
+            requestTls: tls,
+            proxyTls: tls,
+            factory,
+          });
     const { maxBytes, ...rest } = init;
-    const res = await send(url, { ...rest, dispatcher: bypass ? direct : proxied });
-    return limitedAnswer(res, maxBytes ?? Number.POSITIVE_INFINITY);
+    try {
+      const res = await send(url, { ...rest, dispatcher });
+      return await limitedAnswer(res, maxBytes ?? Number.POSITIVE_INFINITY);
+    } finally {
+      dispatcher.destroy().catch(() => {});
+    }
   };
+}
+
+type Connector = (options: unknown, callback: (error: Error | null, socket: unknown) => void) => void;
+
+/** Socket errors undici's pools answer by connecting again rather than failing the queued request. */
+const RECONNECTING_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_INFO']);
+
+/** A connector whose closed-socket failures fail the request (as ECONNRESET) instead of looping. */
+function failClosedTunnel(connect: Connector): Connector {
+  return (options, callback) =>
+    connect(options, (error, socket) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (error && typeof code === 'string' && RECONNECTING_CODES.has(code)) {
+        const closed = new Error(
+          `the proxy closed the connection instead of opening a tunnel (${error.message})`,
+        );
+        callback(Object.assign(closed, { code: 'ECONNRESET' }), null);
+        return;
+      }
+      callback(error, socket);
+    });
 }
 
 /** A fetch Response as the client reads it, its body read up to `limit` bytes and no further. */

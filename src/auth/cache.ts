@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.js';
 import { registerSecret } from '../output/redact.js';
 import { withFileLock, writeFileAtomic } from '../settings/store.js';
 import type { CacheFile } from './cache-schema.js';
@@ -70,6 +71,12 @@ export function readCache(dir: string): CacheFile {
   // Written by another process after this run began: read as it was when the run started (empty).
   if (!cacheSchema && absentAtStart.has(dir)) return { logins: {}, commands: {} };
   const hint = `remove ${file} (it holds only cached logins) and log in again`;
+  // JSON nested deeper than any cache would overflow the stack of what walks it later (zod, writing).
+  if (nestedDeeperThan(text)) {
+    throw new ConfigError(`the credential cache ${file} is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      hint,
+    });
+  }
   let raw: unknown;
   try {
     raw = text.trim() === '' ? {} : JSON.parse(text);

@@ -171,12 +171,15 @@ export function parseCommandOutput(stdout: string): CommandOutput {
   return out;
 }
 
-/** The tail of a command's stderr, trimmed and masked, fit for an error message. */
+/**
+ * The tail of a command's stderr, trimmed and masked, fit for an error message. Masked before it is
+ * cut: a cut through a secret would leave a piece that the masking no longer recognises.
+ */
 function stderrExcerpt(stderr: string): string {
-  const lines = stderr.trim().split(/\r?\n/);
+  const lines = redact(stderr.trim()).split(/\r?\n/);
   let text = lines.slice(-STDERR_LINES).join('\n');
   if (text.length > STDERR_CHARS) text = `…${text.slice(-STDERR_CHARS)}`;
-  return redact(text).replace(/\n/g, '\n  ');
+  return text.replace(/\n/g, '\n  ');
 }
 
 export interface RunOptions {

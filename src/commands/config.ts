@@ -1,7 +1,7 @@
 /**
  * `hss config show`: every resolved setting and where it came from.
  */
-import { caBundleSetting, parseProxyUrl, proxySettings } from '../api/transport.js';
+import { caBundleSetting, maskProxyUserinfo, parseProxyUrl, proxySettings } from '../api/transport.js';
 import { type CredentialPlan, cachedLogin, planCredential } from '../auth/credentials.js';
 import { iamEndpointFor } from '../auth/project.js';
 import type { Context } from '../context.js';
@@ -13,17 +13,21 @@ import { storePath } from '../settings/store.js';
 
 type Row = { value: string | number | boolean | null; source: string };
 
-/** Proxy settings as requests will use them; a password in a proxy URL is registered as a secret. */
+/**
+ * Proxy settings as requests will use them, the password of a proxy URL masked by text (also in one
+ * that does not parse, and also one too short to register as a secret).
+ */
 function proxyRows(env: Record<string, string | undefined>): Record<string, Row> {
   const proxies = proxySettings(env);
   const row = (setting: { value: string; source: string } | undefined): Row => {
     if (!setting) return { value: null, source: 'unset' };
+    const value = maskProxyUserinfo(setting.value);
     try {
       parseProxyUrl(setting);
     } catch (error) {
-      return { value: setting.value, source: `${setting.source} (${(error as Error).message})` };
+      return { value, source: `${setting.source} (${(error as Error).message})` };
     }
-    return { value: setting.value, source: setting.source };
+    return { value, source: setting.source };
   };
   return { https_proxy: row(proxies.https), http_proxy: row(proxies.http), no_proxy: row(proxies.noProxy) };
 }

@@ -1,14 +1,14 @@
 /**
  * `hss task list`: cluster-scan tasks, newest first (ListTasks), one page or every page.
  */
-import { type ListTasksFilter, PAGE_SIZE_MAX } from '../api/hss.js';
+import type { ListTasksFilter } from '../api/hss.js';
 import type { Context } from '../context.js';
 import { parseInteger, parseSince } from '../duration.js';
 import { UsageError } from '../errors.js';
 import type { CommandResult } from '../output/renderer.js';
 import { table } from '../output/table.js';
 import { clusterCounts, formatTime, statusCell } from '../output/task-view.js';
-import { firstIssue, TaskNameFilter, type TaskSummary } from '../schema.js';
+import { firstIssue, TaskNameFilter } from '../schema.js';
 import { plural, quote } from '../text.js';
 
 export interface TaskListOptions {
@@ -21,8 +21,6 @@ export interface TaskListOptions {
 }
 
 export const DEFAULT_LIST_LIMIT = 20;
-/** The API's page floor: a smaller page is asked for as 10 and cut. */
-const PAGE_SIZE_MIN = 10;
 /** The API's highest offset, so no --limit can ask for more than it can page to. */
 const MAX_LIMIT = 2_000_000;
 
@@ -52,30 +50,20 @@ export async function taskList(opts: TaskListOptions, ctx: Context): Promise<Com
 
   const api = await ctx.hss();
   const spinner = await ctx.renderer.spinner('Listing tasks…');
-  const tasks: TaskSummary[] = [];
-  const seen = new Set<string>();
-  let total = 0;
+  let listing: Awaited<ReturnType<typeof api.allTasks>>;
   try {
-    for (let offset = 0; tasks.length < wanted; ) {
-      const size = opts.all
-        ? PAGE_SIZE_MAX
-        : Math.min(PAGE_SIZE_MAX, Math.max(PAGE_SIZE_MIN, wanted - tasks.length));
-      const page = await api.listTasks(filter, offset, size);
-      total = page.total;
-      // A task created while paging shifts the pages by one; it must not show twice.
-      for (const task of page.tasks) {
-        if (tasks.length >= wanted) break;
-        if (!seen.has(task.task_id)) {
-          seen.add(task.task_id);
-          tasks.push(task);
-        }
-      }
-      offset += page.tasks.length;
-      if (page.tasks.length === 0 || offset >= total) break;
-      if (opts.all) spinner.update(`Listing tasks… ${tasks.length} of ${total}`);
-    }
+    listing = await api.allTasks(filter, {
+      wanted,
+      onPage: (held, total) => {
+        if (opts.all) spinner.update(`Listing tasks… ${held}${total === undefined ? '' : ` of ${total}`}`);
+      },
+    });
   } finally {
     spinner.stop();
+  }
+  const { items: tasks, total } = listing;
+  if (listing.stopped) {
+    ctx.renderer.warn(`the listing stops at ${plural(tasks.length, 'task')}: ${listing.stopped}`);
   }
 
   return {

@@ -2,13 +2,13 @@
  * `hss task retry <task_id...>`: re-run failed cluster scans of one or more tasks (RetryTask).
  */
 
-import { readFileSync } from 'node:fs';
 import type { ChalkInstance } from 'chalk';
 import { type HssApi, retryTaskRequest } from '../api/hss.js';
 import type { RetryScope } from '../cluster-specs.js';
 import type { Context } from '../context.js';
 import { formatDuration, parseInteger } from '../duration.js';
 import { ApiError, HssError, InterruptedError, UsageError } from '../errors.js';
+import { readFileLimited } from '../io.js';
 import { MAX_CLUSTERS, type ScanType } from '../limits.js';
 import { redactHeaders } from '../output/redact.js';
 import { type CommandResult, errorDetailsLine, errorJson } from '../output/renderer.js';
@@ -195,13 +195,7 @@ async function retryScope(opts: TaskRetryOptions, taskCount: number, ctx: Contex
   if (file === '-') {
     text = await ctx.stdinText('--cluster-file -');
   } else {
-    try {
-      // node:fs is loaded at start anyway; a static import of node:fs/promises costs every run (Node ≥ 22).
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? 'unreadable';
-      throw new UsageError(`--cluster-file ${quote(file)}: cannot read it (${code})`);
-    }
+    text = readFileLimited(file, `--cluster-file ${quote(file)}`);
   }
   const name = file === '-' ? 'cluster file (stdin)' : `cluster file ${quote(file)}`;
   return { kind: 'clusters', clusters: (await clusterSpecs()).parseClusterFile(text, name), origin: name };

@@ -12,12 +12,13 @@ import type { HssApi } from '../api/hss.js';
 import { sleep } from '../api/http.js';
 import type { Context } from '../context.js';
 import { formatDuration, parseDuration } from '../duration.js';
-import { type HssError, InterruptedError, WaitFailedError, WaitTimeoutError } from '../errors.js';
+import { ApiError, type HssError, InterruptedError, WaitFailedError, WaitTimeoutError } from '../errors.js';
 import type { Io } from '../io.js';
+import { TASK_STATUSES } from '../limits.js';
 import { type CommandResult, errorJson, type Renderer, type Spinner } from '../output/renderer.js';
 import { clusterCounts, clusterTable, describeCounts } from '../output/task-view.js';
 import type { ClusterResult, TaskSummary } from '../schema.js';
-import { plural } from '../text.js';
+import { plural, quote } from '../text.js';
 import { checkTaskId, requireTask } from './task-show.js';
 
 export const DEFAULT_INTERVAL = '10s';
@@ -27,6 +28,13 @@ export const DEFAULT_WAIT_TIMEOUT = '30m';
  * for a service that has not picked the retry up yet; after this many the state is believed.
  */
 const STALE_POLL_LIMIT = 3;
+/**
+ * Polls in a row with a task status hss does not know (a status added to the API later, a garbled one)
+ * before the wait ends in an API error. One such answer may be a glitch of the service; three (two
+ * intervals) are not, and waiting on until --wait-timeout would hide the reason.
+ */
+const UNKNOWN_STATUS_POLLS = 3;
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(TASK_STATUSES);
 
 export interface WaitOptions {
   interval?: string;
@@ -93,41 +101,63 @@ export async function followTask(
     }
     return deadline.signal.aborted ? timeUp : error;
   };
+  let failedClusters: ClusterResult[] = [];
   try {
     let restarted = options.baseline === undefined;
     let stalePolls = 0;
+    let unknownPolls = 0;
     for (;;) {
       let task: TaskSummary;
       try {
         task = await requireTask(bounded, taskId);
       } catch (error) {
         const reason = stopReason(error);
-        if (reason === timeUp) return timedOut();
-        throw reason;
+        if (reason !== timeUp) throw reason;
+        if (last && unknownPolls > 0) throw unknownStatus(taskId, last);
+        return timedOut();
       }
       last = task;
       if (!restarted && options.baseline) {
         if (!sameRun(task, options.baseline) || ++stalePolls >= STALE_POLL_LIMIT) restarted = true;
       }
+      unknownPolls = KNOWN_STATUSES.has(task.task_status ?? '') ? 0 : unknownPolls + 1;
       options.onPoll?.({ taskId, task, elapsedMs: elapsed(), pending: !restarted });
+      if (unknownPolls >= UNKNOWN_STATUS_POLLS) throw unknownStatus(taskId, task);
       if (restarted && task.task_status === 'finished') break;
       try {
         await sleep(settings.intervalMs, signal);
       } catch (error) {
         const reason = stopReason(error);
-        if (reason === timeUp) return timedOut();
-        throw reason;
+        if (reason !== timeUp) throw reason;
+        // Time is up while the status is one hss cannot read: that, not the wait, is what went wrong.
+        if (unknownPolls > 0) throw unknownStatus(taskId, task);
+        return timedOut();
+      }
+    }
+    // The task has finished. Reading why clusters failed is paged, and the deadline bounds it too;
+    // when it comes first, the outcome still counts the failed clusters without naming them.
+    if (clusterCounts(last).failed > 0) {
+      try {
+        failedClusters = await bounded.allTaskResources(taskId, { scan_status: 'failed' });
+      } catch (error) {
+        const reason = stopReason(error);
+        if (reason !== timeUp) throw reason;
+        api.note(`task ${taskId}: --wait-timeout reached while reading its failed clusters`);
       }
     }
   } finally {
     clearTimeout(timer);
   }
-  const task = last;
-  // The task has finished: reading why clusters failed is no longer part of the wait, so the deadline
-  // does not cut it short.
-  const failedClusters =
-    clusterCounts(task).failed > 0 ? await api.allTaskResources(taskId, { scan_status: 'failed' }) : [];
-  return { kind: 'finished', task, failedClusters, elapsedMs: elapsed() };
+  return { kind: 'finished', task: last, failedClusters, elapsedMs: elapsed() };
+}
+
+/** A status none of ready, running or finished: hss cannot tell whether such a task has ended. */
+function unknownStatus(taskId: string, task: TaskSummary): ApiError {
+  const status = task.task_status;
+  return new ApiError(
+    `task ${taskId}: the API reports ${status === undefined ? 'no task_status' : `task_status ${quote(status)}`}, which is none of ${TASK_STATUSES.join(', ')}; hss cannot tell whether the task has finished`,
+    { hint: `see the task with \`hss task show ${taskId}\`` },
+  );
 }
 
 function clusterList(clusters: ClusterResult[], count: number): string {

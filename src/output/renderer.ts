@@ -344,6 +344,8 @@ export function errorDetailsLine(error: HssError): string {
   if (error.apiErrorCode) parts.push(`error_code ${error.apiErrorCode}`);
   if (error.httpStatus !== undefined) parts.push(`HTTP ${error.httpStatus}`);
   if (error.requestId) parts.push(`X-Request-Id ${error.requestId}`);
+  if (error.encodedAuthorizationMessage)
+    parts.push(`encoded_authorization_message ${error.encodedAuthorizationMessage}`);
   return parts.join(' · ');
 }
 
@@ -356,6 +358,8 @@ export function errorJson(error: HssError): Record<string, unknown> {
   if (error.httpStatus !== undefined) out['http_status'] = error.httpStatus;
   if (error.apiErrorCode !== undefined) out['api_error_code'] = error.apiErrorCode;
   if (error.requestId !== undefined) out['request_id'] = error.requestId;
+  if (error.encodedAuthorizationMessage !== undefined)
+    out['encoded_authorization_message'] = error.encodedAuthorizationMessage;
   if (error.hint !== undefined) out['hint'] = error.hint;
   return out;
 }

@@ -72,7 +72,7 @@ export function scanItemsCell(cluster: ClusterResult, s: ChalkInstance): string 
       byReason.set(reason, [...(byReason.get(reason) ?? []), detail.scan_type]);
     } else if (detail.status === 'scanning') scanning.push(detail.scan_type);
     else if (detail.status === 'success') ok.push(detail.scan_type);
-    else other.push(`${detail.scan_type} ${detail.status}`);
+    else other.push(`${detail.scan_type} ${detail.status ?? '(no status)'}`);
   }
   const parts: string[] = [];
   for (const [reason, types] of byReason) {

@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.js';
 import { registerSecret } from '../output/redact.js';
 import type { StoreFile } from '../schema.js';
 import { quote } from '../text.js';
@@ -57,13 +58,18 @@ export async function prepareStore(dir: string): Promise<void> {
 
 /** Parses store text; a file that is not a valid store is an exit-3 error naming it, never wiped. */
 export function parseStore(text: string, file: string): StoreFile {
+  const hint = 'fix or remove the file; hss never overwrites a store it cannot read';
+  // JSON nested deeper than any store would overflow the stack of what walks it later (zod, writing).
+  if (nestedDeeperThan(text)) {
+    throw new ConfigError(`the profile store ${file} is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      hint,
+    });
+  }
   let raw: unknown;
   try {
     raw = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
-    throw new ConfigError(`the profile store ${file} is not valid JSON`, {
-      hint: `fix or remove the file; hss never overwrites a store it cannot read`,
-    });
+    throw new ConfigError(`the profile store ${file} is not valid JSON`, { hint });
   }
   if (!storeSchema) throw new Error('the profile store schema is not loaded: call prepareStore first');
   const parsed = storeSchema.safeParse(raw);

@@ -243,20 +243,24 @@ describe('badjson: HTTP 200 with a truncated JSON body', () => {
   it.each([
     ['ListTasks', () => api().listTasks({}, 0, 10)],
     ['ListTaskResources', () => api().listTaskResources('task-0001', {}, 0, 10)],
-  ])('%s: a clear API error (exit 5), not retried, no crash', async (operation, call) => {
-    const error = await call().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(HssError);
-    const e = error as HssError;
-    expect(e.exitCode).toBe(5);
-    expect(e.message).toBe(
-      `${operation}: the API answered HTTP 200 with a body that is not JSON (content-type "application/json;charset=UTF-8")`,
-    );
-    expect(e.requestId).toBe(sb.sandbox.requests[0]?.requestId);
-    expect(sb.sandbox.requests).toHaveLength(1);
-  });
+  ])(
+    '%s: an unexpected answer (exit 6, not "refused by the API"), not retried, no crash',
+    async (operation, call) => {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HssError);
+      const e = error as HssError;
+      expect(e.exitCode).toBe(6);
+      expect(e.code).toBe('UNAVAILABLE');
+      expect(e.message).toBe(
+        `${operation}: unexpected answer from the API: HTTP 200 with a body that is not JSON (content-type "application/json;charset=UTF-8")`,
+      );
+      expect(e.requestId).toBe(sb.sandbox.requests[0]?.requestId);
+      expect(sb.sandbox.requests).toHaveLength(1);
+    },
+  );
 });
 
 describe('signals during the wait between attempts', () => {

@@ -38,9 +38,20 @@ function scripted(answers: Array<TaskSummary | 'hang'>) {
           if (answer !== 'hang') return Promise.resolve(answer);
           return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         },
+        // As a real request does: the signal (Ctrl-C, the wait's deadline) aborts it.
+        allTaskResources: (...args: Parameters<typeof api.allTaskResources>) =>
+          Promise.race([
+            api.allTaskResources(...args),
+            new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+          ]),
       };
     },
-    allTaskResources: vi.fn(async () => [{ cluster_id: 'c-1', scan_detail_list: [] }]),
+    allTaskResources: vi.fn(
+      async (_taskId: string, _filter: { scan_status?: string }): Promise<unknown[]> => [
+        { cluster_id: 'c-1', scan_detail_list: [] },
+      ],
+    ),
+    note: vi.fn(),
   };
   return api;
 }
@@ -90,6 +101,55 @@ describe('followTask', () => {
     const outcome = await followTask(api as unknown as HssApi, 't1', { intervalMs: 5, timeoutMs: 150 }, io());
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(outcome).toMatchObject({ kind: 'timed_out', task: { task_status: 'running' } });
+  });
+
+  it.each([
+    ['a status with an escape sequence', 'finished\u001b[31m', 'task_status "finished\\u001b[31m"'],
+    ['a status hss does not know', 'queued', 'task_status "queued"'],
+    ['no status at all', undefined, 'no task_status'],
+  ])(
+    '%s ends the wait with an API error (exit 5) after three polls in a row',
+    async (_name, status, shown) => {
+      const odd = { ...task('running', 1, 0), task_status: status };
+      const api = scripted([task('running', 1, 0), odd, task('running', 1, 0), odd]);
+      const polls: Poll[] = [];
+      const error = await followTask(api as unknown as HssApi, 't1', FAST, io(), {
+        onPoll: (p) => polls.push(p),
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // One odd answer between known ones is forgiven; the count starts again at the next odd one.
+      expect(api.polls).toBe(6);
+      expect(polls).toHaveLength(6);
+      expect(error).toMatchObject({ code: 'API', exitCode: 5 });
+      expect((error as Error).message).toBe(
+        `task t1: the API reports ${shown}, which is none of ready, running, finished; hss cannot tell whether the task has finished`,
+      );
+      expect((error as Error).message).not.toMatch(/[\u0000-\u001f]/);
+    },
+  );
+
+  it('an unknown status at the wait deadline is the API error, not a time-out', async () => {
+    const api = scripted([{ ...task('running', 1, 0), task_status: 'finished\u001b]0;x\u0007' }]);
+    const started = Date.now();
+    await expect(
+      followTask(api as unknown as HssApi, 't1', { intervalMs: 10_000, timeoutMs: 150 }, io()),
+    ).rejects.toMatchObject({ code: 'API', exitCode: 5 });
+    expect(api.polls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('the deadline bounds reading the failed clusters of a finished task; the outcome still counts them', async () => {
+    const api = scripted([task('finished', 1, 2, 4)]);
+    api.allTaskResources.mockImplementation(() => new Promise(() => {}));
+    const started = Date.now();
+    const outcome = await followTask(api as unknown as HssApi, 't1', { intervalMs: 5, timeoutMs: 200 }, io());
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(outcome).toMatchObject({ kind: 'finished', failedClusters: [], task: { task_id: 't1' } });
+    expect(api.note).toHaveBeenCalledWith(
+      'task t1: --wait-timeout reached while reading its failed clusters',
+    );
   });
 
   it('Ctrl-C during the sleep between polls is an InterruptedError, not a timeout', async () => {

@@ -3,14 +3,30 @@
  * or fails with a clear error — an HssError of the right class (never exit 1), one line, bounded, no
  * stack trace. Thousands of cases in all.
  */
+import { writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HssApi, parseJson } from '../../src/api/hss.js';
-import { type ApiResponse, errorFromResponse, HttpClient, parseErrorBody } from '../../src/api/http.js';
+import { HssApi, type Page, pageThrough, parseJson } from '../../src/api/hss.js';
+import {
+  type ApiResponse,
+  errorFromResponse,
+  HttpClient,
+  parseErrorBody,
+  serverText,
+} from '../../src/api/http.js';
+import type { Transport } from '../../src/api/node-transport.js';
+import { createFetch, loadCaBundle } from '../../src/api/transport.js';
+import { runCredentialCommand } from '../../src/auth/command.js';
 import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/cluster-specs.js';
 import { collectTaskIds } from '../../src/commands/task-retry.js';
 import { parseDuration, parseInteger } from '../../src/duration.js';
 import { HssError } from '../../src/errors.js';
+import { readFileLimited } from '../../src/io.js';
+import { nestedDeeperThan } from '../../src/json.js';
+import { registerSecret } from '../../src/output/redact.js';
 import { parseFaultSpec } from '../../src/sandbox/faults.js';
 import {
   ClusterInfo,
@@ -23,6 +39,8 @@ import {
 } from '../../src/schema.js';
 import { checkEndpoint } from '../../src/settings/resolve.js';
 import { parseStore } from '../../src/settings/store.js';
+import { tempDir } from '../helpers/cli.js';
+import { startRecordingServer } from '../helpers/recording-server.js';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* What "a clear error" means                                                                        */
@@ -656,5 +674,452 @@ describe('API answers', () => {
       };
       expect(parseJson(ListTasksResponse, response, 'ListTasks').data_list[0]?.task_id).toBe('t1');
     }
+  });
+});
+
+/* ------------------------------------------------------------------------------------------------ */
+/* A server that lies: what comes back, over a real local connection                               */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** An HssApi on a real local server (node:http transport, or `fetch` given), with --debug lines kept. */
+function apiOn(base: string, options: { fetch?: Transport; maxAttempts?: number; debug?: string[] } = {}) {
+  const debug = options.debug;
+  const http = new HttpClient({
+    timeoutMs: 5000,
+    maxAttempts: options.maxAttempts ?? 1,
+    userAgent: 'hss-cli/test',
+    signal: new AbortController().signal,
+    sleep: async () => {},
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(debug ? { debug: (line: string) => debug.push(line) } : {}),
+  });
+  return new HssApi(http, { endpoint: base, projectId: 'p1' }, (req) => req.headers);
+}
+
+async function failure(promise: Promise<unknown>): Promise<HssError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HssError);
+  return error as HssError;
+}
+
+/** 1 GiB of zeros as 64 concatenated gzip members of 16 MiB: about 1 MB on the wire. */
+const GZIP_BOMB = (() => {
+  const member = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
+  return Buffer.concat(Array.from({ length: 64 }, () => member));
+})();
+
+describe('a compressed answer is limited by what it decodes to', () => {
+  const bomb = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end(GZIP_BOMB);
+  };
+
+  it('node:http transport: a gzip bomb is refused at 16 MiB decoded (exit 5), without decoding the rest', async () => {
+    const server = await startRecordingServer(bomb);
+    const started = Date.now();
+    const e = await failure(apiOn(server.base).listTasks({}, 0, 10));
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toBe(
+      `ListTasks: the answer from 127.0.0.1:${server.port} is larger than 16777216 bytes; refused`,
+    );
+    // Decoding all of it takes seconds; stopping at the limit takes a fraction of one.
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('undici transport (proxies, CA bundles): the same bomb is refused the same way', async () => {
+    const server = await startRecordingServer(bomb);
+    // A proxy variable makes the transport undici's; plain http to loopback goes around the proxy.
+    const fetch = createFetch({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } });
+    const e = await failure(apiOn(server.base, { fetch }).listTasks({}, 0, 10));
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toBe(
+      `ListTasks: the answer from 127.0.0.1:${server.port} is larger than 16777216 bytes; refused`,
+    );
+  });
+
+  it.each(['deflate', 'br'])('%s is decoded within the limit too', async (coding) => {
+    const data = Buffer.alloc(32 * 1024 * 1024, 0x20);
+    const body = coding === 'br' ? brotliCompressSync(data) : deflateSync(data);
+    const server = await startRecordingServer((_req, res) => {
+      res.writeHead(200, { 'content-encoding': coding });
+      res.end(body);
+    });
+    const e = await failure(apiOn(server.base).listTasks({}, 0, 10));
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toContain('is larger than 16777216 bytes; refused');
+  });
+
+  it('a small compressed answer is read as before', async () => {
+    const server = await startRecordingServer((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync('{"total_num":1,"data_list":[{"task_id":"t1"}]}'));
+    });
+    const page = await apiOn(server.base).listTasks({}, 0, 10);
+    expect(page.tasks.map((t) => t.task_id)).toEqual(['t1']);
+  });
+
+  it('a Content-Length that promises more than comes is cut off at the timeout', async () => {
+    const server = await startRecordingServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('{"total_num":');
+    });
+    const http = new HttpClient({
+      timeoutMs: 300,
+      maxAttempts: 1,
+      userAgent: 'ua',
+      signal: new AbortController().signal,
+    });
+    const api = new HssApi(http, { endpoint: server.base, projectId: 'p1' }, (r) => r.headers);
+    const started = Date.now();
+    const e = await failure(api.listTasks({}, 0, 10));
+    expect(e.code).toBe('TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('a body that never ends', () => {
+  it.each([
+    ['node:http', undefined],
+    ['undici', () => createFetch({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } })],
+  ])('%s: a body that trickles on forever is cut off at the timeout', async (_name, makeFetch) => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = await startRecordingServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"total_num":1,"data_list":[');
+      const timer = setInterval(() => res.write(' '), 20);
+      timers.add(timer);
+      res.on('close', () => clearInterval(timer));
+    });
+    try {
+      const http = new HttpClient({
+        timeoutMs: 300,
+        maxAttempts: 2,
+        userAgent: 'ua',
+        signal: new AbortController().signal,
+        sleep: async () => {},
+        ...(makeFetch ? { fetch: makeFetch() } : {}),
+      });
+      const api = new HssApi(http, { endpoint: server.base, projectId: 'p1' }, (r) => r.headers);
+      const started = Date.now();
+      const e = await failure(api.listTasks({}, 0, 10));
+      expect(e.code).toBe('TIMEOUT');
+      expect(e.message).toBe(
+        `ListTasks: no answer from 127.0.0.1:${server.port} within 300 ms after 2 attempts`,
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+    }
+  });
+});
+
+describe('answers nested too deep', () => {
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+
+  it('a list answer nested 200,000 deep is a clear API error (exit 5), not a stack overflow', async () => {
+    const server = await startRecordingServer((_req, res) => {
+      res.end(`{"total_num":1,"data_list":[{"task_id":"t1","extra":${deep(200_000)}}]}`);
+    });
+    const e = await failure(apiOn(server.base).listTasks({}, 0, 10));
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toBe('ListTasks: unexpected answer from the API: JSON nested deeper than 64 levels');
+  });
+
+  it('nestedDeeperThan counts arrays and objects, not brackets inside strings', () => {
+    expect(nestedDeeperThan(deep(64), 64)).toBe(false);
+    expect(nestedDeeperThan(deep(65), 64)).toBe(true);
+    expect(nestedDeeperThan(`{"a":"${'['.repeat(500)}\\"["}`, 64)).toBe(false);
+    expect(nestedDeeperThan('{"a":{"b":{"c":[1,{"d":2}]}}}', 5)).toBe(false);
+    expect(nestedDeeperThan('{"a":{"b":{"c":[1,{"d":2}]}}}', 4)).toBe(true);
+  });
+
+  it('a profile store nested too deep is a configuration error (exit 3) naming the file', () => {
+    const text = `{"profiles":{"a":{"region":"cn-north-4","x":${deep(200_000)}}}}`;
+    const e = (() => {
+      try {
+        parseStore(text, '/tmp/x/config.json');
+      } catch (error) {
+        return error as HssError;
+      }
+      return undefined;
+    })();
+    expect(e?.exitCode).toBe(3);
+    expect(e?.message).toBe('the profile store /tmp/x/config.json is nested deeper than 64 levels');
+  });
+});
+
+describe('files named on the command line are read up to 4 MiB', () => {
+  it('4 MiB is read whole; one byte more is a usage error (exit 2) naming the file', () => {
+    const dir = tempDir();
+    const exact = path.join(dir, 'exact');
+    const over = path.join(dir, 'over');
+    writeFileSync(exact, Buffer.alloc(4 * 1024 * 1024, 0x61));
+    writeFileSync(over, Buffer.alloc(4 * 1024 * 1024 + 1, 0x61));
+    expect(readFileLimited(exact, '--cluster-file "exact"')).toHaveLength(4 * 1024 * 1024);
+    expect(() => readFileLimited(over, '--cluster-file "over"')).toThrow(
+      expect.objectContaining({ exitCode: 2, message: '--cluster-file "over" is larger than 4 MiB' }),
+    );
+    expect(() => readFileLimited(dir, '--cluster-file "dir"')).toThrow(
+      expect.objectContaining({ exitCode: 2, message: '--cluster-file "dir": cannot read it (EISDIR)' }),
+    );
+  });
+
+  it('a CA bundle that never ends (/dev/zero) is refused after 4 MiB', () => {
+    expect(() => loadCaBundle({ value: '/dev/zero', source: 'flag' })).toThrow(
+      expect.objectContaining({ exitCode: 2, message: '--ca-bundle "/dev/zero": it is larger than 4 MiB' }),
+    );
+  });
+});
+
+describe('a 2xx answer that is not JSON', () => {
+  it.each([
+    [
+      'text/html',
+      '<html><body>Please log in</body></html>',
+      'a body that is not JSON (content-type "text/html")',
+    ],
+    [undefined, '', 'an empty body (no content-type)'],
+  ])('ListTasks, %s: an unexpected answer, exit 6, not "refused by the API"', async (type, body, what) => {
+    const server = await startRecordingServer((_req, res) => {
+      if (type) res.setHeader('content-type', type);
+      res.end(body);
+    });
+    const e = await failure(apiOn(server.base, { maxAttempts: 3 }).listTasks({}, 0, 10));
+    expect(e.exitCode).toBe(6);
+    expect(e.code).toBe('UNAVAILABLE');
+    expect(e.message).toBe(`ListTasks: unexpected answer from the API: HTTP 200 with ${what}`);
+    expect(e.message).not.toContain('refused');
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('RetryTask: any 2xx with an empty or non-JSON body is still success', async () => {
+    const server = await startRecordingServer((req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(req.url?.includes('t1') ? '<html>ok</html>' : '');
+    });
+    const body = {
+      task_type: 'cluster_scan',
+      cluster_scan_info: { range_type: 'all_failed_cluster' },
+    } as const;
+    await expect(apiOn(server.base).retryTask('t1', body)).resolves.toMatchObject({ status: 200 });
+    await expect(apiOn(server.base).retryTask('t2', body)).resolves.toMatchObject({ status: 200 });
+  });
+});
+
+describe('answers that leave fields out, as the official models allow', () => {
+  const answering = (bodies: unknown[]) =>
+    startRecordingServer((_req, res, n) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(bodies[Math.min(n, bodies.length) - 1]));
+    });
+
+  it('ListTasks without total_num counts data_list; without data_list is empty', async () => {
+    const server = await answering([{ data_list: [{ task_id: 't1' }, { task_id: 't2' }] }, {}]);
+    const api = apiOn(server.base);
+    const page = await api.listTasks({}, 0, 10);
+    expect(page.total).toBeUndefined();
+    expect(page.tasks.map((t) => t.task_id)).toEqual(['t1', 't2']);
+    expect(await api.allTasks({})).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('paging without total_num goes on while pages are full and stops at a short one', async () => {
+    const ids = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ task_id: `t${from + i}` }));
+    const server = await answering([
+      { data_list: ids(0, 200) },
+      { data_list: ids(200, 200) },
+      { data_list: ids(400, 7) },
+    ]);
+    const listing = await apiOn(server.base).allTasks({});
+    expect(listing.items).toHaveLength(407);
+    expect(listing.total).toBe(407);
+    expect(server.seen.map((s) => s.url.replace(/^.*\?/, ''))).toEqual([
+      'offset=0&limit=200',
+      'offset=200&limit=200',
+      'offset=400&limit=200',
+    ]);
+  });
+
+  it('an entry without its ID is left out with a --debug note; the others are kept', async () => {
+    const server = await answering([
+      {
+        total_num: 3,
+        data_list: [{ task_id: 't1' }, { task_name: 'no id' }, { task_id: 't3' }],
+        cluster_scan_data_list: [
+          { cluster_name: 'no id' },
+          { cluster_id: 'c2', scan_detail_list: [{ status: 'failed' }, { scan_type: 'benchmark' }] },
+        ],
+      },
+    ]);
+    const debug: string[] = [];
+    const api = apiOn(server.base, { debug });
+    const page = await api.listTasks({}, 0, 10);
+    expect(page.tasks.map((t) => t.task_id)).toEqual(['t1', 't3']);
+    expect(page.received).toBe(3);
+    const clusters = await api.listTaskResources('t1', {}, 0, 10);
+    expect(clusters.clusters).toEqual([{ cluster_id: 'c2', scan_detail_list: [{ scan_type: 'benchmark' }] }]);
+    expect(debug).toEqual(
+      expect.arrayContaining([
+        'ListTasks: 1 of 3 tasks without task_id left out',
+        'ListTaskResources: 1 of 2 clusters without cluster_id left out',
+        'ListTaskResources: 1 scan items of cluster "c2" without scan_type left out',
+      ]),
+    );
+  });
+
+  it('entries of which none has an ID are nothing usable: an API error (exit 5)', async () => {
+    const server = await answering([{ total_num: 2, data_list: [{ task_name: 'a' }, { task_name: 'b' }] }]);
+    const e = await failure(apiOn(server.base).listTasks({}, 0, 10));
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toBe('ListTasks: unexpected answer from the API: none of the 2 tasks has a task_id');
+  });
+
+  it('a field present with the wrong type is still refused (exit 5)', async () => {
+    const server = await answering([{ total_num: 'many', data_list: [] }]);
+    const e = await failure(apiOn(server.base).listTasks({}, 0, 10));
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toMatch(/^ListTasks: unexpected answer from the API \(total_num: /);
+  });
+});
+
+describe('paging a server that never stops', () => {
+  const page = (ids: string[], total?: number): Page<string> => ({
+    items: ids,
+    received: ids.length,
+    bytes: 100,
+    ...(total === undefined ? {} : { total }),
+  });
+  const options = { id: (s: string) => s, what: 'tasks', operation: 'ListTasks', hint: 'narrow it' };
+
+  it('stops on a repeated page: one that brings nothing not seen before', async () => {
+    const same = Array.from({ length: 200 }, (_, i) => `t${i}`);
+    let calls = 0;
+    const listing = await pageThrough(async () => {
+      calls += 1;
+      return page(same, 1e9);
+    }, options);
+    expect(calls).toBe(2);
+    expect(listing.items).toHaveLength(200);
+    expect(listing.stopped).toBe('the API repeated a page (offset 200, nothing new on it)');
+  });
+
+  it('a page that overlaps the last by a few (a task created while paging) is not a repeat', async () => {
+    const listing = await pageThrough(
+      async (offset) =>
+        offset === 0
+          ? page(
+              Array.from({ length: 200 }, (_, i) => `t${i}`),
+              250,
+            )
+          : page(['t198', 't199', ...Array.from({ length: 48 }, (_, i) => `u${i}`)], 250),
+      options,
+    );
+    expect(listing.items).toHaveLength(248);
+    expect(listing.stopped).toBeUndefined();
+  });
+
+  it('refuses to hold more than 100,000 items (exit 5), after no more than 501 pages', async () => {
+    let calls = 0;
+    const e = await failure(
+      pageThrough(async (offset) => {
+        calls += 1;
+        return page(
+          Array.from({ length: 200 }, (_, i) => `t${offset + i}`),
+          1e9,
+        );
+      }, options),
+    );
+    expect(calls).toBe(501);
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toBe(
+      'ListTasks: stopped after 100200 tasks (1 MiB of answers): more than hss holds in one listing',
+    );
+    expect(e.hint).toBe('narrow it');
+  });
+
+  it('refuses to read more than 64 MiB of answers in one listing (exit 5)', async () => {
+    let calls = 0;
+    const e = await failure(
+      pageThrough(async (offset) => {
+        calls += 1;
+        return { ...page([`t${offset}`], 1e9), received: 200, bytes: 16 * 1024 * 1024 };
+      }, options),
+    );
+    expect(calls).toBe(5);
+    expect(e.message).toBe(
+      'ListTasks: stopped after 5 tasks (80 MiB of answers): more than hss holds in one listing',
+    );
+  });
+
+  it('asks for no page that reaches past the API maximum offset (2,000,000)', async () => {
+    const offsets: number[] = [];
+    // One new ID per page of 200 entries: never a repeat, never many items held.
+    const listing = await pageThrough(async (offset, limit) => {
+      offsets.push(offset);
+      return { ...page([`t${offset}`], 1e9), received: limit, bytes: 10 };
+    }, options);
+    expect(offsets.at(-1)).toBe(2_000_000 - 200);
+    expect(offsets).toHaveLength(10_000);
+    expect(listing.stopped).toBe('the API pages no further than offset 2000000');
+  });
+});
+
+describe('server text that echoes a secret', () => {
+  const SECRET = 'MIIsecretTokenValue0123456789abcdef';
+  /** The longest prefix (4 characters or more) of the secret that shows in `text`; 0 when none. */
+  function leakedPrefix(text: string): number {
+    for (let n = SECRET.length; n >= 4; n--) if (text.includes(SECRET.slice(0, n))) return n;
+    return 0;
+  }
+  beforeEach(() => registerSecret(SECRET));
+
+  it('serverText masks before it cuts: no cut leaves 4 or more characters of a secret', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 400 }), fc.integer({ min: 1, max: 400 }), (at, max) => {
+        const text = `${'x'.repeat(at)}${SECRET}${'y'.repeat(50)}`;
+        expect(leakedPrefix(serverText(text, max))).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an error message that echoes the token where the 300-character cut falls', () => {
+    const body = JSON.stringify({
+      error_code: 'HSS.1000',
+      error_msg: `${'x'.repeat(266)}${SECRET} was refused`,
+    });
+    const error = errorFromResponse('ListTasks', { status: 400, headers: {}, text: body, attempts: 1 });
+    expect(leakedPrefix(error.message)).toBe(0);
+    expect(error.message).toContain('***');
+  });
+
+  it("a credential command's stderr that ends with a secret's tail where the 2000-character cut falls", async () => {
+    const e = await failure(
+      runCredentialCommand('sh -c \'printf "%s%s" "$LEAK" "$PAD" >&2; exit 1\'', {
+        origin: 'profile "p"',
+        hint: 'fix it',
+        env: { PATH: process.env['PATH'], LEAK: SECRET, PAD: 'y'.repeat(1990) },
+        signal: new AbortController().signal,
+      }),
+    );
+    expect(e.exitCode).toBe(4);
+    expect(e.message).toContain('***');
+    // A suffix would leak as much as a prefix: no 4 characters of the secret in a row.
+    for (let at = 0; at + 4 <= SECRET.length; at++) expect(e.message).not.toContain(SECRET.slice(at, at + 4));
+  });
+
+  it('a --debug body that echoes the token where the 2000-character cut falls', async () => {
+    const server = await startRecordingServer((_req, res) => {
+      res.statusCode = 400;
+      res.end(`${'x'.repeat(1990)}${SECRET}`);
+    });
+    const debug: string[] = [];
+    await failure(apiOn(server.base, { debug }).listTasks({}, 0, 10));
+    const body = debug.find((l) => l.startsWith('< x'));
+    expect(body).toBeDefined();
+    expect(leakedPrefix(debug.join('\n'))).toBe(0);
   });
 });

@@ -19,6 +19,7 @@ import {
   RequestTimeoutError,
   UnavailableError,
 } from '../../src/errors.js';
+import { errorJson } from '../../src/output/renderer.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -51,12 +52,96 @@ describe('parseErrorBody', () => {
     ['HTML', '<html><body>502</body></html>', { message: '<html><body>502</body></html>' }],
     ['broken JSON', '{"error_code":', { message: '{"error_code":' }],
     ['JSON of another shape', '{"status":"fail"}', { message: '{"status":"fail"}' }],
-    ['a numeric error_code', '{"error_code":1005}', { message: '{"error_code":1005}' }],
+    ['a numeric error_code (the SDKs take any value as the code)', '{"error_code":1005}', { code: '1005' }],
     ['an empty error object', '{"error":{}}', { message: '{"error":{}}' }],
     ['a JSON array', '[1,2]', { message: '[1,2]' }],
     ['JSON null', 'null', { message: 'null' }],
   ])('reads %s', (_name, text, expected) => {
     expect(parseErrorBody(text)).toStrictEqual(expected);
+  });
+
+  // The forms the official SDKs read (huaweicloud-sdk-*-v3 core: error handlers), each with the exact
+  // code and message expected.
+  it.each([
+    ['camel case', '{"errorCode":"HSS.1001","errorMsg":"camel"}', { code: 'HSS.1001', message: 'camel' }],
+    [
+      'a top-level code and message',
+      '{"code":"APIGW.0101","message":"top"}',
+      { code: 'APIGW.0101', message: 'top' },
+    ],
+    [
+      'a top-level numeric code',
+      '{"code":400,"message":"Bad Request"}',
+      { code: '400', message: 'Bad Request' },
+    ],
+    [
+      'error_code nested under error',
+      '{"error":{"error_code":"HSS.2002","error_msg":"nested"}}',
+      { code: 'HSS.2002', message: 'nested' },
+    ],
+    [
+      'camel case nested under error',
+      '{"error":{"errorCode":"HSS.2003","errorMsg":"nested camel"}}',
+      { code: 'HSS.2003', message: 'nested camel' },
+    ],
+    [
+      'a form nested under any key',
+      '{"x":{"code":"Y.0002","message":"under x"}}',
+      { code: 'Y.0002', message: 'under x' },
+    ],
+    [
+      'error_code before code at the same level',
+      '{"code":"C.1","message":"generic","error_code":"E.1","error_msg":"hss"}',
+      { code: 'E.1', message: 'hss' },
+    ],
+    [
+      'errorCode before code at the same level',
+      '{"message":"generic","code":"C.1","errorMsg":"camel","errorCode":"E.2"}',
+      { code: 'E.2', message: 'camel' },
+    ],
+    [
+      'the top level before a nested form',
+      '{"error":{"code":"B.1","message":"nested"},"error_code":"A.1","error_msg":"top"}',
+      { code: 'A.1', message: 'top' },
+    ],
+    [
+      'a nested complete pair before a top-level lone code',
+      '{"code":500,"error":{"code":"IAM.0001","message":"full"}}',
+      { code: 'IAM.0001', message: 'full' },
+    ],
+    ['a lone top-level message', '{"message":"Not Found"}', { message: 'Not Found' }],
+    ['a lone camel-case code', '{"errorCode":"HSS.9"}', { code: 'HSS.9' }],
+    [
+      'encoded_authorization_message at the top level',
+      '{"error_code":"X.0403","error_msg":"denied","encoded_authorization_message":"Egpjbi1ub*****GoxMzgrcA=="}',
+      { code: 'X.0403', message: 'denied', encodedAuthorizationMessage: 'Egpjbi1ub*****GoxMzgrcA==' },
+    ],
+    [
+      'encoded_authorization_message one level down',
+      '{"error":{"code":"X.0403","message":"denied","encoded_authorization_message":"E2=="}}',
+      { code: 'X.0403', message: 'denied', encodedAuthorizationMessage: 'E2==' },
+    ],
+    [
+      'nothing two levels down (the SDKs read one)',
+      '{"a":{"b":{"code":"X","message":"deep"}}}',
+      { message: '{"a":{"b":{"code":"X","message":"deep"}}}' },
+    ],
+    [
+      'blank values as absent',
+      '{"error_code":" ","error_msg":"","code":"K.1","message":"kept"}',
+      { code: 'K.1', message: 'kept' },
+    ],
+  ])('reads %s', (_name, text, expected) => {
+    expect(parseErrorBody(text)).toStrictEqual(expected);
+  });
+
+  it('escapes and cuts what the forms carry', () => {
+    const parsed = parseErrorBody(
+      JSON.stringify({ errorCode: 'A\u001b[2J', errorMsg: `m\u001b]0;t\u0007${'x'.repeat(400)}` }),
+    );
+    expect(parsed.code).toBe('A\\u001b[2J');
+    expect(parsed.message?.startsWith('m\\u001b]0;t\\u0007xx')).toBe(true);
+    expect(parsed.message).toHaveLength(301);
   });
 
   it('cuts a long text body to 300 characters', () => {
@@ -121,6 +206,24 @@ describe('errorFromResponse', () => {
     expect(error.message).toBe('RetryTask t1 was refused by the API (HTTP 404)');
     expect(error.apiErrorCode).toBeUndefined();
     expect(error.requestId).toBeUndefined();
+  });
+
+  it('carries encoded_authorization_message into the error and its JSON', () => {
+    const error = errorFromResponse(
+      'ListTasks',
+      response(
+        403,
+        '{"error":{"code":"APIGW.0302","message":"no permission","encoded_authorization_message":"QUJD"}}',
+      ),
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.apiErrorCode).toBe('APIGW.0302');
+    expect(error.message).toBe('ListTasks was refused: permission denied: no permission');
+    expect(error.encodedAuthorizationMessage).toBe('QUJD');
+    expect(errorJson(error)).toMatchObject({
+      api_error_code: 'APIGW.0302',
+      encoded_authorization_message: 'QUJD',
+    });
   });
 
   it('reads the gateway body form too', () => {

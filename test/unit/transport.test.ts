@@ -7,6 +7,7 @@ import {
   createFetch,
   describeProxy,
   loadCaBundle,
+  maskProxyUserinfo,
   needsUndici,
   parseProxyUrl,
   proxySettings,
@@ -63,6 +64,46 @@ describe('parseProxyUrl', () => {
     const url = parseProxyUrl({ value: 'http://bob:p%40ss-w0rd-91@proxy:8080', source: 'env:HTTP_PROXY' });
     expect(redact('p@ss-w0rd-91 and p%40ss-w0rd-91')).toBe('*** and ***');
     expect(describeProxy(url)).toBe('http://proxy:8080');
+  });
+
+  it.each([
+    ['http://bob:Pw9@127.0.0.1:99999', 'HTTPS_PROXY "http://bob:***@127.0.0.1:99999": not a proxy URL'],
+    ['http://bob:pa/ss@host:1', 'HTTPS_PROXY "http://bob:***@host:1": not a proxy URL'],
+    ['bob:Pw9@[::1', 'HTTPS_PROXY "bob:***@[::1": not a proxy URL'],
+    ['http://t0ken@[::1', 'HTTPS_PROXY "http://***@[::1": not a proxy URL'],
+  ])('masks the password of %j even though it does not parse', (value, message) => {
+    let error: unknown;
+    try {
+      parseProxyUrl({ value, source: 'env:HTTPS_PROXY' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(message);
+  });
+
+  it('registers a password found by text, so other output masks it too', () => {
+    try {
+      parseProxyUrl({ value: 'http://bob:unparsed-pass-5a1@host:99999', source: 'env:HTTP_PROXY' });
+    } catch {}
+    expect(redact('proxy said unparsed-pass-5a1')).toBe('proxy said ***');
+  });
+
+  it('survives a password that is not valid percent-encoding', () => {
+    expect(parseProxyUrl({ value: 'http://bob:%zz-pass@proxy:3128', source: 'env:HTTP_PROXY' }).host).toBe(
+      'proxy:3128',
+    );
+    expect(redact('%zz-pass')).toBe('***');
+  });
+
+  it.each([
+    ['http://proxy:3128', 'http://proxy:3128'],
+    ['http://alice:secret@proxy:3128', 'http://alice:***@proxy:3128'],
+    ['socks5://a:b:c@proxy:1080', 'socks5://a:***@proxy:1080'],
+    ['http://u:p@ss@proxy:3128', 'http://u:***@proxy:3128'],
+    ['proxy:3128', 'proxy:3128'],
+  ])('maskProxyUserinfo(%j) is %j', (value, shown) => {
+    expect(maskProxyUserinfo(value)).toBe(shown);
   });
 
   it.each([
