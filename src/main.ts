@@ -6,7 +6,7 @@ import { HssError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { registerEnvSecrets } from './output/redact.js';
 import type { CommandResult, Renderer } from './output/renderer.js';
-import { buildProgram } from './program.js';
+import { buildProgram, SECRET_STDIN_OPTIONS } from './program.js';
 import type { GlobalFlags } from './settings/resolve.js';
 import { userAgent } from './version.js';
 
@@ -69,6 +69,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     ]);
     renderer = created;
     result = await handler(createContext(io, flags, created));
+  });
+  program.hook('preAction', (_program, action) => {
+    if (io.stdin.isTTY !== true) return;
+    const opts = action.optsWithGlobals();
+    for (const [key, { flag, secret, hint }] of Object.entries(SECRET_STDIN_OPTIONS)) {
+      if (opts[key] === true) {
+        throw new UsageError(`${flag} reads ${secret} from standard input, which is a terminal; pipe it in`, {
+          hint,
+        });
+      }
+    }
   });
   program.exitOverride();
   program.configureOutput({

@@ -15,6 +15,30 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/**
+ * The options that read a secret from standard input, by their commander key. Typed on a terminal, a
+ * secret would be echoed (and a person would wait on a silent line), so each of them refuses a
+ * terminal before anything else happens; a person is asked with a hidden prompt where there is one.
+ */
+export const SECRET_STDIN_OPTIONS: Readonly<Record<string, { flag: string; secret: string; hint: string }>> =
+  {
+    tokenStdin: {
+      flag: '--token-stdin',
+      secret: 'the token',
+      hint: 'printf %s "$TOKEN" | hss … --token-stdin, or set HSS_TOKEN',
+    },
+    passwordStdin: {
+      flag: '--password-stdin',
+      secret: 'the password',
+      hint: 'leave out --password-stdin to be asked for it (hidden), or pipe it: printf %s "$HSS_PASSWORD" | hss auth login --password-stdin',
+    },
+    skStdin: {
+      flag: '--sk-stdin',
+      secret: 'the secret key',
+      hint: 'printf %s "$HUAWEICLOUD_SDK_SK" | hss profile set NAME --ak AK --sk-stdin',
+    },
+  };
+
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
