@@ -25,6 +25,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { checkDynamicBuiltins } from './check-dynamic-builtins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'src', 'cli.ts');
@@ -313,6 +314,24 @@ for (const f of outputs) {
   const at = text.lastIndexOf('\n//# sourceMappingURL=');
   if (at === -1) throw new Error(`${f} has no source map comment`);
   writeFileSync(file, `${text.slice(0, at)}\n//# hss-build=${buildId}${text.slice(at)}`);
+}
+
+/*
+ * 3c. Every `import('node:…')` of src/ gives, in dist/, the exports src/ takes from it (see
+ * scripts/check-dynamic-builtins.mjs): a stand-in that exports only `default` fails the build here
+ * rather than a command on a user's machine.
+ */
+{
+  const { default: ts } = await import('typescript');
+  const problems = checkDynamicBuiltins({
+    ts,
+    src: path.join(ROOT, 'src'),
+    dist: path.join(ROOT, 'dist'),
+    root: ROOT,
+  });
+  if (problems.length > 0) {
+    throw new Error(`dynamic imports of Node built-ins in dist/:\n  ${problems.join('\n  ')}`);
+  }
 }
 
 /*
