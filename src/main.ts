@@ -92,9 +92,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   for (const command of program.commands) applyRecursively(command);
 
   try {
+    // A bare `hss` is the top group without its subcommand: its help, as for `hss task`.
     if (argv.length === 0) {
-      program.outputHelp({ error: true });
-      return 2;
+      program.outputHelp();
+      return 0;
     }
     await program.parseAsync(argv, { from: 'user' });
     if (!result || !renderer) return 0;
@@ -128,7 +129,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 function quietExit(error: unknown): number | undefined {
   if (!(error instanceof CommanderError)) return undefined;
   if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-  // `hss task help retry` asked for help (exit 0); `hss task` alone lacks its subcommand (exit 2).
+  // `hss task help retry` and a group alone (`hss task`) asked for help (exit 0).
   if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
   if (error.code === 'commander.executeSubCommandAsync') return 2;
   return undefined;
@@ -142,8 +143,9 @@ function handleError(error: unknown, renderer: Renderer): number {
     renderer.fail(usage);
     return usage.exitCode;
   }
+  // A stack helps with a bug only: a user's or the API's error is said in full by its message.
   if (error instanceof HssError) {
-    renderer.fail(error, error.stack);
+    renderer.fail(error, error.code === 'INTERNAL' ? error.stack : undefined);
     return error.exitCode;
   }
   const bug = new HssError(
