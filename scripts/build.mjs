@@ -25,6 +25,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { checkDynamicBuiltins } from './check-dynamic-builtins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'src', 'cli.ts');
@@ -60,20 +61,23 @@ const lazyBuiltins = {
  * its exports once: for node:process that creates stdin, stdout and stderr; on Node ≥ 22 for node:http it
  * loads Node's bundled undici. Every such import is served by process.getBuiltinModule instead (as a
  * CommonJS module, so named imports are read when used, not when loaded).
+ *
+ * An `import('node:…')` stays an import of the built-in itself, which the CommonJS step turns into
+ * `__toESM(require('node:…'))`: every named export there, each read only when used. A stand-in would
+ * not do: esbuild splits a dynamically imported CommonJS module into a chunk of its own that exports
+ * only `default` (checkDynamicBuiltins below fails the build if one ever comes back).
  */
 const BUILTIN = new RegExp(`^(node:.+|${builtinModules.map((m) => m.replace(/[/\\]/g, '\\/')).join('|')})$`);
+const builtinName = (specifier) => (specifier.startsWith('node:') ? specifier : `node:${specifier}`);
 const builtinsWithoutFacade = {
   name: 'hss-builtins-without-facade',
   setup(b) {
     // One stand-in per importing module: shared, esbuild would give each its own tiny chunk to load.
-    b.onResolve({ filter: BUILTIN }, (args) =>
-      args.kind === 'import-statement' || args.kind === 'dynamic-import'
-        ? {
-            path: `${args.path.startsWith('node:') ? args.path : `node:${args.path}`}?${rel(args.importer)}`,
-            namespace: 'hss-builtin',
-          }
-        : undefined,
-    );
+    b.onResolve({ filter: BUILTIN }, (args) => {
+      if (args.kind === 'dynamic-import') return { path: builtinName(args.path), external: true };
+      if (args.kind !== 'import-statement') return undefined;
+      return { path: `${builtinName(args.path)}?${rel(args.importer)}`, namespace: 'hss-builtin' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'hss-builtin' }, (args) => ({
       contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path.replace(/\?.*/, ''))});\n`,
       loader: 'js',
@@ -310,6 +314,24 @@ for (const f of outputs) {
   const at = text.lastIndexOf('\n//# sourceMappingURL=');
   if (at === -1) throw new Error(`${f} has no source map comment`);
   writeFileSync(file, `${text.slice(0, at)}\n//# hss-build=${buildId}${text.slice(at)}`);
+}
+
+/*
+ * 3c. Every `import('node:…')` of src/ gives, in dist/, the exports src/ takes from it (see
+ * scripts/check-dynamic-builtins.mjs): a stand-in that exports only `default` fails the build here
+ * rather than a command on a user's machine.
+ */
+{
+  const { default: ts } = await import('typescript');
+  const problems = checkDynamicBuiltins({
+    ts,
+    src: path.join(ROOT, 'src'),
+    dist: path.join(ROOT, 'dist'),
+    root: ROOT,
+  });
+  if (problems.length > 0) {
+    throw new Error(`dynamic imports of Node built-ins in dist/:\n  ${problems.join('\n  ')}`);
+  }
 }
 
 /*

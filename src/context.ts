@@ -126,12 +126,6 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
           hint: 'give the other one from a file or the environment (e.g. HSS_TOKEN instead of --token-stdin)',
         });
       }
-      if (io.stdin.isTTY && purpose === '--token-stdin') {
-        throw new UsageError(
-          '--token-stdin reads the token from standard input, which is a terminal; pipe it in',
-          { hint: 'printf %s "$TOKEN" | hss … --token-stdin, or set HSS_TOKEN' },
-        );
-      }
       stdinClaim = purpose;
       if (!stdinPromise) renderer.debug(`reading ${purpose} from standard input`);
       stdinPromise ??= readAll(io.stdin, purpose, io.signal);

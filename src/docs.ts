@@ -14,6 +14,13 @@ import {
 import { isRepeatable } from './commands/completion.js';
 import { EXIT_CODES, environmentMarkdown, exitCodesMarkdown } from './reference.js';
 
+/**
+ * The examples of a reference stand alone (a profile `prod`, a user `alice`, a file of yours), so
+ * test/e2e/docs-run.test.ts, which runs the command blocks of the docs in order, is told to leave them.
+ */
+const EXAMPLES_NOT_RUN =
+  '<!-- docs-test: skip (examples of a reference: prod, alice, acme and the files named stand for your own) -->';
+
 /** A table cell: pipes escaped, never a line break. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n+/g, ' ');
 const code = (text: string) => `\`${text}\``;
@@ -85,9 +92,8 @@ function commandSection(command: TreeCommand, program: string): string[] {
   if (command.aliases.length && !command.subcommands.length) {
     lines.push(`Alias: ${command.aliases.map((a) => code(a)).join(', ')}.`, '');
   }
-  if (command.examples.length) {
-    lines.push('Examples:', '', '```sh', ...command.examples, '```', '');
-  }
+  if (command.examples.length)
+    lines.push('Examples:', '', EXAMPLES_NOT_RUN, '```sh', ...command.examples, '```', '');
   if (command.notes) lines.push('```text', command.notes, '```', '');
   return lines;
 }
@@ -125,7 +131,8 @@ export function commandsMarkdown(program: Command): string {
     '| `-h, --help` | show help |',
     '',
   ];
-  if (root.examples.length) lines.push('Examples:', '', '```sh', ...root.examples, '```', '');
+  if (root.examples.length)
+    lines.push('Examples:', '', EXAMPLES_NOT_RUN, '```sh', ...root.examples, '```', '');
   if (root.notes) lines.push('```text', root.notes, '```', '');
   for (const command of commands) lines.push(...commandSection(command, name));
   lines.push(environmentMarkdown('##'));

@@ -1,15 +1,16 @@
 import { UsageError } from './errors.js';
 import { quote } from './text.js';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/;
 const MAX_MS = 7 * 24 * 3_600_000;
 
-/** `500ms`, `10s`, `5m`, `1h` or plain seconds → milliseconds; refuses zero, negatives and more than 7 days. */
+/** `500ms`, `10s`, `5m`, `1h`, `1d` or plain seconds → milliseconds; refuses zero, negatives and more than 7 days. */
 export function parseDuration(text: string, label: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const match = DURATION.exec(text);
   if (!match) {
     throw new UsageError(
-      `${label} ${quote(text)}: not a duration; use e.g. 500ms, 10s, 5m, 1h or plain seconds`,
+      `${label} ${quote(text)}: not a duration; use e.g. 500ms, 10s, 5m, 1h, 1d or plain seconds`,
     );
   }
   const ms = Math.round(Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1000));
@@ -38,16 +39,14 @@ export function parseInteger(text: string, label: string, min: number, max: numb
   return n;
 }
 
-const SINCE_UNITS: Record<string, number> = { ...UNITS, d: 86_400_000 };
-
 /**
  * A point in the past for `--since`: a duration back from `now` (`90m`, `12h`, `2d`, plain seconds)
  * or a date (`2026-11-26` is local midnight; `2026-11-26T20:00`, with or without a zone) → epoch ms.
  */
 export function parseSince(text: string, label: string, now: number): number {
-  const duration = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  const duration = DURATION.exec(text);
   if (duration) {
-    const ms = Math.round(Number(duration[1]) * (SINCE_UNITS[duration[2] ?? 's'] ?? 1000));
+    const ms = Math.round(Number(duration[1]) * (UNITS[duration[2] ?? 's'] ?? 1000));
     if (ms <= 0) throw new UsageError(`${label} ${quote(text)}: must be more than zero`);
     return Math.max(0, now - ms);
   }

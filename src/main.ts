@@ -6,7 +6,7 @@ import { HssError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { registerEnvSecrets } from './output/redact.js';
 import type { CommandResult, Renderer } from './output/renderer.js';
-import { buildProgram } from './program.js';
+import { buildProgram, SECRET_STDIN_OPTIONS } from './program.js';
 import type { GlobalFlags } from './settings/resolve.js';
 import { userAgent } from './version.js';
 
@@ -70,6 +70,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     renderer = created;
     result = await handler(createContext(io, flags, created));
   });
+  program.hook('preAction', (_program, action) => {
+    if (io.stdin.isTTY !== true) return;
+    const opts = action.optsWithGlobals();
+    for (const [key, { flag, secret, hint }] of Object.entries(SECRET_STDIN_OPTIONS)) {
+      if (opts[key] === true) {
+        throw new UsageError(`${flag} reads ${secret} from standard input, which is a terminal; pipe it in`, {
+          hint,
+        });
+      }
+    }
+  });
   program.exitOverride();
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
@@ -81,9 +92,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   for (const command of program.commands) applyRecursively(command);
 
   try {
+    // A bare `hss` is the top group without its subcommand: its help, as for `hss task`.
     if (argv.length === 0) {
-      program.outputHelp({ error: true });
-      return 2;
+      program.outputHelp();
+      return 0;
     }
     await program.parseAsync(argv, { from: 'user' });
     if (!result || !renderer) return 0;
@@ -117,7 +129,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 function quietExit(error: unknown): number | undefined {
   if (!(error instanceof CommanderError)) return undefined;
   if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-  // `hss task help retry` asked for help (exit 0); `hss task` alone lacks its subcommand (exit 2).
+  // `hss task help retry` and a group alone (`hss task`) asked for help (exit 0).
   if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
   if (error.code === 'commander.executeSubCommandAsync') return 2;
   return undefined;
@@ -131,8 +143,9 @@ function handleError(error: unknown, renderer: Renderer): number {
     renderer.fail(usage);
     return usage.exitCode;
   }
+  // A stack helps with a bug only: a user's or the API's error is said in full by its message.
   if (error instanceof HssError) {
-    renderer.fail(error, error.stack);
+    renderer.fail(error, error.code === 'INTERNAL' ? error.stack : undefined);
     return error.exitCode;
   }
   const bug = new HssError(

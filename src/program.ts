@@ -2,7 +2,7 @@
  * The whole argv surface: every command and option, nothing else. Handlers are loaded on demand so a
  * command pays only for its own code.
  */
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command, type Help, type HelpContext, Option } from 'commander';
 import type { Context } from './context.js';
 import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from './limits.js';
 import type { CommandResult } from './output/renderer.js';
@@ -15,19 +15,118 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/**
+ * The options that read a secret from standard input, by their commander key. Typed on a terminal, a
+ * secret would be echoed (and a person would wait on a silent line), so each of them refuses a
+ * terminal before anything else happens; a person is asked with a hidden prompt where there is one.
+ */
+export const SECRET_STDIN_OPTIONS: Readonly<Record<string, { flag: string; secret: string; hint: string }>> =
+  {
+    tokenStdin: {
+      flag: '--token-stdin',
+      secret: 'the token',
+      hint: 'printf %s "$TOKEN" | hss … --token-stdin, or set HSS_TOKEN',
+    },
+    passwordStdin: {
+      flag: '--password-stdin',
+      secret: 'the password',
+      hint: 'leave out --password-stdin to be asked for it (hidden), or pipe it: printf %s "$HSS_PASSWORD" | hss auth login --password-stdin',
+    },
+    skStdin: {
+      flag: '--sk-stdin',
+      secret: 'the secret key',
+      hint: 'printf %s "$HUAWEICLOUD_SDK_SK" | hss profile set NAME --ak AK --sk-stdin',
+    },
+  };
+
+/**
+ * commander's help page with the subcommands right after the usage: what a command can do first, then
+ * how to tune it (the global options are the same long list on every page). Otherwise as commander
+ * lays it out.
+ */
+function formatHelp(cmd: Command, helper: Help): string {
+  const termWidth = helper.padWidth(cmd, helper);
+  const item = (term: string, description: string) => helper.formatItem(term, termWidth, description, helper);
+  let output = [`${helper.styleTitle('Usage:')} ${helper.styleUsage(helper.commandUsage(cmd))}`, ''];
+  const description = helper.commandDescription(cmd);
+  if (description.length > 0) {
+    output.push(helper.boxWrap(helper.styleCommandDescription(description), helper.helpWidth ?? 80), '');
+  }
+  const args = helper
+    .visibleArguments(cmd)
+    .map((a) =>
+      item(
+        helper.styleArgumentTerm(helper.argumentTerm(a)),
+        helper.styleArgumentDescription(helper.argumentDescription(a)),
+      ),
+    );
+  output = output.concat(helper.formatItemList('Arguments:', args, helper));
+  const commandGroups = helper.groupItems(
+    cmd.commands as Command[],
+    helper.visibleCommands(cmd),
+    (sub) => sub.helpGroup() || 'Commands:',
+  );
+  for (const [group, commands] of commandGroups) {
+    const list = commands.map((sub) =>
+      item(
+        helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+        helper.styleSubcommandDescription(helper.subcommandDescription(sub)),
+      ),
+    );
+    output = output.concat(helper.formatItemList(group, list, helper));
+  }
+  const option = (o: Option) =>
+    item(
+      helper.styleOptionTerm(helper.optionTerm(o)),
+      helper.styleOptionDescription(helper.optionDescription(o)),
+    );
+  const optionGroups = helper.groupItems(
+    cmd.options as Option[],
+    helper.visibleOptions(cmd),
+    (o) => o.helpGroupHeading ?? 'Options:',
+  );
+  for (const [group, options] of optionGroups) {
+    output = output.concat(helper.formatItemList(group, options.map(option), helper));
+  }
+  if (helper.showGlobalOptions) {
+    output = output.concat(
+      helper.formatItemList('Global Options:', helper.visibleGlobalOptions(cmd).map(option), helper),
+    );
+  }
+  return output.join('\n');
+}
+
+/**
+ * A command group named without its subcommand (`hss task`) shows its help as if asked for it: on
+ * stdout, exit 0 (commander's own way is an error: stderr, exit 1).
+ */
+class HssCommand extends Command {
+  override createCommand(name?: string): HssCommand {
+    return new HssCommand(name);
+  }
+
+  override help(context?: HelpContext): never;
+  override help(cb: (str: string) => string): never;
+  override help(context?: HelpContext | ((str: string) => string)): never {
+    if (typeof context === 'function') return super.help(context);
+    const lacksSubcommand = this.commands.length > 0 && this.args.length === 0;
+    return super.help(context?.error && lacksSubcommand ? { error: false } : context);
+  }
+}
+
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
 export function buildProgram(run: Run): Command {
-  const program = new Command('hss')
+  const program = new HssCommand('hss')
     .description(
       'Huawei Cloud Host Security Service (HSS) from the command line: re-run failed cluster scans.',
     )
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, formatHelp })
     .showSuggestionAfterError(true)
     .option('-p, --profile <name>', 'profile to use (env HSS_PROFILE)')
     .option('-r, --region <region>', 'region, e.g. cn-north-4 (env HSS_REGION)')
@@ -73,7 +172,7 @@ export function buildProgram(run: Run): Command {
   task
     .command('retry')
     .description('re-run failed cluster scans of one or more tasks (RetryTask)')
-    .argument('<task_id...>', 'task IDs; "-" reads them from standard input, one a line')
+    .argument('<task_id...>', 'task IDs; "-" reads them from standard input (separated by spaces or lines)')
     .option('--all-failed', 'retry every cluster of the task that failed (range_type all_failed_cluster)')
     .option(
       '--cluster <id[:type,type]>',
@@ -270,10 +369,13 @@ export function buildProgram(run: Run): Command {
     );
   profile
     .command('remove')
-    .alias('rm')
+    .aliases(['rm', 'delete'])
     .description('delete a profile')
     .argument('<name>', 'profile name')
-    .addHelpText('after', examples(['hss profile remove old-test', 'hss profile rm old-test']))
+    .addHelpText(
+      'after',
+      examples(['hss profile remove old-test', 'hss profile rm old-test', 'hss profile delete old-test']),
+    )
     .action((name: string) =>
       run(async (ctx) => (await import('./commands/profile.js')).profileRemove(name, ctx)),
     );

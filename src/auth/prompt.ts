@@ -32,18 +32,24 @@ export async function ask(
     historySize: 0,
   });
   let onAbort: (() => void) | undefined;
+  let answered = false;
   try {
     return await new Promise<string>((resolve, reject) => {
       onAbort = () => reject(io.signal.reason);
       io.signal.addEventListener('abort', onAbort, { once: true });
       rl.on('SIGINT', () => reject(new InterruptedError('SIGINT')));
       rl.on('close', () => reject(new UsageError('no answer: the terminal input was closed')));
-      rl.question(question, resolve);
+      rl.question(question, (answer) => {
+        answered = true;
+        resolve(answer);
+      });
       muted = options.hidden === true;
     });
   } finally {
     if (onAbort) io.signal.removeEventListener('abort', onAbort);
     rl.close();
-    if (options.hidden) io.stderr.write('\n');
+    // The echo of Enter ends the line of a visible answer only: a hidden answer, Ctrl-C or a closed
+    // input leaves the cursor after the question, where the next line (an error, say) would join it.
+    if (options.hidden || !answered) io.stderr.write('\n');
   }
 }

@@ -53,7 +53,10 @@ interface ItemResult {
   error?: HssError;
 }
 
-/** Task IDs from the arguments, or from standard input for `-`: trimmed, comments and blanks skipped, each once. */
+/**
+ * Task IDs from the arguments, or from standard input for `-`: separated by any white space (one a
+ * line, or several on a line as `echo $ids` gives them), `#` comments skipped, each once.
+ */
 export async function collectTaskIds(args: string[], ctx: Pick<Context, 'stdinText'>): Promise<string[]> {
   let ids = args;
   if (args.includes('-')) {
@@ -64,10 +67,12 @@ export async function collectTaskIds(args: string[], ctx: Pick<Context, 'stdinTe
     const text = await ctx.stdinText('task IDs from "-"');
     ids = text
       .split(/\r?\n/)
-      .map((line) => line.replace(/#.*$/, '').trim())
-      .filter((line) => line !== '');
+      .flatMap((line) => line.replace(/#.*$/, '').split(/\s+/))
+      .filter((id) => id !== '');
     if (ids.length === 0)
-      throw new UsageError('no task IDs on standard input (one a line; # comments allowed)');
+      throw new UsageError(
+        'no task IDs on standard input (separated by spaces or lines; # comments allowed)',
+      );
   }
   const seen = new Set<string>();
   const unique: string[] = [];

@@ -319,7 +319,6 @@ describe('signals', () => {
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
-    // --debug adds the stack after the error line.
     expect(r.stderr).toContain('\nerror: interrupted by SIGINT\n');
     expect(Date.now() - sent).toBeLessThan(1000);
     expect(sb.sandbox.requests).toHaveLength(0);

@@ -26,10 +26,11 @@ describe('hss help', () => {
     expect(r.stdout).toMatch(/^Usage: hss task retry /);
   });
 
-  it('aliases lead to the same help: hss help profile rm', async () => {
+  it('aliases lead to the same help: hss help profile rm, hss help profile delete', async () => {
     const r = await hss(['help', 'profile', 'rm']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^Usage: hss profile remove\|rm /);
+    expect((await hss(['help', 'profile', 'delete'])).stdout).toBe(r.stdout);
   });
 
   it('hss help alone is the program help, with the topics, exit 0', async () => {
@@ -40,11 +41,45 @@ describe('hss help', () => {
     expect(r.stdout).toContain('hss help environment');
   });
 
-  it('a group without its subcommand still prints help and exits 2', async () => {
-    const r = await hss(['task']);
+  it.each([['task'], ['auth'], ['profile'], ['config']])(
+    'a group without its subcommand prints its help on stdout, exit 0: hss %s',
+    async (group) => {
+      const r = await hss([group]);
+      expect(r).toEqual({ exitCode: 0, stdout: (await hss([group, '--help'])).stdout, stderr: '' });
+      expect(r.stdout).toMatch(new RegExp(`^Usage: hss ${group} \\[options\\] \\[command\\]\n`));
+    },
+  );
+
+  it('hss alone prints the program help on stdout, exit 0', async () => {
+    const r = await hss([]);
+    expect(r).toEqual({ exitCode: 0, stdout: (await hss(['--help'])).stdout, stderr: '' });
+  });
+
+  it('an unknown subcommand of a group is still exit 2', async () => {
+    const r = await hss(['task', 'nope']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^Usage: hss task/);
+    expect(r.stderr).toMatch(/^error: unknown command 'nope'\n/);
+  });
+
+  it.each([[[]], [['task']], [['profile']]])(
+    'the subcommands come before the options and the global options: hss %j --help',
+    async (path) => {
+      const r = await hss([...path, '--help']);
+      expect(r.exitCode).toBe(0);
+      const headings = r.stdout.split('\n').filter((l) => /^[A-Z][A-Za-z ]*:$/.test(l));
+      expect(headings).toEqual(
+        path.length
+          ? ['Commands:', 'Options:', 'Global Options:', 'Examples:']
+          : ['Commands:', 'Options:', 'Examples:', 'Help topics:'],
+      );
+    },
+  );
+
+  it('a command without subcommands keeps arguments, then options, then global options', async () => {
+    const r = await hss(['task', 'retry', '--help']);
+    const headings = r.stdout.split('\n').filter((l) => /^[A-Z][A-Za-z ]*:$/.test(l));
+    expect(headings).toEqual(['Arguments:', 'Options:', 'Global Options:', 'Examples:']);
   });
 
   it('an unknown command or topic is exit 2 with the choices as a hint', async () => {

@@ -190,6 +190,22 @@ describe('hss task retry on the wire', () => {
     ]);
     expect(sb.sandbox.requests).toHaveLength(2);
   });
+
+  it('"-" splits on any white space: `echo $ids` gives several IDs on one line', async () => {
+    const r = await hss(['task', 'retry', '-', '--all-failed', '--json'], {
+      env: sb.env(),
+      input: 'task-0001 task-0005\ttask-0006\r\n  task-0001   # again\n',
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((x: { task_id: string }) => x.task_id)).toEqual([
+      'task-0001',
+      'task-0005',
+      'task-0006',
+    ]);
+    expect(sb.sandbox.requests.map((q) => q.path).sort()).toEqual(
+      [RETRY_PATH('task-0001'), RETRY_PATH('task-0005'), RETRY_PATH('task-0006')].sort(),
+    );
+  });
 });
 
 describe('credentials', () => {

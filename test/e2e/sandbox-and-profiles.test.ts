@@ -179,6 +179,21 @@ describe('hss profile', () => {
     expect(gone.stderr).toMatch(/^error: unknown profile "b"\nhint: known profiles: a\n$/);
   });
 
+  it('profile delete and profile rm are remove by other names', async () => {
+    const configDir = tempDir();
+    for (const name of ['a', 'b', 'c']) {
+      expect((await hss(['profile', 'set', name, '--region', 'cn-north-4'], { configDir })).exitCode).toBe(0);
+    }
+    expect(await hss(['profile', 'delete', 'b'], { configDir })).toEqual({
+      exitCode: 0,
+      stdout: '✔ profile b removed\n',
+      stderr: '',
+    });
+    expect((await hss(['profile', 'rm', 'c'], { configDir })).stdout).toBe('✔ profile c removed\n');
+    const list = await hss(['profile', 'list', '--json'], { configDir });
+    expect(JSON.parse(list.stdout).profiles.map((p: { name: string }) => p.name)).toEqual(['a']);
+  });
+
   it('warns about a region it does not know, and saves it anyway', async () => {
     const configDir = tempDir();
     const r = await hss(['profile', 'set', 'x', '--region', 'xx-moon-1'], { configDir });

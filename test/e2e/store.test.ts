@@ -133,7 +133,6 @@ describe('interrupted writers', () => {
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
-    // --debug adds the stack after the error line.
     expect(r.stderr).toContain('\nerror: interrupted by SIGINT\n');
     expect(Date.now() - sent).toBeLessThan(1500);
     expect(storeOf(dir).profiles).toEqual({ a: { region: 'cn-north-4' } });

@@ -261,6 +261,18 @@ describe('hss task show', () => {
   });
 });
 
+describe('durations in days', () => {
+  it('--wait-timeout, --interval and --timeout take `d` as --since does', async () => {
+    const r = await hss(
+      ['task', 'wait', 'task-0003', '--wait-timeout', '1d', '--interval', '0.0001d', '--timeout', '1d'],
+      { env: sb.env() },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^✔ task-0003 finished/);
+    expect(sb.sandbox.requests).toHaveLength(1);
+  });
+});
+
 describe('bad list/show/wait input: exit 2, one line, nothing sent', () => {
   it.each([
     [
@@ -279,6 +291,7 @@ describe('bad list/show/wait input: exit 2, one line, nothing sent', () => {
     [['task', 'show', 't'.repeat(65)], /task ID "t{48}…": task ID is 65 characters; the limit is 1–64/],
     [['task', 'wait', 'task-0001', '--interval', 'often'], /--interval "often": not a duration/],
     [['task', 'wait', 'task-0001', '--wait-timeout', '0'], /--wait-timeout "0": must be more than zero/],
+    [['task', 'wait', 'task-0001', '--wait-timeout', '8d'], /--wait-timeout "8d": must be at most 7 days/],
   ])('%j', async (args, message) => {
     const r = await hss(args, { env: sb.env() });
     expect(r.exitCode, r.stderr).toBe(2);

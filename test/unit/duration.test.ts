@@ -37,6 +37,10 @@ describe('parseDuration', () => {
     ['168h', 7 * DAY],
     ['604800', 7 * DAY],
     ['10080m', 7 * DAY],
+    ['1d', DAY],
+    ['7d', 7 * DAY],
+    ['0.5d', 12 * 3_600_000],
+    ['2 d', 2 * DAY],
   ])('reads %j as %d ms', (text, ms) => {
     expect(parseDuration(text, '--timeout')).toBe(ms);
   });
@@ -54,13 +58,14 @@ describe('parseDuration', () => {
     '5.',
     '1h30m',
     '10S',
-    '8d',
+    '1D',
+    '1d12h',
     'Infinity',
     '0x10',
   ])('refuses %j as not a duration, naming the label, the value and the forms', (text) => {
     const error = usageError(() => parseDuration(text, '--interval'));
     expect(error.message).toBe(
-      `--interval ${JSON.stringify(text)}: not a duration; use e.g. 500ms, 10s, 5m, 1h or plain seconds`,
+      `--interval ${JSON.stringify(text)}: not a duration; use e.g. 500ms, 10s, 5m, 1h, 1d or plain seconds`,
     );
   });
 
@@ -69,7 +74,7 @@ describe('parseDuration', () => {
     expect(error.message).toBe(`--wait-timeout ${JSON.stringify(text)}: must be more than zero`);
   });
 
-  it.each(['192h', '168.001h', '604801', '10081m', '604800001ms', '99999999999999999999'])(
+  it.each(['192h', '168.001h', '604801', '10081m', '604800001ms', '8d', '7.001d', '99999999999999999999'])(
     'refuses %j as more than 7 days',
     (text) => {
       const error = usageError(() => parseDuration(text, '--wait-timeout'));
