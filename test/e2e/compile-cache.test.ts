@@ -2,20 +2,26 @@
  * The compile cache of bin/hss.js (docs/performance.md): V8's compiled code of dist/ kept between runs,
  * in the user's cache folder, one folder per Node version and build. It must speed runs up and never
  * change what they do: a damaged, foreign or unwritable cache is as good as none, and says nothing.
+ * Cached code runs as the user, so a cache someone else could have written is neither read nor written.
  */
 import {
   chmodSync,
+  chownSync,
+  cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { type CliResult, hss, ROOT, tempDir } from '../helpers/cli.js';
+import { baseEnv, type CliResult, hss, ROOT, tempDir } from '../helpers/cli.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
 const sb = useSandbox();
@@ -198,5 +204,243 @@ describe('the compile cache', () => {
         .map((f) => path.join(ROOT, 'dist', 'chunks', f)),
     ];
     expect(new Set(files.map((f) => buildId(f)))).toEqual(new Set([buildId()]));
+  });
+});
+
+/* ---------- a cache someone else could have written ---------- */
+
+const asRoot = process.getuid?.() === 0;
+/** The dry run's last line, and what it says when the code that printed it was planted. */
+const HONEST = '(dry run: nothing was sent)';
+const PLANTED = '(dry run: PWNED!! was sent)';
+
+/** Every file and folder under `root`: what a run that writes anything there changes. */
+function tree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      const s = lstatSync(full);
+      out.set(path.relative(root, full), `${s.ino} ${s.mode.toString(8)} ${s.uid} ${s.size} ${s.mtimeMs}`);
+      if (s.isDirectory()) walk(full);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** A cache made by a run of this build under `root`, owned by the user and 0700/0600 as hss makes it. */
+async function trustedCache(home: string, root: string): Promise<string> {
+  const r = await run(home, { HSS_COMPILE_CACHE: root });
+  expect(r.exitCode, r.stderr).toBe(0);
+  const folder = folderOf(root);
+  expect(existsSync(path.join(folder, 'hss.cjs'))).toBe(true);
+  return folder;
+}
+
+/**
+ * A FIFO at the cache entry of dist/hss.cjs (the first file every run loads), and a writer waiting for
+ * someone to open it: `opened()` tells whether anyone did, which is how a test sees that hss did not
+ * even open an entry it must not trust.
+ */
+async function tripwire(folder: string): Promise<{ opened(): Promise<boolean> }> {
+  const fifo = path.join(folder, 'hss.cjs');
+  rmSync(fifo);
+  await execa('mkfifo', ['-m', '600', fifo]);
+  const writer = execa('sh', ['-c', 'printf x > "$0"', fifo], { reject: false });
+  let exited = false;
+  void writer.then(() => {
+    exited = true;
+  });
+  return {
+    async opened() {
+      // An open would have let the writer through at once; this is time for it to be seen exiting.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const was = exited;
+      writer.kill('SIGKILL');
+      await writer;
+      return was;
+    },
+  };
+}
+
+/**
+ * The attack: a copy of the package whose task-retry file prints PLANTED instead of HONEST (the same
+ * length, as V8's own check of cached code is only the source's length), run once so that its loader
+ * caches the code of that file. Returns the entry, and its name in the build folder.
+ */
+async function plantedEntry(): Promise<{ name: string; bytes: Buffer; honestSource: Buffer }> {
+  const copy = tempDir('hss-planted-');
+  for (const part of ['bin', 'dist', 'package.json'])
+    cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
+  const chunks = path.join(copy, 'dist', 'chunks');
+  const name = readdirSync(chunks).find(
+    (f) => f.endsWith('.cjs') && readFileSync(path.join(chunks, f), 'utf8').includes(HONEST),
+  );
+  if (!name) throw new Error(`no file of dist/chunks prints ${HONEST}`);
+  const honestSource = readFileSync(path.join(chunks, name));
+  writeFileSync(path.join(chunks, name), honestSource.toString('utf8').replace(HONEST, PLANTED));
+  const cache = path.join(copy, 'cache');
+  const made = await execa(process.execPath, [path.join(copy, 'bin', 'hss.js'), ...DRY_RUN], {
+    env: { ...baseEnv(copy), ...sb.env(), HSS_COMPILE_CACHE: cache },
+    extendEnv: false,
+    reject: false,
+  });
+  expect(made.stdout).toContain(PLANTED);
+  return { name, bytes: readFileSync(path.join(folderOf(cache), name)), honestSource };
+}
+
+/**
+ * The planted entry as an attacker who knows the entry format (bin/hss.js) forges it: the compiled
+ * code of the planted source, followed by a copy of the honest source and the 16-byte trailer, so that
+ * only the ownership check stands between it and the run.
+ */
+function forged(planted: { bytes: Buffer; honestSource: Buffer }): Buffer {
+  const { bytes, honestSource } = planted;
+  const codeEnd = bytes.length - 16 - honestSource.length;
+  return Buffer.concat([bytes.subarray(0, codeEnd), honestSource, bytes.subarray(bytes.length - 16)]);
+}
+
+describe('the compile cache, when someone else could have written it', () => {
+  it('a world-writable folder given as HSS_COMPILE_CACHE (a 1777 /tmp-like one) gets nothing written into it', async () => {
+    const home = tempDir();
+    const shared = tempDir('hss-shared-');
+    chmodSync(shared, 0o1777);
+    const r = await run(home, { HSS_COMPILE_CACHE: shared });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(HONEST);
+    expect(readdirSync(shared)).toEqual([]);
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+  });
+
+  const loosened: Array<[string, (root: string) => string, (dir: string) => void, boolean]> = [
+    ['the root writable by others (0777)', (root) => root, (d) => chmodSync(d, 0o777), true],
+    ['the root writable by group (0770)', (root) => root, (d) => chmodSync(d, 0o770), true],
+    ['the root sticky and world-writable (1777)', (root) => root, (d) => chmodSync(d, 0o1777), true],
+    [
+      'the Node-version folder writable by others',
+      (root) => path.dirname(folderOf(root)),
+      (d) => chmodSync(d, 0o777),
+      true,
+    ],
+    ['the build folder writable by others', (root) => folderOf(root), (d) => chmodSync(d, 0o777), true],
+    ['the root owned by another user (uid 65534)', (root) => root, (d) => chownSync(d, 65534, 65534), asRoot],
+    [
+      'the build folder owned by another user',
+      (root) => folderOf(root),
+      (d) => chownSync(d, 65534, 65534),
+      asRoot,
+    ],
+  ];
+  it.each(loosened)(
+    '%s: no entry is even opened, nothing is written, the run is as without a cache',
+    async (_name, which, loosen, runnable) => {
+      if (!runnable) return; // changing a folder's owner takes root
+      const home = tempDir();
+      const root = path.join(home, 'cache');
+      const folder = await trustedCache(home, root);
+      const clean = await run(home, { HSS_COMPILE_CACHE: '0' });
+      const wire = await tripwire(folder);
+      loosen(which(root));
+      const before = tree(root);
+
+      const r = await run(home, { HSS_COMPILE_CACHE: root });
+      expect(r).toEqual(clean);
+      expect(await wire.opened()).toBe(false);
+      expect(tree(root)).toEqual(before);
+    },
+  );
+
+  it('the same cache made private again is used: the tripwire sees the entry opened, and it is rewritten', async () => {
+    // The check of the test above can fail: a cache hss trusts has its entries opened.
+    const home = tempDir();
+    const root = path.join(home, 'cache');
+    const folder = await trustedCache(home, root);
+    const wire = await tripwire(folder);
+    const r = await run(home, { HSS_COMPILE_CACHE: root });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(await wire.opened()).toBe(true);
+    expect(lstatSync(path.join(folder, 'hss.cjs')).isFile()).toBe(true);
+  });
+
+  it('an entry planted by someone else is not run: owned by another user or writable by others, it is left alone and nothing is written', async () => {
+    const home = tempDir();
+    const root = path.join(home, 'cache');
+    const folder = await trustedCache(home, root);
+    const planted = await plantedEntry();
+    const entry = path.join(folder, planted.name);
+    writeFileSync(entry, forged(planted));
+
+    // As an attacker's file would be: first writable by others, then (as root) owned by someone else.
+    const cases: Array<[string, () => void]> = [['mode 0666', () => chmodSync(entry, 0o666)]];
+    if (asRoot)
+      cases.push([
+        'owned by uid 65534',
+        () => {
+          chmodSync(entry, 0o600);
+          chownSync(entry, 65534, 65534);
+        },
+      ]);
+    for (const [name, plant] of cases) {
+      plant();
+      const before = tree(root);
+      const r = await run(home, { HSS_COMPILE_CACHE: root });
+      expect(r.exitCode, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, name).toContain(HONEST);
+      expect(r.stdout, name).not.toContain('PWNED');
+      expect(tree(root), name).toEqual(before);
+    }
+
+    // The forged entry is real: were it the user's own (0600, theirs), V8 would take it, and run it.
+    if (asRoot) chownSync(entry, 0, 0);
+    chmodSync(entry, 0o600);
+    const own = await run(home, { HSS_COMPILE_CACHE: root });
+    expect(own.stdout).toContain(PLANTED);
+  }, 30_000);
+
+  it("an entry made from another source of the same length is not handed to V8, in the user's own cache too", async () => {
+    const home = tempDir();
+    const root = path.join(home, 'cache');
+    const folder = await trustedCache(home, root);
+    const planted = await plantedEntry();
+    const entry = path.join(folder, planted.name);
+    writeFileSync(entry, planted.bytes, { mode: 0o600 });
+
+    const r = await run(home, { HSS_COMPILE_CACHE: root });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(HONEST);
+    expect(r.stdout).not.toContain('PWNED');
+    // Compiled afresh from the file it is loading, and rewritten.
+    expect(readFileSync(entry).equals(planted.bytes)).toBe(false);
+  }, 30_000);
+
+  it('--debug says once, on stderr, why the cache is off, naming the folder or entry; a private cache draws no word', async () => {
+    const home = tempDir();
+    const root = path.join(home, 'cache');
+    const folder = await trustedCache(home, root);
+    const debugRun = () => run(home, { HSS_COMPILE_CACHE: root }, [...DRY_RUN, '--debug']);
+    const cacheLines = (r: CliResult) => r.stderr.split('\n').filter((l) => l.includes('compile cache'));
+
+    const fine = await debugRun();
+    expect(fine.exitCode, fine.stderr).toBe(0);
+    expect(cacheLines(fine)).toEqual([]);
+
+    chmodSync(root, 0o777);
+    const open = await debugRun();
+    expect(open.exitCode, open.stderr).toBe(0);
+    expect(cacheLines(open)).toEqual([
+      `debug: compile cache not used: folder ${root}: it is writable by others (mode 777); hss neither reads nor writes it (remove it, or point HSS_COMPILE_CACHE at a folder of your own)`,
+    ]);
+    chmodSync(root, 0o700);
+
+    if (asRoot) {
+      const entry = path.join(folder, 'hss.cjs');
+      chownSync(entry, 65534, 65534);
+      const foreign = await debugRun();
+      expect(cacheLines(foreign)).toEqual([
+        `debug: compile cache not used: entry ${entry}: it is owned by uid 65534, not by uid 0 that runs hss; hss neither reads nor writes it (remove it, or point HSS_COMPILE_CACHE at a folder of your own)`,
+      ]);
+    }
   });
 });
