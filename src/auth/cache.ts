@@ -4,14 +4,20 @@
  * the output of credential commands that said when it expires. Kept apart from the profile store so
  * that short-lived tokens never churn the file people edit, and `hss auth logout` can drop them alone.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, HssError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { withFileLock, writeFileAtomic } from '../settings/store.js';
+import { readTrustedFile, type TrustedFile } from '../settings/trust.js';
 import type { CacheFile } from './cache-schema.js';
 
 export const CACHE_FILE = 'credentials.json';
+/** What a refusal of the cache or its folder names (src/settings/trust.ts). */
+const CACHE_TRUST: TrustedFile = {
+  what: 'the credential cache',
+  elsewhere: 'point HSS_CONFIG_DIR at a folder of your own',
+};
 const CACHE_VERSION = 1;
 
 /** Cached tokens are treated as expired this long before IAM says they are, so no call starts on a dying one. */
@@ -60,9 +66,11 @@ export function readCache(dir: string): CacheFile {
   const file = cachePath(dir);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readTrustedFile(file, CACHE_TRUST);
+    if (read === undefined) return { logins: {}, commands: {} };
+    text = read.text;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { logins: {}, commands: {} };
+    if (error instanceof HssError) throw error;
     throw new ConfigError(
       `cannot read the credential cache ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );

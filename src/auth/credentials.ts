@@ -17,6 +17,7 @@ import { registerSecret } from '../output/redact.js';
 import { firstIssue, Token } from '../rules.js';
 import type { AuthKind, Profile } from '../schema.js';
 import type { Settings } from '../settings/resolve.js';
+import { exposedMode } from '../settings/trust.js';
 import { quote } from '../text.js';
 import {
   type CommandEntry,
@@ -329,6 +330,7 @@ async function fromSdkFile(sources: CredentialSources): Promise<CredentialPlan |
     const { readCredentialsFile } = await import('./credentials-file.js');
     file = await readCredentialsFile(sources.env, sources.homeDir);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError((error as Error).message, {
       hint: 'fix the file, or point HUAWEICLOUD_SDK_CREDENTIALS_FILE elsewhere',
     });
@@ -337,6 +339,12 @@ async function fromSdkFile(sources: CredentialSources): Promise<CredentialPlan |
   registerSecret(file.secretKey);
   registerSecret(file.securityToken);
   if (!file.accessKey && !file.secretKey) return undefined;
+  const mode = exposedMode(file.path);
+  if (mode !== undefined) {
+    sources.warn?.(
+      `the credentials file ${file.path} can be read by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file.path}\``,
+    );
+  }
   const { accessKey, secretKey, path } = file;
   if (!accessKey || !secretKey) {
     throw new ConfigError(

@@ -3,21 +3,13 @@
  * file read, as every command needs them and they must cost nothing; writes go through conf (atomic
  * write-and-rename) under a proper-lockfile lock, so concurrent `hss` processes never lose an update.
  */
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import type { StoreFile } from '../schema.js';
 import { quote } from '../text.js';
+import { checkTrustedFolder, readTrustedFile, type TrustedFile } from './trust.js';
 
 export const STORE_FILE = 'config.json';
 export const STORE_VERSION = 1;
@@ -83,13 +75,21 @@ export function parseStore(text: string, file: string): StoreFile {
   return parsed.data;
 }
 
+/** What a refusal of the store or its folder names (src/settings/trust.ts). */
+export const STORE_TRUST: TrustedFile = {
+  what: 'the profile store',
+  elsewhere: 'point HSS_CONFIG_DIR at a folder of your own',
+};
+
 export function readStore(dir: string): StoreFile {
   const file = storePath(dir);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readTrustedFile(file, STORE_TRUST);
+    if (read === undefined) return emptyStore();
+    text = read.text;
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return emptyStore();
+    if (error instanceof HssError) throw error;
     throw new ConfigError(`cannot read the profile store ${file}: ${errorCode(error) ?? String(error)}`, {
       hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
     });
@@ -121,15 +121,21 @@ export function storeIsExposed(dir: string): boolean {
   return ((storeMode(dir) ?? 0) & 0o077) !== 0;
 }
 
+/**
+ * Makes the config folder (and any missing parent) 0700 when it does not exist. One that exists is
+ * left as it is — its mode is the user's choice, and a shared folder must keep its own — but is used
+ * only when it is the user's alone (src/settings/trust.ts).
+ */
 export function ensureDir(dir: string): void {
+  let made: string | undefined;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    made = mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ConfigError(`cannot create the config folder ${dir}: ${errorCode(error) ?? String(error)}`, {
       hint: 'point HSS_CONFIG_DIR at a folder you can write',
     });
   }
+  if (made === undefined) checkTrustedFolder(dir, STORE_TRUST);
 }
 
 /** Writes a file readable by its owner only, atomically: a 0600 temp file renamed over the target. */
