@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
-import { withFileLock, writeFileAtomic } from '../settings/store.js';
+import { bareRecord, withFileLock, writeFileAtomic } from '../settings/store.js';
 import { readTrustedFile, type TrustedFile } from '../settings/trust.js';
-import type { CacheFile } from './cache-schema.js';
+import type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
 
 export const CACHE_FILE = 'credentials.json';
 /** What a refusal of the cache or its folder names (src/settings/trust.ts). */
@@ -67,7 +67,7 @@ export function readCache(dir: string): CacheFile {
   let text: string;
   try {
     const read = readTrustedFile(file, CACHE_TRUST);
-    if (read === undefined) return { logins: {}, commands: {} };
+    if (read === undefined) return emptyCache();
     text = read.text;
   } catch (error) {
     if (error instanceof HssError) throw error;
@@ -76,7 +76,7 @@ export function readCache(dir: string): CacheFile {
     );
   }
   // Written by another process after this run began: read as it was when the run started (empty).
-  if (!cacheSchema && absentAtStart.has(dir)) return { logins: {}, commands: {} };
+  if (!cacheSchema && absentAtStart.has(dir)) return emptyCache();
   const hint = `remove ${file} (it holds only cached logins) and log in again`;
   let raw: unknown;
   try {
@@ -90,7 +90,25 @@ export function readCache(dir: string): CacheFile {
     throw new ConfigError(`the credential cache ${file} is not a valid hss credential cache`, { hint });
   }
   registerAll(parsed.data);
-  return parsed.data;
+  const logins = bareRecord<Record<string, LoginEntry>>();
+  for (const [profile, byEndpoint] of Object.entries(parsed.data.logins))
+    logins[profile] = bareRecord(byEndpoint);
+  return { ...parsed.data, logins, commands: bareRecord(parsed.data.commands) };
+}
+
+function emptyCache(): CacheFile {
+  return { logins: bareRecord(), commands: bareRecord() };
+}
+
+/** The login cached for a profile and IAM endpoint, if any: own entries only, never an inherited property. */
+export function findLogin(cache: CacheFile, profile: string, iamEndpoint: string): LoginEntry | undefined {
+  const byEndpoint = Object.hasOwn(cache.logins, profile) ? cache.logins[profile] : undefined;
+  return byEndpoint && Object.hasOwn(byEndpoint, iamEndpoint) ? byEndpoint[iamEndpoint] : undefined;
+}
+
+/** The cached output of a profile's credential command, if any. */
+export function findCommandOutput(cache: CacheFile, profile: string): CommandEntry | undefined {
+  return Object.hasOwn(cache.commands, profile) ? cache.commands[profile] : undefined;
 }
 
 /** Read-modify-write of the cache under its own lock; the file is written 0600. */

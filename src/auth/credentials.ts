@@ -21,6 +21,8 @@ import { exposedMode } from '../settings/trust.js';
 import { quote } from '../text.js';
 import {
   type CommandEntry,
+  findCommandOutput,
+  findLogin,
   isExpired,
   type LoginEntry,
   parseExpiry,
@@ -116,7 +118,7 @@ export function loginCommand(profile: string): string {
 
 /** The login cached for this profile and IAM endpoint, if any (expired or not). */
 export function cachedLogin(configDir: string, profile: string, iamEndpoint: string): LoginEntry | undefined {
-  return readCache(configDir).logins[profile]?.[iamEndpoint];
+  return findLogin(readCache(configDir), profile, iamEndpoint);
 }
 
 function loginCredential(entry: LoginEntry, profile: string, now: number): Credential {
@@ -187,7 +189,7 @@ async function commandCredential(command: string, profile: string, sources: Cred
   let pending = COMMAND_MEMO.get(key);
   if (!pending) {
     pending = (async () => {
-      const entry = readCache(sources.configDir).commands[profile];
+      const entry = findCommandOutput(readCache(sources.configDir), profile);
       if (entry && entry.command_sha256 === digest) {
         const cached = outputFromEntry(entry);
         if (cached?.expiresAt !== undefined && !isExpired(cached.expiresAt, sources.now())) return cached;

@@ -5,7 +5,7 @@
 import type { HttpClient } from '../api/http.js';
 import { ConfigError, HssError } from '../errors.js';
 import type { Resolved, Settings } from '../settings/resolve.js';
-import { updateStore } from '../settings/store.js';
+import { findProfile, updateStore } from '../settings/store.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
 
@@ -40,12 +40,12 @@ async function remember(
 ) {
   const { settings } = lookup;
   const name = settings.profileName.value;
-  const stored = settings.store.profiles[name];
+  const stored = findProfile(settings.store, name);
   // Only a profile whose own region was used gets the ID: a --region for once must not rewrite it.
   if (!stored || stored.project_id || stored.region !== region) return;
   try {
     await updateStore(lookup.configDir, (store) => {
-      const profile = store.profiles[name];
+      const profile = findProfile(store, name);
       if (!profile || profile.project_id || profile.region !== region) return;
       profile.project_id = projectId;
       profile.project_id_source = how;

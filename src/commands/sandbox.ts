@@ -19,7 +19,7 @@ import { parseFaultSpec } from '../sandbox/faults.js';
 import { startSandbox } from '../sandbox/server.js';
 import { firstIssue, ProfileName } from '../schema.js';
 import { isLoopback } from '../settings/resolve.js';
-import { updateStore } from '../settings/store.js';
+import { findProfile, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 
 export interface SandboxOptions {
@@ -77,7 +77,7 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
     const name = opts.saveProfile;
     const write = updateStore(ctx.configDir, (store) => {
       store.profiles[name] = {
-        ...(store.profiles[name] ?? {}),
+        ...(findProfile(store, name) ?? {}),
         region: SANDBOX_REGION,
         project_id: SANDBOX_PROJECT_ID,
         endpoint: server.url,

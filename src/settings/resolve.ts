@@ -2,10 +2,10 @@
  * Resolution of every setting with where it came from: flag > environment > profile > default.
  */
 import { ConfigError, UsageError } from '../errors.js';
-import { EnterpriseProjectId, firstIssue, ProjectId } from '../rules.js';
+import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId } from '../rules.js';
 import type { Profile, StoreFile } from '../schema.js';
 import { quote } from '../text.js';
-import { readStore } from './store.js';
+import { findProfile, readStore } from './store.js';
 
 export interface Resolved<T> {
   value: T;
@@ -135,14 +135,26 @@ export function describeSource(source: string): string {
   return source;
 }
 
+/** A profile name given by the user, or an exit-2 error naming it, where it came from, and the rule. */
+function checkedProfileName(name: Resolved<string>): Resolved<string> {
+  const parsed = ProfileName.safeParse(name.value);
+  if (!parsed.success) {
+    throw new UsageError(
+      `profile name ${quote(name.value)} (from ${describeSource(name.source)}): ${firstIssue(parsed.error)}`,
+    );
+  }
+  return name;
+}
+
 export function selectProfile(
   flags: GlobalFlags,
   env: Env,
   store: StoreFile,
 ): { name: Resolved<string>; explicit: boolean } {
-  if (flags.profile !== undefined) return { name: { value: flags.profile, source: 'flag' }, explicit: true };
+  if (flags.profile !== undefined)
+    return { name: checkedProfileName({ value: flags.profile, source: 'flag' }), explicit: true };
   const e = fromEnv(env, ['HSS_PROFILE']);
-  if (e) return { name: e, explicit: true };
+  if (e) return { name: checkedProfileName(e), explicit: true };
   if (store.current) return { name: { value: store.current, source: 'store:current' }, explicit: false };
   return { name: { value: 'default', source: 'default' }, explicit: false };
 }
@@ -197,7 +209,7 @@ function checked(resolved: Resolved<string> | undefined, schema: typeof ProjectI
 export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Settings {
   const store = readStore(dir);
   const { name, explicit } = selectProfile(flags, env, store);
-  const stored = store.profiles[name.value];
+  const stored = findProfile(store, name.value);
   if (!stored && explicit) {
     const known = Object.keys(store.profiles);
     throw new ConfigError(`unknown profile ${quote(name.value)} (from ${describeSource(name.source)})`, {

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFi
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
-import type { StoreFile } from '../schema.js';
+import type { Profile, StoreFile } from '../schema.js';
 import { quote } from '../text.js';
 import { checkTrustedFolder, readTrustedFile, type TrustedFile } from './trust.js';
 
@@ -18,8 +18,23 @@ export function storePath(dir: string): string {
   return path.join(dir, STORE_FILE);
 }
 
+/**
+ * A map without a prototype: no key (`constructor`, `toString`) is in it before it is put there, and
+ * setting `__proto__` sets a key, not the prototype. The store's and the cache's maps are kept so.
+ */
+export function bareRecord<T>(from?: Record<string, T>): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  if (from) for (const key of Object.keys(from)) record[key] = from[key] as T;
+  return record;
+}
+
+/** The profile of that name, if the store has one (its own entry, never an inherited property). */
+export function findProfile(store: StoreFile, name: string): Profile | undefined {
+  return Object.hasOwn(store.profiles, name) ? store.profiles[name] : undefined;
+}
+
 function emptyStore(): StoreFile {
-  return { version: STORE_VERSION, profiles: {} };
+  return { version: STORE_VERSION, profiles: bareRecord() };
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -59,8 +74,14 @@ export function parseStore(text: string, file: string): StoreFile {
   }
   if (!storeSchema) throw new Error('the profile store schema is not loaded: call prepareStore first');
   const parsed = storeSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  // zod drops a `__proto__` key without a word: a profile of that name is refused here instead.
+  const profiles = (raw as { profiles?: unknown } | null)?.profiles;
+  const reserved =
+    typeof profiles === 'object' && profiles !== null && Object.hasOwn(profiles, '__proto__')
+      ? { path: ['profiles', '__proto__'], message: 'profile name "__proto__" is reserved' }
+      : undefined;
+  if (!parsed.success || reserved) {
+    const issue = reserved ?? parsed.error?.issues[0];
     // Profile names in the path are the file's own text: quoted when they are not plain.
     const segment = (key: PropertyKey) =>
       typeof key === 'string' && !/^[A-Za-z0-9_-]+$/.test(key) ? quote(key, 32) : String(key);
@@ -72,7 +93,7 @@ export function parseStore(text: string, file: string): StoreFile {
       },
     );
   }
-  return parsed.data;
+  return { ...parsed.data, profiles: bareRecord(parsed.data.profiles) };
 }
 
 /** What a refusal of the store or its folder names (src/settings/trust.ts). */

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
+import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 describe('hss sandbox as a process', () => {
   it('listens on a free port, saves a profile, serves a retry, and stops cleanly on SIGTERM', async () => {
@@ -108,5 +109,169 @@ describe('hss profile', () => {
     const secretFlag = await hss(['profile', 'set', 'a', '--token', 'abc']);
     expect(secretFlag.exitCode).toBe(2);
     expect(secretFlag.stderr).toMatch(/^error: unknown option '--token'/);
+  });
+});
+
+describe('profile names that are names of object properties', () => {
+  const sb = useSandbox();
+
+  it('`profile set __proto__` is refused (exit 2), the token neither lost nor stored', async () => {
+    const configDir = tempDir();
+    const r = await hss(['profile', 'set', '__proto__', '--token-stdin'], {
+      configDir,
+      input: 'a-token-value\n',
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('error: profile name "__proto__": profile name "__proto__" is reserved\n');
+    expect(existsSync(path.join(configDir, 'config.json'))).toBe(false);
+  });
+
+  it('constructor, toString and hasOwnProperty are names like any other: absent until made, then kept', async () => {
+    const configDir = tempDir();
+    expect((await hss(['profile', 'set', 'lab', '--region', 'cn-north-4'], { configDir })).exitCode).toBe(0);
+    const unknown = /^error: unknown profile "(constructor|toString|hasOwnProperty|valueOf)"/;
+    for (const [args, env] of [
+      [['profile', 'remove', 'toString'], {}],
+      [['profile', 'use', 'constructor'], {}],
+      [['profile', 'show', 'hasOwnProperty'], {}],
+      [['-p', 'constructor', 'config', 'show'], {}],
+      [['profile', 'show'], { HSS_PROFILE: 'valueOf' }],
+      [['task', 'retry', 'task-0001', '--all-failed'], { ...sb.env(), HSS_PROFILE: 'toString' }],
+    ] as Array<[string[], Record<string, string>]>) {
+      const r = await hss(args, { configDir, env });
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(3);
+      expect(r.stderr, args.join(' ')).toMatch(unknown);
+    }
+    expect(JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      current: 'lab',
+      profiles: { lab: { region: 'cn-north-4' } },
+    });
+    expect(sb.sandbox.requests).toEqual([]);
+
+    // Made, `constructor` holds its token and endpoint like any profile, and is removed like one.
+    const set = await hss(
+      [
+        'profile',
+        'set',
+        'constructor',
+        '--endpoint',
+        sb.url,
+        '--project-id',
+        SANDBOX_PROJECT_ID,
+        '--token-stdin',
+      ],
+      { configDir, input: `${SANDBOX_TOKEN}\n` },
+    );
+    expect(set.exitCode, set.stderr).toBe(0);
+    const retry = await hss(['-p', 'constructor', 'task', 'retry', 'task-0001', '--all-failed'], {
+      configDir,
+    });
+    expect(retry.exitCode, retry.stderr).toBe(0);
+    expect(sb.sandbox.requests.map((q) => q.headers['x-auth-token'])).toEqual([SANDBOX_TOKEN]);
+    const list = JSON.parse((await hss(['profile', 'list', '--json'], { configDir })).stdout);
+    expect(list.profiles.map((p: { name: string }) => p.name)).toEqual(['lab', 'constructor']);
+    expect((await hss(['profile', 'remove', 'constructor'], { configDir })).exitCode).toBe(0);
+    expect((await hss(['-p', 'constructor', 'config', 'show'], { configDir })).exitCode).toBe(3);
+  });
+
+  it.each([
+    [
+      '-p',
+      ['-p', '__proto__', 'config', 'show'],
+      {},
+      '"__proto__" (from command-line flag): profile name "__proto__" is reserved',
+    ],
+    [
+      '-p',
+      ['-p', 'a b', 'config', 'show'],
+      {},
+      '"a b" (from command-line flag): profile name may hold only letters',
+    ],
+    [
+      'HSS_PROFILE',
+      ['config', 'show'],
+      { HSS_PROFILE: '__proto__' },
+      '"__proto__" (from environment HSS_PROFILE): profile name "__proto__" is reserved',
+    ],
+    [
+      'HSS_PROFILE',
+      ['profile', 'show'],
+      { HSS_PROFILE: 'x'.repeat(65) },
+      `"${'x'.repeat(48)}…" (from environment HSS_PROFILE): profile name is 65 characters; the limit is 1–64`,
+    ],
+    [
+      'profile show',
+      ['profile', 'show', '__proto__'],
+      {},
+      '"__proto__": profile name "__proto__" is reserved',
+    ],
+    [
+      'profile remove',
+      ['profile', 'remove', '__proto__'],
+      {},
+      '"__proto__": profile name "__proto__" is reserved',
+    ],
+    [
+      '--save-profile',
+      ['sandbox', '--port', '0', '--save-profile', '__proto__'],
+      {},
+      '"__proto__": profile name "__proto__" is reserved',
+    ],
+  ] as Array<[string, string[], Record<string, string>, string]>)(
+    'a bad name from %s: exit 2, naming it and the rule',
+    async (_from, args, env, message) => {
+      const configDir = tempDir();
+      const r = await hss(args, { configDir, env });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.split('\n')[0]).toContain(
+        `error: ${args[0] === 'sandbox' ? '--save-profile' : 'profile name'} ${message}`,
+      );
+    },
+  );
+
+  it.each([
+    ['"current" naming __proto__', { version: 1, current: '__proto__', profiles: {} }, 'at current'],
+    [
+      'a profile named "a b"',
+      { version: 1, profiles: { 'a b': { region: 'cn-north-4' } } },
+      'at profiles."a b"',
+    ],
+    [
+      'a profile named __proto__',
+      '{"version":1,"profiles":{"__proto__":{"region":"cn-north-4"}}}',
+      'at profiles.',
+    ],
+  ] as Array<[string, unknown, string]>)(
+    'a store file with %s: exit 3, naming the store',
+    async (_name, content, where) => {
+      const configDir = tempDir();
+      const file = path.join(configDir, 'config.json');
+      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content), { mode: 0o600 });
+      const r = await hss(['profile', 'list'], { configDir });
+      expect(r.exitCode).toBe(3);
+      expect(r.stderr).toContain(`error: the profile store ${file} is not a valid hss store ${where}`);
+    },
+  );
+
+  it('`profile set --unset toString` is refused: the profile has no such field', async () => {
+    const configDir = tempDir();
+    await hss(['profile', 'set', 'lab', '--region', 'cn-north-4'], { configDir });
+    const r = await hss(['profile', 'set', 'lab', '--unset', 'toString'], { configDir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(
+      'error: --unset "toString": profile "lab" has no such field\nhint: its fields: region\n',
+    );
+  });
+
+  it('completion never offers __proto__ from a store file', async () => {
+    const configDir = tempDir();
+    writeFileSync(
+      path.join(configDir, 'config.json'),
+      '{"version":1,"profiles":{"__proto__":{},"constructor":{},"lab":{}}}',
+      { mode: 0o600 },
+    );
+    const r = await hss(['__complete', 'profiles'], { configDir });
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(['constructor', 'lab']);
   });
 });
