@@ -160,6 +160,8 @@ export const Profile = z.looseObject({
   user: z.string().optional(),
   domain: z.string().optional(),
   credential_command: z.string().optional(),
+  /** Written by `hss sandbox --save-profile`: a later one may replace this profile. */
+  sandbox: z.boolean().optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 

@@ -451,7 +451,12 @@ export function authHintFor(credential: Credential): string {
       ? 'the temporary key in HUAWEICLOUD_SDK_AK/SK/SECURITY_TOKEN was refused: it may have expired; get a fresh one'
       : 'the key pair in HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK was refused: check both (5 failures in a row lock the key for 5 minutes)';
   }
-  if (source.startsWith('login:')) return loginCommand(source.slice('login:'.length));
+  if (source.startsWith('login:')) {
+    // A login cached from an earlier session of the endpoint (a restarted sandbox) keeps winning over
+    // the profile's own credentials until it is dropped.
+    const name = source.slice('login:'.length);
+    return `the cached login of profile ${quote(name)} was refused: drop it with \`hss auth logout -p ${name}\`, then log in again with \`${loginCommand(name)}\``;
+  }
   if (source.startsWith('command:')) {
     const name = source.slice('command:'.length);
     return `the credential from the command of profile ${quote(name)} was refused; check what it prints, then \`hss auth logout -p ${name}\` to drop any cached output`;

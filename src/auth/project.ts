@@ -4,7 +4,7 @@
  */
 import type { HttpClient } from '../api/http.js';
 import { ConfigError, HssError } from '../errors.js';
-import type { Resolved, Settings } from '../settings/resolve.js';
+import { iamEndpointIsOneOff, type Resolved, type Settings } from '../settings/resolve.js';
 import { findProfile, updateStore } from '../settings/store.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
@@ -41,8 +41,9 @@ async function remember(
   const { settings } = lookup;
   const name = settings.profileName.value;
   const stored = findProfile(settings.store, name);
-  // Only a profile whose own region was used gets the ID: a --region for once must not rewrite it.
-  if (!stored || stored.project_id || stored.region !== region) return;
+  // Only a profile whose own region and IAM endpoint were used gets the ID: a --region or
+  // --iam-endpoint for once must not rewrite it.
+  if (!stored || stored.project_id || stored.region !== region || iamEndpointIsOneOff(settings)) return;
   try {
     await updateStore(lookup.configDir, (store) => {
       const profile = findProfile(store, name);

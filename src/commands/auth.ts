@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import type { CommandResult } from '../output/renderer.js';
-import { describeSource } from '../settings/resolve.js';
+import { describeSource, iamEndpointIsOneOff, profileIamEndpoint } from '../settings/resolve.js';
 import { bareRecord, findProfile, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 
@@ -114,9 +114,15 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
   });
 
   // The profile remembers who logs in (so the hint `hss auth login -p NAME` works as is) and the
-  // project the token is scoped to, when it has none.
+  // project the token is scoped to, when it has none. Not after a login with another IAM endpoint than
+  // the profile's own (--iam-endpoint or the environment, for once): the next command without it would
+  // not find this login, and a profile switched to password logins would then claim one it does not
+  // have. Such a login changes nothing but the cache, and is used where the same IAM endpoint is.
   const remembered: string[] = [];
-  if (findProfile(settings.store, profileName)) {
+  const stored = findProfile(settings.store, profileName);
+  const ownIam = stored ? profileIamEndpoint(stored) : undefined;
+  const oneOff = stored !== undefined && iamEndpointIsOneOff(settings);
+  if (stored && !oneOff) {
     await updateStore(ctx.configDir, (store) => {
       const profile = findProfile(store, profileName);
       if (!profile) return;
@@ -163,6 +169,11 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
           login.projectId ? ` (project ${login.projectId})` : ''
         }`,
         `  token expires ${isoSeconds(login.expiresAt)} (${relativeTime(login.expiresAt, now)}); cached for profile ${profileName} in ${cachePath(ctx.configDir)}`,
+        ...(oneOff
+          ? [
+              `  profile ${profileName} is unchanged: the login is used only with IAM endpoint ${iamEndpoint} (from ${describeSource(settings.iamEndpoint.source)}), not the profile's own ${ownIam}`,
+            ]
+          : []),
       ].join('\n'),
     exitCode: 0,
   };

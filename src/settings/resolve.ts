@@ -128,6 +128,11 @@ export function describeSource(source: string): string {
     return `profile ${quote(name)}, looked up from ${LOOKUPS[how] ?? how}`;
   }
   if (source.startsWith('profile:')) return `profile ${quote(source.slice(8))}`;
+  const notLoggedIn = /^login:(.*) \(not logged in\)$/.exec(source);
+  if (notLoggedIn) {
+    const name = notLoggedIn[1] ?? '';
+    return `profile ${quote(name)} logs in with a password, and is not logged in (\`hss auth login -p ${name}\`)`;
+  }
   if (source.startsWith('login:')) return `cached login of profile ${quote(source.slice(6))}`;
   if (source.startsWith('command:')) return `credential command of profile ${quote(source.slice(8))}`;
   if (source.startsWith('file:')) return `SDK credentials file ${source.slice(5)}`;
@@ -262,6 +267,27 @@ export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Sett
   if (enterpriseProject) settings.enterpriseProject = enterpriseProject;
   if (endpoint) settings.endpoint = endpoint;
   return settings;
+}
+
+/** The IAM endpoint a profile uses when no flag or variable overrides it; undefined if it is not a URL. */
+export function profileIamEndpoint(profile: Profile): string | undefined {
+  if (profile.iam_endpoint === undefined || profile.iam_endpoint === '') return DEFAULT_IAM_ENDPOINT;
+  try {
+    return checkEndpoint(profile.iam_endpoint, 'IAM endpoint', 'profile');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when the IAM endpoint in effect was given for this run (--iam-endpoint, the environment) and is
+ * not the profile's own: what IAM answers then (a login, a project ID) belongs to that endpoint, and is
+ * not written into the profile, which later runs without the override read.
+ */
+export function iamEndpointIsOneOff(settings: Settings): boolean {
+  const { source, value } = settings.iamEndpoint;
+  if (source !== 'flag' && !source.startsWith('env:')) return false;
+  return value !== profileIamEndpoint(settings.profile);
 }
 
 /** The HSS endpoint a call needs, or an exit-3 error saying how to set it. */

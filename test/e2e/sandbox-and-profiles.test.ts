@@ -275,3 +275,121 @@ describe('profile names that are names of object properties', () => {
     expect(r.stdout.split('\n').filter(Boolean)).toEqual(['constructor', 'lab']);
   });
 });
+
+/** `hss sandbox` as a process, until stopped: its banner, and a stop that waits for it to end. */
+async function sandboxProcess(configDir: string, args: string[]) {
+  const child = execa(process.execPath, [BIN, 'sandbox', '--json', ...args], {
+    env: baseEnv(configDir),
+    extendEnv: false,
+    reject: false,
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await Promise.race([
+    once(lines, 'line').then(([line]) => line as string),
+    child.then((r) => {
+      throw new Error(`the sandbox ended (exit ${r.exitCode}): ${String(r.stderr)}`);
+    }),
+  ]);
+  lines.close();
+  const banner = JSON.parse(first) as { url: string };
+  return {
+    banner,
+    port: new URL(banner.url).port,
+    async stop() {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+describe('hss sandbox --save-profile', () => {
+  const REAL = {
+    region: 'cn-north-4',
+    project_id: '0123456789abcdef0123456789abcdef',
+    endpoint: 'https://hss.cn-north-4.myhuaweicloud.com',
+    auth: 'token',
+    token: 'the-real-production-token',
+  };
+
+  function storeWith(profiles: Record<string, Record<string, unknown>>): { configDir: string; text: string } {
+    const configDir = tempDir();
+    const text = JSON.stringify({ version: 1, current: Object.keys(profiles)[0], profiles });
+    writeFileSync(path.join(configDir, 'config.json'), text, { mode: 0o600 });
+    return { configDir, text };
+  }
+
+  it('refuses (exit 3) to overwrite a profile that does not point at a sandbox, before listening', async () => {
+    const { configDir, text } = storeWith({ prod: REAL });
+    const r = await hss(['sandbox', '--port', '0', '--save-profile', 'prod'], {
+      configDir,
+      timeoutMs: 10_000,
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'error: profile "prod" exists and does not point at a sandbox: --save-profile would replace its endpoint and credentials\n' +
+        'hint: save to another name (e.g. --save-profile sandbox), or add --force to overwrite prod\n',
+    );
+    expect(readFileSync(path.join(configDir, 'config.json'), 'utf8')).toBe(text);
+  });
+
+  it('--force overwrites it; --force alone is a usage error', async () => {
+    const { configDir } = storeWith({ prod: REAL });
+    const sandbox = await sandboxProcess(configDir, ['--port', '0', '--save-profile', 'prod', '--force']);
+    await sandbox.stop();
+    const prod = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')).profiles.prod;
+    expect(prod).toMatchObject({ endpoint: sandbox.banner.url, token: SANDBOX_TOKEN, sandbox: true });
+
+    const alone = await hss(['sandbox', '--port', '0', '--force']);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toMatch(/^error: --force goes with --save-profile/);
+  });
+
+  it('replaces, without --force, a profile an earlier sandbox saved (marked, or from before the mark)', async () => {
+    const legacy = {
+      region: 'cn-north-4',
+      project_id: SANDBOX_PROJECT_ID,
+      endpoint: 'http://127.0.0.1:1',
+      iam_endpoint: 'http://127.0.0.1:1',
+      auth: 'token',
+      token: SANDBOX_TOKEN,
+    };
+    const { configDir } = storeWith({ old: legacy, marked: { ...legacy, token: 'changed', sandbox: true } });
+    for (const name of ['old', 'marked']) {
+      const sandbox = await sandboxProcess(configDir, ['--port', '0', '--save-profile', name]);
+      await sandbox.stop();
+      const saved = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')).profiles[name];
+      expect(saved, name).toMatchObject({
+        endpoint: sandbox.banner.url,
+        token: SANDBOX_TOKEN,
+        sandbox: true,
+      });
+    }
+  });
+
+  it('a restarted sandbox: its profile works again, as the cached login of the old one is dropped', async () => {
+    const configDir = tempDir();
+    const first = await sandboxProcess(configDir, ['--port', '0', '--save-profile', 'sb']);
+    const login = await hss(['-p', 'sb', 'auth', 'login', '--password-stdin'], {
+      configDir,
+      input: 'sandbox-password',
+    });
+    expect(login.exitCode, login.stderr).toBe(0);
+    expect(
+      JSON.parse(readFileSync(path.join(configDir, 'credentials.json'), 'utf8')).logins.sb,
+    ).toBeDefined();
+    await first.stop();
+
+    // The same port: the cached login's IAM endpoint is the new sandbox's, which never issued that token.
+    const second = await sandboxProcess(configDir, ['--port', first.port, '--save-profile', 'sb']);
+    try {
+      expect(JSON.parse(readFileSync(path.join(configDir, 'credentials.json'), 'utf8')).logins).toEqual({});
+      const retry = await hss(['-p', 'sb', 'task', 'retry', 'task-0001', '--all-failed'], { configDir });
+      expect(retry.exitCode, retry.stderr).toBe(0);
+      const status = JSON.parse((await hss(['-p', 'sb', 'auth', 'status', '--json'], { configDir })).stdout);
+      expect(status.source).toBe('profile:sb');
+    } finally {
+      await second.stop();
+    }
+  }, 30_000);
+});
