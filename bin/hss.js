@@ -11,8 +11,10 @@
 //
 // Cached code runs as the user, with their environment and tokens: the cache is used only where no one
 // else can have written it (its folders and every entry owned by the user and writable by no one else,
-// as ssh's StrictModes), and an entry only for the exact source it was made from (it carries a copy of
-// that source, compared byte for byte; no hash, which would load node:crypto). See loadCompiled.
+// as ssh's StrictModes), and an entry only for the file it was made from: the build's own hash of its
+// sources names the entry's folder, and the entry names the very file (its size, times, inode), so an
+// entry made anywhere else — planted, restored, or left from before an edit — is never run. See
+// loadCompiled.
 'use strict';
 
 const argv = process.argv.slice(2);
@@ -104,17 +106,26 @@ function distrust(stats) {
 function folderState(folder) {
   let stats;
   try {
-    stats = fs.statSync(folder);
+    stats = fs.statSync(folder, { throwIfNoEntry: false });
   } catch (error) {
-    return error?.code === 'ENOENT' ? 'absent' : `it cannot be read (${error?.code ?? error})`;
+    return `it cannot be read (${error?.code ?? error})`;
   }
+  if (stats === undefined) return 'absent';
   if (!stats.isDirectory()) return 'it is not a folder';
   return distrust(stats) ?? 'ok';
 }
 
-/** The end of a cache entry: this tag, then the byte lengths of V8's data and of the source after it. */
-const ENTRY_TAG = Buffer.from('hss-code');
-const TRAILER = ENTRY_TAG.length + 8;
+/**
+ * The end of a cache entry: one line of text of a fixed length naming the length of V8's data before it
+ * and the identity of the file of dist/ the code was compiled from, as stat gave it before that file
+ * was read — size, mtime, ctime, inode, device. Checked as one string: a single native slice and a
+ * compare, cheaper than reading fields one by one.
+ */
+const TRAILER = 128;
+function trailerFor(codeLength, stats) {
+  const line = `\n//# hss-code ${codeLength} ${stats.size} ${stats.mtimeMs} ${stats.ctimeMs} ${stats.ino} ${stats.dev}`;
+  return line.length < TRAILER ? `${line.padEnd(TRAILER - 1)}\n` : undefined;
+}
 /** An entry larger than this is not read (the largest file of dist/ makes one of a few megabytes). */
 const ENTRY_LIMIT = 64 * 1024 * 1024;
 // O_NONBLOCK: a FIFO at an entry's name must not block the run at open (fstat then refuses it).
@@ -136,13 +147,16 @@ const ENTRY_OPEN = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.
  *   so nothing can be swapped in between. Otherwise the cache is off for the run: nothing more is read
  *   from it and nothing is written to it (a --debug run says why: reportDistrustedCache). The folders
  *   above the root are not checked: a user's ~/.cache is theirs.
- * - What it was made from: an entry ends with a copy of the exact source its code was compiled from
- *   (ENTRY_TAG trailer), compared byte for byte with the file being loaded before V8 sees the code. V8
- *   itself checks only that cached code was made by the same V8 with the same flags for a source of the
- *   same *length*. A copy, not a hash: comparing it is a memcmp, where hashing would load node:crypto
- *   (~3 ms, a tenth of a run); the entry's size doubles, which costs reading ~150 KB more from the page
- *   cache. Entries are also kept in a folder per build ID (the hash of every file of dist/ the build
- *   writes at the end of each), which is what lets old builds' code be pruned.
+ * - What it was made from: V8 itself checks only that cached code was made by the same V8 with the
+ *   same flags for a source of the same *length*. Entries are kept in a folder per build ID, the hash
+ *   of every file of dist/ that the build writes at the end of each (a hash of the sources, computed
+ *   once, when they are made); and each entry ends with the identity of the very file it was compiled
+ *   from — size, mtime, ctime, inode, device — which must be the loaded file's. A file changed since
+ *   (an edit keeps the build ID, but not the ctime, which no user can set back), or another copy of it
+ *   (a reinstall, a cache restored from another machine or container, an entry made elsewhere from the
+ *   right content, which is public), never gets that code. Hashing each file as it loads would load
+ *   node:crypto (~3 ms, a tenth of a run); keeping a copy of the source in each entry and comparing it
+ *   cost about 2 % of a run, and binds only to content anyone can reproduce.
  * V8 rejects code from another Node version or other flags, and a rejected, mismatched or unreadable
  * entry in a trusted folder is compiled afresh and rewritten. The cache is a speed-up only: no run fails
  * for it, and outside --debug nothing about it is reported.
@@ -162,8 +176,8 @@ function loadCompiled(entry) {
   // or `../hss.cjs`): path.join costs more than the rest of finding a file.
   const sep = process.platform === 'win32' ? undefined : '/';
 
-  /** The compiled code cached for `source` in `cacheFile`, if the entry may be used and was made from it. */
-  function readEntry(cacheFile, source) {
+  /** The compiled code in `cacheFile`, if the entry may be used and was made from the file `identity` is. */
+  function readEntry(cacheFile, identity) {
     let fd;
     try {
       fd = fs.openSync(cacheFile, ENTRY_OPEN);
@@ -179,19 +193,13 @@ function loadCompiled(entry) {
       }
       if (stats.size < TRAILER || stats.size > ENTRY_LIMIT) return undefined;
       const bytes = Buffer.allocUnsafe(stats.size);
-      let read = 0;
-      while (read < bytes.length) {
+      for (let read = 0; read < bytes.length; ) {
         const n = fs.readSync(fd, bytes, read, bytes.length - read, read);
         if (n === 0) return undefined;
         read += n;
       }
       const end = bytes.length - TRAILER;
-      if (!bytes.subarray(end, end + ENTRY_TAG.length).equals(ENTRY_TAG)) return undefined;
-      const codeLength = bytes.readUInt32LE(end + ENTRY_TAG.length);
-      const sourceLength = bytes.readUInt32LE(end + ENTRY_TAG.length + 4);
-      if (codeLength + sourceLength !== end || sourceLength !== source.length) return undefined;
-      if (source.compare(bytes, codeLength, end) !== 0) return undefined;
-      return bytes.subarray(0, codeLength);
+      return bytes.toString('latin1', end) === trailerFor(end, identity) ? bytes.subarray(0, end) : undefined;
     } catch {
       return undefined;
     } finally {
@@ -204,8 +212,10 @@ function loadCompiled(entry) {
     if (known) return known.exports;
     const module = { exports: {}, id: file, filename: file, loaded: false };
     loaded.set(file, module);
-    const bytes = fs.readFileSync(file);
-    const source = bytes.toString('utf8');
+    // The file's identity, then its text (a file replaced in between has another build ID, and its code
+    // is looked for in another build's folder, where no entry names the replaced file).
+    const identity = usable ? fs.statSync(file) : undefined;
+    const source = fs.readFileSync(file, 'utf8');
     const build = /\/\/# hss-build=([0-9a-f]{16})\n/.exec(source.slice(-200))?.[1];
     const dir = path.dirname(file);
     let cacheFile;
@@ -219,7 +229,7 @@ function loadCompiled(entry) {
       }
       if (state === 'ok' || state === 'absent') {
         cacheFile = `${buildFolder}${path.sep}${file.slice(dir.length + 1)}`;
-        if (state === 'ok') cachedData = readEntry(cacheFile, bytes);
+        if (state === 'ok') cachedData = readEntry(cacheFile, identity);
       } else usable = false;
     }
     // Node's own CommonJS wrapper (Module.wrap), without loading node:module for it.
@@ -228,7 +238,7 @@ function loadCompiled(entry) {
       { filename: file, cachedData },
     );
     if (cacheFile && (cachedData === undefined || script.cachedDataRejected))
-      fresh.push({ cacheFile, script, source: bytes });
+      fresh.push({ cacheFile, script, identity });
     const localRequire = (id) => {
       if (sep && id.startsWith('./')) return load(dir + sep + id.slice(2));
       return id.startsWith('./') || id.startsWith('../') ? load(path.join(dir, id)) : require(id);
@@ -264,7 +274,7 @@ function makeFolder(folder) {
  */
 function saveCompiled(root, fresh) {
   const made = new Map();
-  for (const { cacheFile, script, source } of fresh) {
+  for (const { cacheFile, script, identity } of fresh) {
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     try {
       const buildFolder = path.dirname(cacheFile);
@@ -279,13 +289,11 @@ function saveCompiled(root, fresh) {
       }
       if (!made.get(buildFolder)) continue;
       const code = script.createCachedData();
-      const trailer = Buffer.alloc(TRAILER);
-      ENTRY_TAG.copy(trailer);
-      trailer.writeUInt32LE(code.length, ENTRY_TAG.length);
-      trailer.writeUInt32LE(source.length, ENTRY_TAG.length + 4);
+      const trailer = trailerFor(code.length, identity);
+      if (trailer === undefined) continue;
       const fd = fs.openSync(temporary, 'wx', 0o600);
       try {
-        fs.writeFileSync(fd, Buffer.concat([code, source, trailer]));
+        fs.writeFileSync(fd, Buffer.concat([code, Buffer.from(trailer, 'latin1')]));
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);

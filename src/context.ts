@@ -27,8 +27,14 @@ import {
   resolveSettings,
   type Settings,
 } from './settings/resolve.js';
-import { interruptStoreWritesOn, prepareStore, readStore, storeMode, storePath } from './settings/store.js';
-import { exposedMode } from './settings/trust.js';
+import {
+  exposedMode,
+  interruptStoreWritesOn,
+  prepareStore,
+  readStore,
+  storeMode,
+  storePath,
+} from './settings/store.js';
 import { quote } from './text.js';
 import { userAgent } from './version.js';
 

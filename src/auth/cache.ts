@@ -8,12 +8,17 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
-import { bareRecord, withFileLock, writeFileAtomic } from '../settings/store.js';
-import { readTrustedFile, type TrustedFile } from '../settings/trust.js';
+import {
+  bareRecord,
+  readTrustedFile,
+  type TrustedFile,
+  withFileLock,
+  writeFileAtomic,
+} from '../settings/store.js';
 import type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
 
 export const CACHE_FILE = 'credentials.json';
-/** What a refusal of the cache or its folder names (src/settings/trust.ts). */
+/** What a refusal of the cache or its folder names (readTrustedFile, src/settings/store.ts). */
 const CACHE_TRUST: TrustedFile = {
   what: 'the credential cache',
   elsewhere: 'point HSS_CONFIG_DIR at a folder of your own',

@@ -17,7 +17,7 @@ import { registerSecret } from '../output/redact.js';
 import { firstIssue, Token } from '../rules.js';
 import type { AuthKind, Profile } from '../schema.js';
 import type { Settings } from '../settings/resolve.js';
-import { exposedMode } from '../settings/trust.js';
+import { exposedMode } from '../settings/store.js';
 import { quote } from '../text.js';
 import {
   type CommandEntry,

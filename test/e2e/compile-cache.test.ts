@@ -264,41 +264,62 @@ async function tripwire(folder: string): Promise<{ opened(): Promise<boolean> }>
   };
 }
 
-/**
- * The attack: a copy of the package whose task-retry file prints PLANTED instead of HONEST (the same
- * length, as V8's own check of cached code is only the source's length), run once so that its loader
- * caches the code of that file. Returns the entry, and its name in the build folder.
- */
-async function plantedEntry(): Promise<{ name: string; bytes: Buffer; honestSource: Buffer }> {
-  const copy = tempDir('hss-planted-');
+/** A copy of the package (bin/, dist/, package.json), as another install of the same build is. */
+function copyOfPackage(): { copy: string; bin: string; chunks: string } {
+  const copy = tempDir('hss-copy-');
   for (const part of ['bin', 'dist', 'package.json'])
     cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
-  const chunks = path.join(copy, 'dist', 'chunks');
+  return { copy, bin: path.join(copy, 'bin', 'hss.js'), chunks: path.join(copy, 'dist', 'chunks') };
+}
+
+/** The file of dist/chunks that prints HONEST, by name. */
+function honestChunk(chunks: string): string {
   const name = readdirSync(chunks).find(
     (f) => f.endsWith('.cjs') && readFileSync(path.join(chunks, f), 'utf8').includes(HONEST),
   );
   if (!name) throw new Error(`no file of dist/chunks prints ${HONEST}`);
-  const honestSource = readFileSync(path.join(chunks, name));
-  writeFileSync(path.join(chunks, name), honestSource.toString('utf8').replace(HONEST, PLANTED));
-  const cache = path.join(copy, 'cache');
-  const made = await execa(process.execPath, [path.join(copy, 'bin', 'hss.js'), ...DRY_RUN], {
-    env: { ...baseEnv(copy), ...sb.env(), HSS_COMPILE_CACHE: cache },
+  return name;
+}
+
+/** A dry run of a copy of the package, with this cache. */
+async function runCopy(bin: string, cache: string): Promise<CliResult> {
+  const home = tempDir();
+  const r = await execa(process.execPath, [bin, ...DRY_RUN], {
+    env: { ...baseEnv(home), ...sb.env(), HSS_COMPILE_CACHE: cache },
     extendEnv: false,
     reject: false,
   });
-  expect(made.stdout).toContain(PLANTED);
-  return { name, bytes: readFileSync(path.join(folderOf(cache), name)), honestSource };
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
 /**
- * The planted entry as an attacker who knows the entry format (bin/hss.js) forges it: the compiled
- * code of the planted source, followed by a copy of the honest source and the 16-byte trailer, so that
- * only the ownership check stands between it and the run.
+ * The attack: a copy of the package whose task-retry file prints PLANTED instead of HONEST (the same
+ * length, as V8's own check of cached code is only the source's length), run once so that its loader
+ * caches the code of that file — as an attacker does on a machine of their own. Returns the entry, and
+ * its name in the build folder.
  */
-function forged(planted: { bytes: Buffer; honestSource: Buffer }): Buffer {
-  const { bytes, honestSource } = planted;
-  const codeEnd = bytes.length - 16 - honestSource.length;
-  return Buffer.concat([bytes.subarray(0, codeEnd), honestSource, bytes.subarray(bytes.length - 16)]);
+async function plantedEntry(): Promise<{ name: string; bytes: Buffer }> {
+  const { copy, bin, chunks } = copyOfPackage();
+  const name = honestChunk(chunks);
+  const file = path.join(chunks, name);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(HONEST, PLANTED));
+  const cache = path.join(copy, 'cache');
+  const made = await runCopy(bin, cache);
+  expect(made.stdout).toContain(PLANTED);
+  return { name, bytes: readFileSync(path.join(folderOf(cache), name)) };
+}
+
+/**
+ * The planted entry as a local attacker who knows the entry format (bin/hss.js) forges it: the code of
+ * the planted source, with the 128-byte trailer line naming the victim's own dist file (size, mtime,
+ * ctime, inode, device: metadata anyone can read) — so that only the ownership check stands between it
+ * and the run.
+ */
+function forged(planted: { name: string; bytes: Buffer }): Buffer {
+  const code = planted.bytes.subarray(0, planted.bytes.length - 128);
+  const s = statSync(path.join(ROOT, 'dist', 'chunks', planted.name));
+  const line = `\n//# hss-code ${code.length} ${s.size} ${s.mtimeMs} ${s.ctimeMs} ${s.ino} ${s.dev}`;
+  return Buffer.concat([code, Buffer.from(`${line.padEnd(127)}\n`, 'latin1')]);
 }
 
 describe('the compile cache, when someone else could have written it', () => {
@@ -399,7 +420,7 @@ describe('the compile cache, when someone else could have written it', () => {
     expect(own.stdout).toContain(PLANTED);
   }, 30_000);
 
-  it("an entry made from another source of the same length is not handed to V8, in the user's own cache too", async () => {
+  it("an entry made from another source of the same length, elsewhere (a restored cache), is not run, in the user's own cache too", async () => {
     const home = tempDir();
     const root = path.join(home, 'cache');
     const folder = await trustedCache(home, root);
@@ -413,6 +434,26 @@ describe('the compile cache, when someone else could have written it', () => {
     expect(r.stdout).not.toContain('PWNED');
     // Compiled afresh from the file it is loading, and rewritten.
     expect(readFileSync(entry).equals(planted.bytes)).toBe(false);
+  }, 30_000);
+
+  it('an entry is used only for the very file it was made from: another install of the same build, or the file edited since, compiles afresh', async () => {
+    const home = tempDir();
+    const root = path.join(home, 'cache');
+    const folder = await trustedCache(home, root);
+    const name = honestChunk(path.join(ROOT, 'dist', 'chunks'));
+    const made = statSync(path.join(folder, name));
+
+    // Another install of the same build (same build ID, same files): its own entries, not these.
+    const { bin, chunks } = copyOfPackage();
+    const other = await runCopy(bin, root);
+    expect(other.exitCode, other.stderr).toBe(0);
+    expect(statSync(path.join(folder, name)).mtimeMs).not.toBe(made.mtimeMs);
+
+    // That install's file edited after its code was cached, keeping its length and build ID line.
+    const file = path.join(chunks, name);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(HONEST, PLANTED));
+    const edited = await runCopy(bin, root);
+    expect(edited.stdout).toContain(PLANTED);
   }, 30_000);
 
   it('--debug says once, on stderr, why the cache is off, naming the folder or entry; a private cache draws no word', async () => {
