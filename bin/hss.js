@@ -116,20 +116,45 @@ function folderState(folder) {
 }
 
 /**
- * The end of a cache entry: one line of text of a fixed length naming the length of V8's data before it
- * and the identity of the file of dist/ the code was compiled from, as stat gave it before that file
- * was read — size, mtime, ctime, inode, device. Checked as one string: a single native slice and a
- * compare, cheaper than reading fields one by one.
+ * The end of a cache entry: a tag, then as Float64 (little-endian) the length of V8's data before it and
+ * the identity of the file of dist/ the code was compiled from, as stat gave it before that file was
+ * read — size, mtime, ctime, inode, device. Read through a DataView: no string to build or decode.
  */
-const TRAILER = 128;
+const IDENTITY = ['size', 'mtimeMs', 'ctimeMs', 'ino', 'dev'];
+const TAG = [0x2d737368, 0x65646f63]; // 'hss-code', as two little-endian Uint32
+const TRAILER = 8 + 8 * (1 + IDENTITY.length);
+
 function trailerFor(codeLength, stats) {
-  const line = `\n//# hss-code ${codeLength} ${stats.size} ${stats.mtimeMs} ${stats.ctimeMs} ${stats.ino} ${stats.dev}`;
-  return line.length < TRAILER ? `${line.padEnd(TRAILER - 1)}\n` : undefined;
+  const trailer = Buffer.alloc(TRAILER);
+  const view = new DataView(trailer.buffer, trailer.byteOffset, TRAILER);
+  view.setUint32(0, TAG[0], true);
+  view.setUint32(4, TAG[1], true);
+  view.setFloat64(8, codeLength, true);
+  for (let i = 0; i < IDENTITY.length; i++) view.setFloat64(16 + 8 * i, stats[IDENTITY[i]], true);
+  return trailer;
+}
+
+/** Whether `bytes` ends with the trailer of code compiled from the file `stats` describes. */
+function hasTrailer(bytes, stats) {
+  const end = bytes.length - TRAILER;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + end, TRAILER);
+  if (view.getUint32(0, true) !== TAG[0] || view.getUint32(4, true) !== TAG[1]) return false;
+  if (view.getFloat64(8, true) !== end) return false;
+  for (let i = 0; i < IDENTITY.length; i++)
+    if (view.getFloat64(16 + 8 * i, true) !== stats[IDENTITY[i]]) return false;
+  return true;
 }
 /** An entry larger than this is not read (the largest file of dist/ makes one of a few megabytes). */
 const ENTRY_LIMIT = 64 * 1024 * 1024;
 // O_NONBLOCK: a FIFO at an entry's name must not block the run at open (fstat then refuses it).
 const ENTRY_OPEN = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
+/** The build ID at the end of a file of dist/ (`//# hss-build=` and 16 hex digits), if it has one. */
+function buildIdOf(source) {
+  const at = source.lastIndexOf('//# hss-build=');
+  const id = at === -1 || source.length - at > 200 ? undefined : source.slice(at + 14, at + 31);
+  return id !== undefined && /^[0-9a-f]{16}\n$/.test(id) ? id.slice(0, 16) : undefined;
+}
 
 /**
  * Loads dist/ (CommonJS written by scripts/build.mjs) with V8's compiled code kept between runs, as Node
@@ -192,6 +217,7 @@ function loadCompiled(entry) {
         return undefined;
       }
       if (stats.size < TRAILER || stats.size > ENTRY_LIMIT) return undefined;
+      // Read here rather than by readFileSync(fd), which would fstat the descriptor once more.
       const bytes = Buffer.allocUnsafe(stats.size);
       for (let read = 0; read < bytes.length; ) {
         const n = fs.readSync(fd, bytes, read, bytes.length - read, read);
@@ -199,7 +225,7 @@ function loadCompiled(entry) {
         read += n;
       }
       const end = bytes.length - TRAILER;
-      return bytes.toString('latin1', end) === trailerFor(end, identity) ? bytes.subarray(0, end) : undefined;
+      return hasTrailer(bytes, identity) ? bytes.subarray(0, end) : undefined;
     } catch {
       return undefined;
     } finally {
@@ -216,7 +242,7 @@ function loadCompiled(entry) {
     // is looked for in another build's folder, where no entry names the replaced file).
     const identity = usable ? fs.statSync(file) : undefined;
     const source = fs.readFileSync(file, 'utf8');
-    const build = /\/\/# hss-build=([0-9a-f]{16})\n/.exec(source.slice(-200))?.[1];
+    const build = buildIdOf(source);
     const dir = path.dirname(file);
     let cacheFile;
     let cachedData;
@@ -289,11 +315,9 @@ function saveCompiled(root, fresh) {
       }
       if (!made.get(buildFolder)) continue;
       const code = script.createCachedData();
-      const trailer = trailerFor(code.length, identity);
-      if (trailer === undefined) continue;
       const fd = fs.openSync(temporary, 'wx', 0o600);
       try {
-        fs.writeFileSync(fd, Buffer.concat([code, Buffer.from(trailer, 'latin1')]));
+        fs.writeFileSync(fd, Buffer.concat([code, trailerFor(code.length, identity)]));
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
@@ -353,7 +377,7 @@ function reportDistrustedCache(entry) {
   if (root === undefined) return;
   let build;
   try {
-    build = /\/\/# hss-build=([0-9a-f]{16})\n/.exec(fs.readFileSync(entry, 'utf8').slice(-200))?.[1];
+    build = buildIdOf(fs.readFileSync(entry, 'utf8'));
   } catch {}
   const versionFolder = path.join(root, `${process.version}-${process.arch}`);
   const folders = [root, versionFolder];

@@ -311,15 +311,19 @@ async function plantedEntry(): Promise<{ name: string; bytes: Buffer }> {
 
 /**
  * The planted entry as a local attacker who knows the entry format (bin/hss.js) forges it: the code of
- * the planted source, with the 128-byte trailer line naming the victim's own dist file (size, mtime,
- * ctime, inode, device: metadata anyone can read) — so that only the ownership check stands between it
- * and the run.
+ * the planted source, with the 56-byte trailer (tag `hss-code`, then as Float64 the code's length and
+ * the size, mtime, ctime, inode and device of the victim's own dist file: metadata anyone can read) —
+ * so that only the ownership check stands between it and the run.
  */
 function forged(planted: { name: string; bytes: Buffer }): Buffer {
-  const code = planted.bytes.subarray(0, planted.bytes.length - 128);
+  const code = planted.bytes.subarray(0, planted.bytes.length - 56);
   const s = statSync(path.join(ROOT, 'dist', 'chunks', planted.name));
-  const line = `\n//# hss-code ${code.length} ${s.size} ${s.mtimeMs} ${s.ctimeMs} ${s.ino} ${s.dev}`;
-  return Buffer.concat([code, Buffer.from(`${line.padEnd(127)}\n`, 'latin1')]);
+  const trailer = Buffer.alloc(56);
+  trailer.write('hss-code', 'latin1');
+  [code.length, s.size, s.mtimeMs, s.ctimeMs, s.ino, s.dev].forEach((n, i) => {
+    trailer.writeDoubleLE(n, 8 + 8 * i);
+  });
+  return Buffer.concat([code, trailer]);
 }
 
 describe('the compile cache, when someone else could have written it', () => {
