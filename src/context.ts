@@ -6,7 +6,7 @@
 import { HssApi } from './api/hss.js';
 import { type Authorize, HttpClient } from './api/http.js';
 import { caBundleSetting, createFetch, type Fetch } from './api/transport.js';
-import { prepareCache } from './auth/cache.js';
+import { cachePath, prepareCache } from './auth/cache.js';
 import {
   authHintFor,
   authorizerFor,
@@ -27,7 +27,14 @@ import {
   resolveSettings,
   type Settings,
 } from './settings/resolve.js';
-import { interruptStoreWritesOn, prepareStore, readStore, storeMode, storePath } from './settings/store.js';
+import {
+  exposedMode,
+  interruptStoreWritesOn,
+  prepareStore,
+  readStore,
+  storeMode,
+  storePath,
+} from './settings/store.js';
 import { quote } from './text.js';
 import { userAgent } from './version.js';
 
@@ -83,7 +90,7 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
     readStore(dir);
   } catch {}
 
-  // The store holds secrets: say so once per run when group or others may read it.
+  // The store and the credential cache hold secrets: say so once per run when group or others may read one.
   const checkStoreMode = () => {
     if (storeChecked || io.platform === 'win32') return;
     storeChecked = true;
@@ -92,6 +99,13 @@ export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): C
       const file = storePath(dir);
       renderer.warn(
         `the profile store ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); run \`chmod 600 ${file}\``,
+      );
+    }
+    const cache = cachePath(dir);
+    const cacheMode = exposedMode(cache);
+    if (cacheMode !== undefined) {
+      renderer.warn(
+        `the credential cache ${cache} can be read by other users (mode ${cacheMode.toString(8)}); run \`chmod 600 ${cache}\``,
       );
     }
   };

@@ -402,6 +402,7 @@ export function buildProgram(run: Run): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port; 0 picks a free one', '8443')
     .option('--save-profile <name>', 'write a profile pointing at the sandbox')
+    .option('--force', 'with --save-profile: overwrite a profile that does not point at a sandbox')
     .option(
       '--fault <spec>',
       'inject a fault: 503x2, 429x1, reset, hang, badjson, slow:2000 (repeatable)',

@@ -66,9 +66,15 @@ export const Region = boundedText('region', 1, 64, (s) =>
     ? undefined
     : 'region may hold only lower-case letters, digits and "-" (e.g. cn-north-4)',
 );
-export const ProfileName = boundedText('profile name', 1, 64, (s) =>
-  /^[A-Za-z0-9._-]+$/.test(s) ? undefined : 'profile name may hold only letters, digits, ".", "_" and "-"',
-);
+/**
+ * A profile name: a key of the store's maps, which are kept without a prototype so that no name
+ * (`constructor`, `toString`) is there before the user puts it there; `__proto__` alone is refused,
+ * as plain objects (JSON tools, older versions of hss) give it a meaning of its own.
+ */
+export const ProfileName = boundedText('profile name', 1, 64, (s) => {
+  if (!/^[A-Za-z0-9._-]+$/.test(s)) return 'profile name may hold only letters, digits, ".", "_" and "-"';
+  return s === '__proto__' ? 'profile name "__proto__" is reserved' : undefined;
+});
 
 const SCAN_TYPE_SET: ReadonlySet<string> = new Set(SCAN_TYPES);
 

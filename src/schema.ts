@@ -4,7 +4,12 @@
  */
 import * as z from 'zod';
 import { AUTH_KINDS, MAX_CLUSTERS, SCAN_TYPES } from './limits.js';
-import { ClusterId as ClusterIdRule, firstIssue, type Rule } from './rules.js';
+import {
+  ClusterId as ClusterIdRule,
+  firstIssue,
+  ProfileName as ProfileNameRule,
+  type Rule,
+} from './rules.js';
 import { quote } from './text.js';
 
 // A CLI parses a handful of values per run: compiling object parsers with `new Function` costs more
@@ -171,12 +176,15 @@ export const Profile = z.looseObject({
   user: z.string().optional(),
   domain: z.string().optional(),
   credential_command: z.string().optional(),
+  /** Written by `hss sandbox --save-profile`: a later one may replace this profile. */
+  sandbox: z.boolean().optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 
 export const StoreFile = z.looseObject({
   version: z.number().optional(),
-  current: z.string().optional(),
-  profiles: z.record(z.string(), Profile).default({}),
+  current: fromRule(ProfileNameRule).optional(),
+  /** profile name → profile; a map without a prototype once read (src/settings/store.ts). */
+  profiles: z.record(fromRule(ProfileNameRule), Profile).default({}),
 });
 export type StoreFile = z.infer<typeof StoreFile>;

@@ -3,6 +3,13 @@
  * file or write one, so a run without one never loads zod.
  */
 import * as z from 'zod';
+import { firstIssue, ProfileName } from '../rules.js';
+
+/** A profile name as a key of the cache's maps (src/rules.ts ProfileName). */
+const ProfileKey = z.string().superRefine((s, ctx) => {
+  const parsed = ProfileName.safeParse(s);
+  if (!parsed.success) ctx.addIssue({ code: 'custom', message: firstIssue(parsed.error) });
+});
 
 export const LoginEntry = z.looseObject({
   token: z.string().min(1),
@@ -28,9 +35,9 @@ export type CommandEntry = z.infer<typeof CommandEntry>;
 
 export const CacheFile = z.looseObject({
   version: z.number().optional(),
-  /** profile name → IAM endpoint → login. */
-  logins: z.record(z.string(), z.record(z.string(), LoginEntry)).default({}),
+  /** profile name → IAM endpoint → login; maps without a prototype once read (src/auth/cache.ts). */
+  logins: z.record(ProfileKey, z.record(z.string(), LoginEntry)).default({}),
   /** profile name → last output of its credential command. */
-  commands: z.record(z.string(), CommandEntry).default({}),
+  commands: z.record(ProfileKey, CommandEntry).default({}),
 });
 export type CacheFile = z.infer<typeof CacheFile>;

@@ -4,15 +4,26 @@
  * the output of credential commands that said when it expires. Kept apart from the profile store so
  * that short-lived tokens never churn the file people edit, and `hss auth logout` can drop them alone.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, HssError } from '../errors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.js';
 import { registerSecret } from '../output/redact.js';
-import { withFileLock, writeFileAtomic } from '../settings/store.js';
-import type { CacheFile } from './cache-schema.js';
+import {
+  bareRecord,
+  readTrustedFile,
+  type TrustedFile,
+  withFileLock,
+  writeFileAtomic,
+} from '../settings/store.js';
+import type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
 
 export const CACHE_FILE = 'credentials.json';
+/** What a refusal of the cache or its folder names (readTrustedFile, src/settings/store.ts). */
+const CACHE_TRUST: TrustedFile = {
+  what: 'the credential cache',
+  elsewhere: 'point HSS_CONFIG_DIR at a folder of your own',
+};
 const CACHE_VERSION = 1;
 
 /** Cached tokens are treated as expired this long before IAM says they are, so no call starts on a dying one. */
@@ -61,15 +72,17 @@ export function readCache(dir: string): CacheFile {
   const file = cachePath(dir);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readTrustedFile(file, CACHE_TRUST);
+    if (read === undefined) return emptyCache();
+    text = read.text;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { logins: {}, commands: {} };
+    if (error instanceof HssError) throw error;
     throw new ConfigError(
       `cannot read the credential cache ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
   // Written by another process after this run began: read as it was when the run started (empty).
-  if (!cacheSchema && absentAtStart.has(dir)) return { logins: {}, commands: {} };
+  if (!cacheSchema && absentAtStart.has(dir)) return emptyCache();
   const hint = `remove ${file} (it holds only cached logins) and log in again`;
   // JSON nested deeper than any cache would overflow the stack of what walks it later (zod, writing).
   if (nestedDeeperThan(text)) {
@@ -89,7 +102,25 @@ export function readCache(dir: string): CacheFile {
     throw new ConfigError(`the credential cache ${file} is not a valid hss credential cache`, { hint });
   }
   registerAll(parsed.data);
-  return parsed.data;
+  const logins = bareRecord<Record<string, LoginEntry>>();
+  for (const [profile, byEndpoint] of Object.entries(parsed.data.logins))
+    logins[profile] = bareRecord(byEndpoint);
+  return { ...parsed.data, logins, commands: bareRecord(parsed.data.commands) };
+}
+
+function emptyCache(): CacheFile {
+  return { logins: bareRecord(), commands: bareRecord() };
+}
+
+/** The login cached for a profile and IAM endpoint, if any: own entries only, never an inherited property. */
+export function findLogin(cache: CacheFile, profile: string, iamEndpoint: string): LoginEntry | undefined {
+  const byEndpoint = Object.hasOwn(cache.logins, profile) ? cache.logins[profile] : undefined;
+  return byEndpoint && Object.hasOwn(byEndpoint, iamEndpoint) ? byEndpoint[iamEndpoint] : undefined;
+}
+
+/** The cached output of a profile's credential command, if any. */
+export function findCommandOutput(cache: CacheFile, profile: string): CommandEntry | undefined {
+  return Object.hasOwn(cache.commands, profile) ? cache.commands[profile] : undefined;
 }
 
 /** Read-modify-write of the cache under its own lock; the file is written 0600. */

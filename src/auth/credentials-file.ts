@@ -14,8 +14,9 @@
  * trimmed and taken verbatim (no quote stripping). Errors name the file and line number, never the
  * line's content, which may hold a secret.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HssError } from '../errors.js';
+import { readTrustedFile, type TrustedFile } from '../settings/store.js';
 
 export interface SdkCredentialsFile {
   path: string;
@@ -27,6 +28,12 @@ export interface SdkCredentialsFile {
 }
 
 export const CREDENTIALS_FILE_ENV = 'HUAWEICLOUD_SDK_CREDENTIALS_FILE';
+
+/** What a refusal of the file or its folder names (readTrustedFile, src/settings/store.ts). */
+const SDK_FILE_TRUST: TrustedFile = {
+  what: 'the credentials file',
+  elsewhere: `point ${CREDENTIALS_FILE_ENV} at a file of your own`,
+};
 
 /** Thrown by parseCredentialsIni; carries only the 1-based line number. */
 export class IniSyntaxError extends Error {
@@ -84,10 +91,13 @@ export async function readCredentialsFile(
   const path = credentialsFilePath(env, homeDir);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const read = readTrustedFile(path, SDK_FILE_TRUST);
+    if (read === undefined) return undefined;
+    text = read.text;
   } catch (err) {
+    if (err instanceof HssError) throw err;
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ENOTDIR') return undefined;
     throw new Error(`cannot read credentials file ${path}${code ? ` (${code})` : ''}`, { cause: err });
   }
   let sections: Record<string, Record<string, string>>;

@@ -18,9 +18,12 @@ import { registerSecret } from '../output/redact.js';
 import { firstIssue, Token } from '../rules.js';
 import type { AuthKind, Profile } from '../schema.js';
 import type { Settings } from '../settings/resolve.js';
+import { exposedMode } from '../settings/store.js';
 import { quote } from '../text.js';
 import {
   type CommandEntry,
+  findCommandOutput,
+  findLogin,
   isExpired,
   type LoginEntry,
   parseExpiry,
@@ -116,7 +119,7 @@ export function loginCommand(profile: string): string {
 
 /** The login cached for this profile and IAM endpoint, if any (expired or not). */
 export function cachedLogin(configDir: string, profile: string, iamEndpoint: string): LoginEntry | undefined {
-  return readCache(configDir).logins[profile]?.[iamEndpoint];
+  return findLogin(readCache(configDir), profile, iamEndpoint);
 }
 
 function loginCredential(entry: LoginEntry, profile: string, now: number): Credential {
@@ -187,7 +190,7 @@ async function commandCredential(command: string, profile: string, sources: Cred
   let pending = COMMAND_MEMO.get(key);
   if (!pending) {
     pending = (async () => {
-      const entry = readCache(sources.configDir).commands[profile];
+      const entry = findCommandOutput(readCache(sources.configDir), profile);
       if (entry && entry.command_sha256 === digest) {
         const cached = outputFromEntry(entry);
         if (cached?.expiresAt !== undefined && !isExpired(cached.expiresAt, sources.now())) return cached;
@@ -332,6 +335,7 @@ async function fromSdkFile(sources: CredentialSources): Promise<CredentialPlan |
     const { readCredentialsFile } = await import('./credentials-file.js');
     file = await readCredentialsFile(sources.env, sources.homeDir);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError((error as Error).message, {
       hint: 'fix the file, or point HUAWEICLOUD_SDK_CREDENTIALS_FILE elsewhere',
     });
@@ -340,6 +344,12 @@ async function fromSdkFile(sources: CredentialSources): Promise<CredentialPlan |
   registerSecret(file.secretKey);
   registerSecret(file.securityToken);
   if (!file.accessKey && !file.secretKey) return undefined;
+  const mode = exposedMode(file.path);
+  if (mode !== undefined) {
+    sources.warn?.(
+      `the credentials file ${file.path} can be read by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file.path}\``,
+    );
+  }
   const { accessKey, secretKey, path } = file;
   if (!accessKey || !secretKey) {
     throw new ConfigError(
@@ -444,7 +454,12 @@ export function authHintFor(credential: Credential): string {
       ? 'the temporary key in HUAWEICLOUD_SDK_AK/SK/SECURITY_TOKEN was refused: it may have expired; get a fresh one'
       : 'the key pair in HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK was refused: check both (5 failures in a row lock the key for 5 minutes)';
   }
-  if (source.startsWith('login:')) return loginCommand(source.slice('login:'.length));
+  if (source.startsWith('login:')) {
+    // A login cached from an earlier session of the endpoint (a restarted sandbox) keeps winning over
+    // the profile's own credentials until it is dropped.
+    const name = source.slice('login:'.length);
+    return `the cached login of profile ${quote(name)} was refused: drop it with \`hss auth logout -p ${name}\`, then log in again with \`${loginCommand(name)}\``;
+  }
   if (source.startsWith('command:')) {
     const name = source.slice('command:'.length);
     return `the credential from the command of profile ${quote(name)} was refused; check what it prints, then \`hss auth logout -p ${name}\` to drop any cached output`;

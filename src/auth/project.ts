@@ -5,8 +5,8 @@
 import type { HttpClient } from '../api/http.js';
 import { ConfigError, HssError } from '../errors.js';
 import { firstIssue, ProjectId } from '../rules.js';
-import { describeSource, type Resolved, type Settings } from '../settings/resolve.js';
-import { updateStore } from '../settings/store.js';
+import { describeSource, iamEndpointIsOneOff, type Resolved, type Settings } from '../settings/resolve.js';
+import { findProfile, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
@@ -42,12 +42,13 @@ async function remember(
 ) {
   const { settings } = lookup;
   const name = settings.profileName.value;
-  const stored = settings.store.profiles[name];
-  // Only a profile whose own region was used gets the ID: a --region for once must not rewrite it.
-  if (!stored || stored.project_id || stored.region !== region) return;
+  const stored = findProfile(settings.store, name);
+  // Only a profile whose own region and IAM endpoint were used gets the ID: a --region or
+  // --iam-endpoint for once must not rewrite it.
+  if (!stored || stored.project_id || stored.region !== region || iamEndpointIsOneOff(settings)) return;
   try {
     await updateStore(lookup.configDir, (store) => {
-      const profile = store.profiles[name];
+      const profile = findProfile(store, name);
       if (!profile || profile.project_id || profile.region !== region) return;
       profile.project_id = projectId;
       profile.project_id_source = how;

@@ -2,7 +2,7 @@
  * `hss auth login | status | logout`: IAM password login with a cached token, what credential is in
  * effect, and dropping the cache.
  */
-import { cachePath, type LoginEntry, readCache, updateCache } from '../auth/cache.js';
+import { cachePath, findCommandOutput, type LoginEntry, readCache, updateCache } from '../auth/cache.js';
 import { type Credential, maskAccessKey, noCredentials, planCredential } from '../auth/credentials.js';
 import { passwordLogin } from '../auth/iam.js';
 import { iamEndpointFor } from '../auth/project.js';
@@ -11,8 +11,8 @@ import type { Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import type { CommandResult } from '../output/renderer.js';
-import { describeSource } from '../settings/resolve.js';
-import { updateStore } from '../settings/store.js';
+import { describeSource, iamEndpointIsOneOff, profileIamEndpoint } from '../settings/resolve.js';
+import { bareRecord, findProfile, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 
 export interface AuthLoginOptions {
@@ -108,15 +108,23 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
   if (login.projectId) entry.project_id = login.projectId;
   if (login.projectName) entry.project_name = login.projectName;
   await updateCache(ctx.configDir, (data) => {
-    data.logins[profileName] = { ...(data.logins[profileName] ?? {}), [iamEndpoint]: entry };
+    const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
+    byEndpoint[iamEndpoint] = entry;
+    data.logins[profileName] = byEndpoint;
   });
 
   // The profile remembers who logs in (so the hint `hss auth login -p NAME` works as is) and the
-  // project the token is scoped to, when it has none.
+  // project the token is scoped to, when it has none. Not after a login with another IAM endpoint than
+  // the profile's own (--iam-endpoint or the environment, for once): the next command without it would
+  // not find this login, and a profile switched to password logins would then claim one it does not
+  // have. Such a login changes nothing but the cache, and is used where the same IAM endpoint is.
   const remembered: string[] = [];
-  if (settings.store.profiles[profileName]) {
+  const stored = findProfile(settings.store, profileName);
+  const ownIam = stored ? profileIamEndpoint(stored) : undefined;
+  const oneOff = stored !== undefined && iamEndpointIsOneOff(settings);
+  if (stored && !oneOff) {
     await updateStore(ctx.configDir, (store) => {
-      const profile = store.profiles[profileName];
+      const profile = findProfile(store, profileName);
       if (!profile) return;
       // A profile with no credential of its own now logs in with a password: once the token expires
       // or is logged out, it says `hss auth login -p NAME` instead of "no credentials".
@@ -161,6 +169,11 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
           login.projectId ? ` (project ${login.projectId})` : ''
         }`,
         `  token expires ${isoSeconds(login.expiresAt)} (${relativeTime(login.expiresAt, now)}); cached for profile ${profileName} in ${cachePath(ctx.configDir)}`,
+        ...(oneOff
+          ? [
+              `  profile ${profileName} is unchanged: the login is used only with IAM endpoint ${iamEndpoint} (from ${describeSource(settings.iamEndpoint.source)}), not the profile's own ${ownIam}`,
+            ]
+          : []),
       ].join('\n'),
     exitCode: 0,
   };
@@ -256,8 +269,8 @@ export async function authLogout(ctx: Context): Promise<CommandResult> {
   const settings = ctx.settings();
   const name = settings.profileName.value;
   const existing = readCache(ctx.configDir);
-  const hadLogin = existing.logins[name] !== undefined;
-  const hadCommand = existing.commands[name] !== undefined;
+  const hadLogin = Object.hasOwn(existing.logins, name);
+  const hadCommand = findCommandOutput(existing, name) !== undefined;
   if (hadLogin || hadCommand) {
     await updateCache(ctx.configDir, (data) => {
       delete data.logins[name];

@@ -19,7 +19,7 @@ export function profileNames(configDir: string): string[] {
     const profiles = (raw as { profiles?: unknown } | null)?.profiles;
     if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) return [];
     return Object.keys(profiles)
-      .filter((name) => PROFILE_NAME.test(name))
+      .filter((name) => PROFILE_NAME.test(name) && name !== '__proto__')
       .sort();
   } catch {
     // Completion never fails loudly: a missing or broken store just offers nothing.

@@ -49,6 +49,15 @@ export async function configShow(ctx: Context): Promise<CommandResult> {
   try {
     plan = await planCredential(await ctx.credentialSources());
     credentials = plan ? { value: plan.kind, source: plan.source } : { value: null, source: 'none found' };
+    // A profile that logs in with a password and has no login for the IAM endpoint in effect: what
+    // `hss auth status` refuses (exit 4), said here too rather than "cached login".
+    if (
+      plan?.kind === 'password' &&
+      plan.profile !== undefined &&
+      !cachedLogin(ctx.configDir, plan.profile, settings.iamEndpoint.value)
+    ) {
+      credentials = { value: plan.kind, source: `${plan.source} (not logged in)` };
+    }
   } catch (error) {
     credentials = { value: null, source: `error: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -1,7 +1,7 @@
 /**
  * `hss profile set|list|show|use|remove`: the named profiles of the store.
  */
-import { readCache, updateCache } from '../auth/cache.js';
+import { findCommandOutput, readCache, updateCache } from '../auth/cache.js';
 import type { Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { maskSecret, registerSecret } from '../output/redact.js';
@@ -17,8 +17,8 @@ import {
   type StoreFile,
   Token,
 } from '../schema.js';
-import { checkEndpoint, type GlobalFlags, KNOWN_REGIONS } from '../settings/resolve.js';
-import { storePath, updateStore } from '../settings/store.js';
+import { checkEndpoint, type GlobalFlags, KNOWN_REGIONS, selectProfile } from '../settings/resolve.js';
+import { findProfile, storePath, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 
 /** The settings a profile holds are named as the global flags that override them; then its own. */
@@ -69,7 +69,7 @@ export function maskProfile(profile: Profile): Record<string, unknown> {
 }
 
 function requireProfile(store: StoreFile, name: string): Profile {
-  const profile = store.profiles[name];
+  const profile = findProfile(store, name);
   if (!profile) {
     const known = Object.keys(store.profiles);
     throw new ConfigError(`unknown profile ${quote(name)}`, {
@@ -132,11 +132,11 @@ export async function profileSet(
   const unset = opts.unset ?? [];
   let created = false;
   const data = await updateStore(ctx.configDir, (store) => {
-    const existing = store.profiles[name];
+    const existing = findProfile(store, name);
     created = existing === undefined;
     const profile: Profile = { ...(existing ?? {}), ...changes };
     for (const field of unset) {
-      if (!(field in profile))
+      if (!Object.hasOwn(profile, field))
         throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`, {
           hint: `its fields: ${Object.keys(profile).join(', ') || 'none'}`,
         });
@@ -193,7 +193,8 @@ export async function profileList(ctx: Context): Promise<CommandResult> {
 
 export async function profileShow(name: string | undefined, ctx: Context): Promise<CommandResult> {
   const store = ctx.readStore();
-  const selected = name ?? ctx.flags.profile ?? ctx.io.env['HSS_PROFILE'] ?? store.current ?? 'default';
+  const selected =
+    name !== undefined ? checkName(name) : selectProfile(ctx.flags, ctx.io.env, store).name.value;
   const profile = requireProfile(store, selected);
   const shown = maskProfile(profile);
   return {
@@ -234,7 +235,7 @@ export async function profileRemove(name: string, ctx: Context): Promise<Command
   // Its cached login and command output go with it: a profile created later under the same name
   // must not inherit someone's token.
   const cache = readCache(ctx.configDir);
-  if (cache.logins[name] || cache.commands[name]) {
+  if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
     await updateCache(ctx.configDir, (data) => {
       delete data.logins[name];
       delete data.commands[name];

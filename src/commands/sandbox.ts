@@ -1,9 +1,10 @@
 /**
  * `hss sandbox`: runs the local HSS + IAM emulator until interrupted.
  */
+import { findCommandOutput, readCache, updateCache } from '../auth/cache.js';
 import type { Context } from '../context.js';
 import { parseDuration, parseInteger } from '../duration.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { CommandResult } from '../output/renderer.js';
 import {
   SANDBOX_ACCESS_KEY,
@@ -17,9 +18,9 @@ import {
 } from '../sandbox/constants.js';
 import { parseFaultSpec } from '../sandbox/faults.js';
 import { startSandbox } from '../sandbox/server.js';
-import { firstIssue, ProfileName } from '../schema.js';
+import { firstIssue, type Profile, ProfileName, type StoreFile } from '../schema.js';
 import { isLoopback } from '../settings/resolve.js';
-import { updateStore } from '../settings/store.js';
+import { findProfile, updateStore } from '../settings/store.js';
 import { quote } from '../text.js';
 
 export interface SandboxOptions {
@@ -30,6 +31,36 @@ export interface SandboxOptions {
   latency?: string;
   progress: string;
   tokenTtl?: string;
+  force?: boolean;
+}
+
+/**
+ * Whether a stored profile is one a sandbox saved, which a new --save-profile may replace: plain http
+ * on loopback, and marked by --save-profile (`sandbox: true`) or holding the sandbox's token (one saved
+ * before the mark existed). A real profile never holds the sandbox's well-known token.
+ */
+function isSandboxProfile(profile: Profile): boolean {
+  let url: URL;
+  try {
+    url = new URL(profile.endpoint ?? '');
+  } catch {
+    return false;
+  }
+  return (
+    url.protocol === 'http:' &&
+    isLoopback(url.hostname) &&
+    (profile.sandbox === true || profile.token === SANDBOX_TOKEN)
+  );
+}
+
+/** An exit-3 refusal to overwrite a profile that is not a sandbox's, unless --force. */
+function checkReplaceable(store: StoreFile, name: string, force: boolean | undefined): void {
+  const existing = findProfile(store, name);
+  if (existing === undefined || force || isSandboxProfile(existing)) return;
+  throw new ConfigError(
+    `profile ${quote(name)} exists and does not point at a sandbox: --save-profile would replace its endpoint and credentials`,
+    { hint: `save to another name (e.g. --save-profile sandbox), or add --force to overwrite ${name}` },
+  );
 }
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
@@ -52,6 +83,11 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   const latencyMs = opts.latency === undefined ? 0 : parseInteger(opts.latency, '--latency', 0, 600_000);
   const progressMs = parseDuration(opts.progress, '--progress');
   const tokenTtlMs = opts.tokenTtl === undefined ? undefined : parseDuration(opts.tokenTtl, '--token-ttl');
+  if (opts.force && opts.saveProfile === undefined) {
+    throw new UsageError(
+      '--force goes with --save-profile: it lets that overwrite a profile of another kind',
+    );
+  }
   if (opts.saveProfile !== undefined) {
     const parsed = ProfileName.safeParse(opts.saveProfile);
     if (!parsed.success)
@@ -66,6 +102,8 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
       { hint: 'listen on 127.0.0.1 (the default), or on 0.0.0.0, whose profile uses http://127.0.0.1' },
     );
   }
+  // Refused before listening; checked again under the store's lock when it is written.
+  if (opts.saveProfile !== undefined) checkReplaceable(ctx.readStore(), opts.saveProfile, opts.force);
   if (!isLoopback(opts.host)) {
     ctx.renderer.warn(
       `listening on ${opts.host}: the sandbox accepts its well-known credentials from anyone who can reach it`,
@@ -91,20 +129,33 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
 
   if (opts.saveProfile !== undefined) {
     const name = opts.saveProfile;
-    const write = updateStore(ctx.configDir, (store) => {
-      store.profiles[name] = {
-        ...(store.profiles[name] ?? {}),
-        region: SANDBOX_REGION,
-        project_id: SANDBOX_PROJECT_ID,
-        endpoint: server.url,
-        iam_endpoint: server.url,
-        auth: 'token',
-        token: SANDBOX_TOKEN,
-        user: SANDBOX_USER,
-        domain: SANDBOX_DOMAIN,
-      };
-      store.current ??= name;
-    });
+    const write = (async () => {
+      await updateStore(ctx.configDir, (store) => {
+        checkReplaceable(store, name, opts.force);
+        store.profiles[name] = {
+          ...(findProfile(store, name) ?? {}),
+          region: SANDBOX_REGION,
+          project_id: SANDBOX_PROJECT_ID,
+          endpoint: server.url,
+          iam_endpoint: server.url,
+          auth: 'token',
+          token: SANDBOX_TOKEN,
+          user: SANDBOX_USER,
+          domain: SANDBOX_DOMAIN,
+          sandbox: true,
+        };
+        store.current ??= name;
+      });
+      // A login cached from an earlier sandbox would win over the token just saved, and a restarted
+      // sandbox refuses it: the profile starts afresh, as after `hss auth logout`.
+      const cache = readCache(ctx.configDir);
+      if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
+        await updateCache(ctx.configDir, (data) => {
+          delete data.logins[name];
+          delete data.commands[name];
+        });
+      }
+    })();
     // A sandbox that cannot save its profile must not keep listening.
     await write.catch(async (error: unknown) => {
       await server.close();

@@ -2,10 +2,10 @@
  * Resolution of every setting with where it came from: flag > environment > profile > default.
  */
 import { ConfigError, UsageError } from '../errors.js';
-import { EnterpriseProjectId, firstIssue, ProjectId, Region } from '../rules.js';
+import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region } from '../rules.js';
 import type { Profile, StoreFile } from '../schema.js';
 import { quote } from '../text.js';
-import { readStore } from './store.js';
+import { findProfile, readStore } from './store.js';
 
 export interface Resolved<T> {
   value: T;
@@ -128,6 +128,11 @@ export function describeSource(source: string): string {
     return `profile ${quote(name)}, looked up from ${LOOKUPS[how] ?? how}`;
   }
   if (source.startsWith('profile:')) return `profile ${quote(source.slice(8))}`;
+  const notLoggedIn = /^login:(.*) \(not logged in\)$/.exec(source);
+  if (notLoggedIn) {
+    const name = notLoggedIn[1] ?? '';
+    return `profile ${quote(name)} logs in with a password, and is not logged in (\`hss auth login -p ${name}\`)`;
+  }
   if (source.startsWith('login:')) return `cached login of profile ${quote(source.slice(6))}`;
   if (source.startsWith('command:')) return `credential command of profile ${quote(source.slice(8))}`;
   if (source.startsWith('file:')) return `SDK credentials file ${source.slice(5)}`;
@@ -135,14 +140,26 @@ export function describeSource(source: string): string {
   return source;
 }
 
+/** A profile name given by the user, or an exit-2 error naming it, where it came from, and the rule. */
+function checkedProfileName(name: Resolved<string>): Resolved<string> {
+  const parsed = ProfileName.safeParse(name.value);
+  if (!parsed.success) {
+    throw new UsageError(
+      `profile name ${quote(name.value)} (from ${describeSource(name.source)}): ${firstIssue(parsed.error)}`,
+    );
+  }
+  return name;
+}
+
 export function selectProfile(
   flags: GlobalFlags,
   env: Env,
   store: StoreFile,
 ): { name: Resolved<string>; explicit: boolean } {
-  if (flags.profile !== undefined) return { name: { value: flags.profile, source: 'flag' }, explicit: true };
+  if (flags.profile !== undefined)
+    return { name: checkedProfileName({ value: flags.profile, source: 'flag' }), explicit: true };
   const e = fromEnv(env, ['HSS_PROFILE']);
-  if (e) return { name: e, explicit: true };
+  if (e) return { name: checkedProfileName(e), explicit: true };
   if (store.current) return { name: { value: store.current, source: 'store:current' }, explicit: false };
   return { name: { value: 'default', source: 'default' }, explicit: false };
 }
@@ -197,7 +214,7 @@ function checked(resolved: Resolved<string> | undefined, schema: typeof ProjectI
 export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Settings {
   const store = readStore(dir);
   const { name, explicit } = selectProfile(flags, env, store);
-  const stored = store.profiles[name.value];
+  const stored = findProfile(store, name.value);
   if (!stored && explicit) {
     const known = Object.keys(store.profiles);
     throw new ConfigError(`unknown profile ${quote(name.value)} (from ${describeSource(name.source)})`, {
@@ -252,6 +269,27 @@ export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Sett
   if (enterpriseProject) settings.enterpriseProject = enterpriseProject;
   if (endpoint) settings.endpoint = endpoint;
   return settings;
+}
+
+/** The IAM endpoint a profile uses when no flag or variable overrides it; undefined if it is not a URL. */
+export function profileIamEndpoint(profile: Profile): string | undefined {
+  if (profile.iam_endpoint === undefined || profile.iam_endpoint === '') return DEFAULT_IAM_ENDPOINT;
+  try {
+    return checkEndpoint(profile.iam_endpoint, 'IAM endpoint', 'profile');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when the IAM endpoint in effect was given for this run (--iam-endpoint, the environment) and is
+ * not the profile's own: what IAM answers then (a login, a project ID) belongs to that endpoint, and is
+ * not written into the profile, which later runs without the override read.
+ */
+export function iamEndpointIsOneOff(settings: Settings): boolean {
+  const { source, value } = settings.iamEndpoint;
+  if (source !== 'flag' && !source.startsWith('env:')) return false;
+  return value !== profileIamEndpoint(settings.profile);
 }
 
 /** The HSS endpoint a call needs, or an exit-3 error saying how to set it. */

@@ -2,14 +2,20 @@
  * The profile store: one JSON file (mode 0600, folder 0700) under the config dir. Reads are a plain
  * file read, as every command needs them and they must cost nothing; writes go through conf (atomic
  * write-and-rename) under a proper-lockfile lock, so concurrent `hss` processes never lose an update.
+ * Also the rule for every file hss takes credentials or commands from (readTrustedFile, at the end):
+ * kept here, as every run that reads one reads the store's code anyway.
  */
 import {
   chmodSync,
+  closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -17,7 +23,7 @@ import path from 'node:path';
 import { ConfigError, HssError } from '../errors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.js';
 import { registerSecret } from '../output/redact.js';
-import type { StoreFile } from '../schema.js';
+import type { Profile, StoreFile } from '../schema.js';
 import { quote } from '../text.js';
 
 export const STORE_FILE = 'config.json';
@@ -27,8 +33,23 @@ export function storePath(dir: string): string {
   return path.join(dir, STORE_FILE);
 }
 
+/**
+ * A map without a prototype: no key (`constructor`, `toString`) is in it before it is put there, and
+ * setting `__proto__` sets a key, not the prototype. The store's and the cache's maps are kept so.
+ */
+export function bareRecord<T>(from?: Record<string, T>): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  if (from) for (const key of Object.keys(from)) record[key] = from[key] as T;
+  return record;
+}
+
+/** The profile of that name, if the store has one (its own entry, never an inherited property). */
+export function findProfile(store: StoreFile, name: string): Profile | undefined {
+  return Object.hasOwn(store.profiles, name) ? store.profiles[name] : undefined;
+}
+
 function emptyStore(): StoreFile {
-  return { version: STORE_VERSION, profiles: {} };
+  return { version: STORE_VERSION, profiles: bareRecord() };
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -73,8 +94,14 @@ export function parseStore(text: string, file: string): StoreFile {
   }
   if (!storeSchema) throw new Error('the profile store schema is not loaded: call prepareStore first');
   const parsed = storeSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  // zod drops a `__proto__` key without a word: a profile of that name is refused here instead.
+  const profiles = (raw as { profiles?: unknown } | null)?.profiles;
+  const reserved =
+    typeof profiles === 'object' && profiles !== null && Object.hasOwn(profiles, '__proto__')
+      ? { path: ['profiles', '__proto__'], message: 'profile name "__proto__" is reserved' }
+      : undefined;
+  if (!parsed.success || reserved) {
+    const issue = reserved ?? parsed.error?.issues[0];
     // Profile names in the path are the file's own text: quoted when they are not plain.
     const segment = (key: PropertyKey) =>
       typeof key === 'string' && !/^[A-Za-z0-9_-]+$/.test(key) ? quote(key, 32) : String(key);
@@ -86,16 +113,34 @@ export function parseStore(text: string, file: string): StoreFile {
       },
     );
   }
-  return parsed.data;
+  return { ...parsed.data, profiles: bareRecord(parsed.data.profiles) };
 }
 
-export function readStore(dir: string): StoreFile {
+/** What a refusal of the store or its folder names (readTrustedFile). */
+export const STORE_TRUST: TrustedFile = {
+  what: 'the profile store',
+  elsewhere: 'point HSS_CONFIG_DIR at a folder of your own',
+};
+
+/** The store as this run last parsed it, with the identity of the file it came from. */
+let parsed: { file: string; identity: string; store: StoreFile } | undefined;
+
+/**
+ * The store on disk. A run reads it more than once (its secrets are registered first thing, its
+ * settings later): an unchanged file (same inode, size and times) is not parsed again, and every caller
+ * but a writer (`fresh`, which changes what it gets) shares the one parsed store.
+ */
+export function readStore(dir: string, options: { fresh?: boolean } = {}): StoreFile {
   const file = storePath(dir);
   let text: string;
+  let identity: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readTrustedFile(file, STORE_TRUST);
+    if (read === undefined) return emptyStore();
+    ({ text, identity } = read);
+    if (!options.fresh && parsed?.file === file && parsed.identity === identity) return parsed.store;
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return emptyStore();
+    if (error instanceof HssError) throw error;
     throw new ConfigError(`cannot read the profile store ${file}: ${errorCode(error) ?? String(error)}`, {
       hint: 'check the permissions of the file and its folder, or point HSS_CONFIG_DIR at another folder',
     });
@@ -110,13 +155,16 @@ export function readStore(dir: string): StoreFile {
     registerSecret(profile.secret_key);
     registerSecret(profile.security_token);
   }
+  if (!options.fresh) parsed = { file, identity, store };
   return store;
 }
 
 /** The store file's permission bits; undefined when there is no file. */
 export function storeMode(dir: string): number | undefined {
   try {
-    return statSync(storePath(dir)).mode & 0o7777;
+    // Without an exception for a missing file: building one costs more than the stat.
+    const stats = statSync(storePath(dir), { throwIfNoEntry: false });
+    return stats === undefined ? undefined : stats.mode & 0o7777;
   } catch {
     return undefined;
   }
@@ -127,15 +175,21 @@ export function storeIsExposed(dir: string): boolean {
   return ((storeMode(dir) ?? 0) & 0o077) !== 0;
 }
 
+/**
+ * Makes the config folder (and any missing parent) 0700 when it does not exist. One that exists is
+ * left as it is — its mode is the user's choice, and a shared folder must keep its own — but is used
+ * only when it is the user's alone (readTrustedFile).
+ */
 export function ensureDir(dir: string): void {
+  let made: string | undefined;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    made = mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ConfigError(`cannot create the config folder ${dir}: ${errorCode(error) ?? String(error)}`, {
       hint: 'point HSS_CONFIG_DIR at a folder you can write',
     });
   }
+  if (made === undefined) checkTrustedFolder(dir, STORE_TRUST);
 }
 
 /** Writes a file readable by its owner only, atomically: a 0600 temp file renamed over the target. */
@@ -198,7 +252,7 @@ export async function updateStore(
     STORE_FILE,
     () => {
       try {
-        const data = readStore(dir);
+        const data = readStore(dir, { fresh: true });
         mutate(data);
         data.version = Math.max(data.version ?? 0, STORE_VERSION);
         const conf = new Conf<StoreFile>({
@@ -274,5 +328,128 @@ export async function withFileLock<T>(
     return await fn();
   } finally {
     await release();
+  }
+}
+
+/* ---------- files someone else could have written ---------- */
+
+/*
+ * The files hss reads credentials and commands from — the profile store, the credential cache, the
+ * SDK credentials file — decide which token is sent where and which command runs as the user. So,
+ * as ssh's StrictModes does for its files, each is used only when no one but the user can have
+ * written it: the file and the folder it is in must be owned by the user running hss and not
+ * writable by group or others. Otherwise the run stops (exit 3) naming the file and the fix; it never
+ * falls back to other settings, which would hide the problem. The file is checked with fstat on the
+ * descriptor it is read from, so nothing can be swapped in between. Windows has no such owner and mode
+ * bits, and nothing is checked there.
+ */
+
+const checked = process.platform !== 'win32' && typeof process.getuid === 'function';
+
+/** What a refusal names, and where the user can point hss instead. */
+export interface TrustedFile {
+  /** `the profile store`, `the credential cache`, `the credentials file`. */
+  what: string;
+  /** How to use another file or folder: `point HSS_CONFIG_DIR at a folder of your own`. */
+  elsewhere: string;
+}
+
+/** Why `stats` may not be trusted, or undefined. */
+function distrust(stats: Stats): { owner?: number; mode?: number } | undefined {
+  if (!checked) return undefined;
+  if (stats.uid !== process.getuid?.()) return { owner: stats.uid };
+  if ((stats.mode & 0o022) !== 0) return { mode: stats.mode & 0o7777 };
+  return undefined;
+}
+
+function refusal(
+  label: string,
+  name: string,
+  problem: { owner?: number; mode?: number },
+  fix: string,
+  elsewhere: string,
+): ConfigError {
+  const uid = process.getuid?.();
+  if (problem.owner !== undefined) {
+    return new ConfigError(
+      `${label} is owned by uid ${problem.owner}, not by you (uid ${uid}): hss does not use what someone else may have written`,
+      { hint: `if it is yours, \`chown ${uid} ${name}\` (as root); else ${elsewhere}` },
+    );
+  }
+  const who = (problem.mode ?? 0) & 0o002 ? 'others' : 'group';
+  return new ConfigError(
+    `${label} is writable by ${who} (mode ${(problem.mode ?? 0).toString(8)}): hss does not use what someone else may have written`,
+    { hint: `${fix}, or ${elsewhere}` },
+  );
+}
+
+/**
+ * Refuses (exit 3) a folder that holds files hss trusts, when it is not the user's alone; a missing
+ * folder passes (there is nothing in it to trust).
+ */
+export function checkTrustedFolder(dir: string, file: TrustedFile): void {
+  if (!checked) return;
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    return;
+  }
+  if (stats === undefined) return;
+  const problem = distrust(stats);
+  if (problem) {
+    throw refusal(
+      `the folder ${dir} of ${file.what}`,
+      dir,
+      problem,
+      `if the folder is yours alone, \`chmod go-w ${dir}\``,
+      file.elsewhere,
+    );
+  }
+}
+
+/**
+ * Reads a file hss trusts: its text, permission bits and identity (device, inode, size, times: what
+ * changes when it is rewritten), or undefined when it does not exist. Refuses
+ * (exit 3) a file or folder someone else may have written; other failures (EISDIR, EACCES) are thrown
+ * as they come, for the caller to name.
+ */
+export function readTrustedFile(
+  file: string,
+  trust: TrustedFile,
+): { text: string; mode: number; identity: string } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    const problem = distrust(stats);
+    if (problem)
+      throw refusal(`${trust.what} ${file}`, file, problem, `\`chmod 600 ${file}\``, trust.elsewhere);
+    checkTrustedFolder(path.dirname(file), trust);
+    const identity = `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+    return { text: readFileSync(fd, 'utf8'), mode: stats.mode & 0o7777, identity };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The permission bits of a file group or others may read (it holds secrets), for a warning; undefined
+ * when they may not, and when they may write it too (it is refused when read).
+ */
+export function exposedMode(file: string): number | undefined {
+  if (!checked) return undefined;
+  try {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    if (stats === undefined) return undefined;
+    const mode = stats.mode & 0o777;
+    return (mode & 0o077) !== 0 && (mode & 0o022) === 0 ? mode : undefined;
+  } catch {
+    return undefined;
   }
 }

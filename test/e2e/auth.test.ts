@@ -296,7 +296,7 @@ describe('expired and rejected logins', () => {
     });
   });
 
-  it('a cached token the API refuses is exit 4 with the exact command', async () => {
+  it('a cached token the API refuses is exit 4 with the exact commands to recover', async () => {
     const configDir = labStore({ project_id: SANDBOX_PROJECT_ID });
     writeLoginCache(configDir, 'lab', sb.url, {
       token: 'MIIrevoked-token-0123456789',
@@ -305,7 +305,9 @@ describe('expired and rejected logins', () => {
     const r = await hss(RETRY, { configDir });
     expect(r.exitCode).toBe(4);
     expect(r.stderr).toContain('error: RetryTask task-0001 was refused: authentication failed');
-    expect(r.stderr).toContain('hint: hss auth login -p lab\n');
+    expect(r.stderr).toContain(
+      'hint: the cached login of profile "lab" was refused: drop it with `hss auth logout -p lab`, then log in again with `hss auth login -p lab`\n',
+    );
     expect(r.stderr).not.toContain('MIIrevoked');
     expect(sb.sandbox.requests).toHaveLength(1);
   });
@@ -657,5 +659,87 @@ describe('project ID and region', () => {
       'warning: region "xx-newregion-1" is not one hss knows; using https://hss.xx-newregion-1.myhuaweicloud.com\n',
     );
     expect(derived.stdout).toContain('PUT https://hss.xx-newregion-1.myhuaweicloud.com/v5/');
+  });
+});
+
+describe('a login with an IAM endpoint for once (--iam-endpoint, HSS_IAM_ENDPOINT)', () => {
+  /** What `config show` and `auth status` say of the credential in effect, side by side. */
+  async function bothSay(configDir: string, args: string[] = [], env: Record<string, string> = {}) {
+    const show = await hss([...args, 'config', 'show', '--json'], { configDir, env });
+    expect(show.exitCode, show.stderr).toBe(0);
+    const status = await hss([...args, 'auth', 'status', '--json'], { configDir, env });
+    const statusDoc = JSON.parse(status.stdout);
+    return {
+      config: JSON.parse(show.stdout).settings.credentials as { value: string | null; source: string },
+      status: status.exitCode === 0 ? { value: statusDoc.auth, source: statusDoc.source } : statusDoc.error,
+      statusExit: status.exitCode,
+    };
+  }
+
+  it.each([
+    ['--iam-endpoint', (url: string) => ({ args: ['--iam-endpoint', url], env: {} })],
+    ['HSS_IAM_ENDPOINT', (url: string) => ({ args: [], env: { HSS_IAM_ENDPOINT: url } })],
+  ])(
+    'with %s: changes nothing in the profile, and config show and auth status agree, with and without it',
+    async (_how, given) => {
+      // A profile of its own IAM endpoint (the default one), logged in once against another.
+      const configDir = tempDir();
+      writeStore(configDir, { lab: { endpoint: sb.url, region: SANDBOX_REGION } }, 'lab');
+      const storeText = readFileSync(path.join(configDir, 'config.json'), 'utf8');
+      const once = given(sb.url);
+      const login = await hss([...once.args, ...LOGIN], {
+        configDir,
+        env: once.env,
+        input: SANDBOX_PASSWORD,
+      });
+      expect(login.exitCode, login.stderr).toBe(0);
+      expect(login.stdout).toContain(
+        `  profile lab is unchanged: the login is used only with IAM endpoint ${sb.url} (from ${
+          once.args.length ? 'command-line flag' : 'environment HSS_IAM_ENDPOINT'
+        }), not the profile's own https://iam.myhuaweicloud.com\n`,
+      );
+      expect(readFileSync(path.join(configDir, 'config.json'), 'utf8')).toBe(storeText);
+
+      // Without the override: as before the login, for both.
+      const without = await bothSay(configDir);
+      expect(without.config).toEqual({ value: null, source: 'none found' });
+      expect(without.statusExit).toBe(3);
+      expect(without.status).toMatchObject({ message: 'no credentials found' });
+
+      // With it: the login, for both, and for a retry, which leaves the profile as it was too.
+      const withIt = await bothSay(configDir, once.args, once.env);
+      expect(withIt.config).toEqual({ value: 'password', source: 'login:lab' });
+      expect(withIt.status).toEqual(withIt.config);
+      const retry = await hss([...once.args, ...RETRY], { configDir, env: once.env });
+      expect(retry.exitCode, retry.stderr).toBe(0);
+      expect(readFileSync(path.join(configDir, 'config.json'), 'utf8')).toBe(storeText);
+    },
+  );
+
+  it("a login with the profile's own IAM endpoint given as a flag still fills in the profile", async () => {
+    const configDir = labStore();
+    const r = await hss(['--iam-endpoint', sb.url, ...LOGIN, '--json'], {
+      configDir,
+      input: SANDBOX_PASSWORD,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).profile_updated).toEqual(['auth', 'user', 'domain', 'project_id']);
+    const both = await bothSay(configDir);
+    expect(both.config).toEqual({ value: 'password', source: 'login:lab' });
+    expect(both.status).toEqual(both.config);
+  });
+
+  it('a password profile that is not logged in: config show says so, as auth status does', async () => {
+    const configDir = labStore({ auth: 'password', user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
+    const both = await bothSay(configDir);
+    expect(both.config).toEqual({ value: 'password', source: 'login:lab (not logged in)' });
+    expect(both.statusExit).toBe(4);
+    expect(both.status).toMatchObject({
+      message: 'profile "lab" logs in with a password and is not logged in',
+    });
+    const text = await hss(['config', 'show'], { configDir });
+    expect(text.stdout).toMatch(
+      /credentials +password +profile "lab" logs in with a password, and is not logged in \(`hss auth login -p lab`\)\n/,
+    );
   });
 });

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
+import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 describe('hss sandbox as a process', () => {
   it('listens on a free port, saves a profile, serves a retry, and stops cleanly on SIGTERM', async () => {
@@ -209,4 +210,286 @@ describe('hss profile', () => {
     expect(secretFlag.exitCode).toBe(2);
     expect(secretFlag.stderr).toMatch(/^error: unknown option '--token'/);
   });
+});
+
+describe('profile names that are names of object properties', () => {
+  const sb = useSandbox();
+
+  it('`profile set __proto__` is refused (exit 2), the token neither lost nor stored', async () => {
+    const configDir = tempDir();
+    const r = await hss(['profile', 'set', '__proto__', '--token-stdin'], {
+      configDir,
+      input: 'a-token-value\n',
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('error: profile name "__proto__": profile name "__proto__" is reserved\n');
+    expect(existsSync(path.join(configDir, 'config.json'))).toBe(false);
+  });
+
+  it('constructor, toString and hasOwnProperty are names like any other: absent until made, then kept', async () => {
+    const configDir = tempDir();
+    expect((await hss(['profile', 'set', 'lab', '--region', 'cn-north-4'], { configDir })).exitCode).toBe(0);
+    const unknown = /^error: unknown profile "(constructor|toString|hasOwnProperty|valueOf)"/;
+    for (const [args, env] of [
+      [['profile', 'remove', 'toString'], {}],
+      [['profile', 'use', 'constructor'], {}],
+      [['profile', 'show', 'hasOwnProperty'], {}],
+      [['-p', 'constructor', 'config', 'show'], {}],
+      [['profile', 'show'], { HSS_PROFILE: 'valueOf' }],
+      [['task', 'retry', 'task-0001', '--all-failed'], { ...sb.env(), HSS_PROFILE: 'toString' }],
+    ] as Array<[string[], Record<string, string>]>) {
+      const r = await hss(args, { configDir, env });
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(3);
+      expect(r.stderr, args.join(' ')).toMatch(unknown);
+    }
+    expect(JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      current: 'lab',
+      profiles: { lab: { region: 'cn-north-4' } },
+    });
+    expect(sb.sandbox.requests).toEqual([]);
+
+    // Made, `constructor` holds its token and endpoint like any profile, and is removed like one.
+    const set = await hss(
+      [
+        'profile',
+        'set',
+        'constructor',
+        '--endpoint',
+        sb.url,
+        '--project-id',
+        SANDBOX_PROJECT_ID,
+        '--token-stdin',
+      ],
+      { configDir, input: `${SANDBOX_TOKEN}\n` },
+    );
+    expect(set.exitCode, set.stderr).toBe(0);
+    const retry = await hss(['-p', 'constructor', 'task', 'retry', 'task-0001', '--all-failed'], {
+      configDir,
+    });
+    expect(retry.exitCode, retry.stderr).toBe(0);
+    expect(sb.sandbox.requests.map((q) => q.headers['x-auth-token'])).toEqual([SANDBOX_TOKEN]);
+    const list = JSON.parse((await hss(['profile', 'list', '--json'], { configDir })).stdout);
+    expect(list.profiles.map((p: { name: string }) => p.name)).toEqual(['lab', 'constructor']);
+    expect((await hss(['profile', 'remove', 'constructor'], { configDir })).exitCode).toBe(0);
+    expect((await hss(['-p', 'constructor', 'config', 'show'], { configDir })).exitCode).toBe(3);
+  });
+
+  it.each([
+    [
+      '-p',
+      ['-p', '__proto__', 'config', 'show'],
+      {},
+      '"__proto__" (from command-line flag): profile name "__proto__" is reserved',
+    ],
+    [
+      '-p',
+      ['-p', 'a b', 'config', 'show'],
+      {},
+      '"a b" (from command-line flag): profile name may hold only letters',
+    ],
+    [
+      'HSS_PROFILE',
+      ['config', 'show'],
+      { HSS_PROFILE: '__proto__' },
+      '"__proto__" (from environment HSS_PROFILE): profile name "__proto__" is reserved',
+    ],
+    [
+      'HSS_PROFILE',
+      ['profile', 'show'],
+      { HSS_PROFILE: 'x'.repeat(65) },
+      `"${'x'.repeat(48)}…" (from environment HSS_PROFILE): profile name is 65 characters; the limit is 1–64`,
+    ],
+    [
+      'profile show',
+      ['profile', 'show', '__proto__'],
+      {},
+      '"__proto__": profile name "__proto__" is reserved',
+    ],
+    [
+      'profile remove',
+      ['profile', 'remove', '__proto__'],
+      {},
+      '"__proto__": profile name "__proto__" is reserved',
+    ],
+    [
+      '--save-profile',
+      ['sandbox', '--port', '0', '--save-profile', '__proto__'],
+      {},
+      '"__proto__": profile name "__proto__" is reserved',
+    ],
+  ] as Array<[string, string[], Record<string, string>, string]>)(
+    'a bad name from %s: exit 2, naming it and the rule',
+    async (_from, args, env, message) => {
+      const configDir = tempDir();
+      const r = await hss(args, { configDir, env });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.split('\n')[0]).toContain(
+        `error: ${args[0] === 'sandbox' ? '--save-profile' : 'profile name'} ${message}`,
+      );
+    },
+  );
+
+  it.each([
+    ['"current" naming __proto__', { version: 1, current: '__proto__', profiles: {} }, 'at current'],
+    [
+      'a profile named "a b"',
+      { version: 1, profiles: { 'a b': { region: 'cn-north-4' } } },
+      'at profiles."a b"',
+    ],
+    [
+      'a profile named __proto__',
+      '{"version":1,"profiles":{"__proto__":{"region":"cn-north-4"}}}',
+      'at profiles.',
+    ],
+  ] as Array<[string, unknown, string]>)(
+    'a store file with %s: exit 3, naming the store',
+    async (_name, content, where) => {
+      const configDir = tempDir();
+      const file = path.join(configDir, 'config.json');
+      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content), { mode: 0o600 });
+      const r = await hss(['profile', 'list'], { configDir });
+      expect(r.exitCode).toBe(3);
+      expect(r.stderr).toContain(`error: the profile store ${file} is not a valid hss store ${where}`);
+    },
+  );
+
+  it('`profile set --unset toString` is refused: the profile has no such field', async () => {
+    const configDir = tempDir();
+    await hss(['profile', 'set', 'lab', '--region', 'cn-north-4'], { configDir });
+    const r = await hss(['profile', 'set', 'lab', '--unset', 'toString'], { configDir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(
+      'error: --unset "toString": profile "lab" has no such field\nhint: its fields: region\n',
+    );
+  });
+
+  it('completion never offers __proto__ from a store file', async () => {
+    const configDir = tempDir();
+    writeFileSync(
+      path.join(configDir, 'config.json'),
+      '{"version":1,"profiles":{"__proto__":{},"constructor":{},"lab":{}}}',
+      { mode: 0o600 },
+    );
+    const r = await hss(['__complete', 'profiles'], { configDir });
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(['constructor', 'lab']);
+  });
+});
+
+/** `hss sandbox` as a process, until stopped: its banner, and a stop that waits for it to end. */
+async function sandboxProcess(configDir: string, args: string[]) {
+  const child = execa(process.execPath, [BIN, 'sandbox', '--json', ...args], {
+    env: baseEnv(configDir),
+    extendEnv: false,
+    reject: false,
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await Promise.race([
+    once(lines, 'line').then(([line]) => line as string),
+    child.then((r) => {
+      throw new Error(`the sandbox ended (exit ${r.exitCode}): ${String(r.stderr)}`);
+    }),
+  ]);
+  lines.close();
+  const banner = JSON.parse(first) as { url: string };
+  return {
+    banner,
+    port: new URL(banner.url).port,
+    async stop() {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+describe('hss sandbox --save-profile', () => {
+  const REAL = {
+    region: 'cn-north-4',
+    project_id: '0123456789abcdef0123456789abcdef',
+    endpoint: 'https://hss.cn-north-4.myhuaweicloud.com',
+    auth: 'token',
+    token: 'the-real-production-token',
+  };
+
+  function storeWith(profiles: Record<string, Record<string, unknown>>): { configDir: string; text: string } {
+    const configDir = tempDir();
+    const text = JSON.stringify({ version: 1, current: Object.keys(profiles)[0], profiles });
+    writeFileSync(path.join(configDir, 'config.json'), text, { mode: 0o600 });
+    return { configDir, text };
+  }
+
+  it('refuses (exit 3) to overwrite a profile that does not point at a sandbox, before listening', async () => {
+    const { configDir, text } = storeWith({ prod: REAL });
+    const r = await hss(['sandbox', '--port', '0', '--save-profile', 'prod'], {
+      configDir,
+      timeoutMs: 10_000,
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'error: profile "prod" exists and does not point at a sandbox: --save-profile would replace its endpoint and credentials\n' +
+        'hint: save to another name (e.g. --save-profile sandbox), or add --force to overwrite prod\n',
+    );
+    expect(readFileSync(path.join(configDir, 'config.json'), 'utf8')).toBe(text);
+  });
+
+  it('--force overwrites it; --force alone is a usage error', async () => {
+    const { configDir } = storeWith({ prod: REAL });
+    const sandbox = await sandboxProcess(configDir, ['--port', '0', '--save-profile', 'prod', '--force']);
+    await sandbox.stop();
+    const prod = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')).profiles.prod;
+    expect(prod).toMatchObject({ endpoint: sandbox.banner.url, token: SANDBOX_TOKEN, sandbox: true });
+
+    const alone = await hss(['sandbox', '--port', '0', '--force']);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toMatch(/^error: --force goes with --save-profile/);
+  });
+
+  it('replaces, without --force, a profile an earlier sandbox saved (marked, or from before the mark)', async () => {
+    const legacy = {
+      region: 'cn-north-4',
+      project_id: SANDBOX_PROJECT_ID,
+      endpoint: 'http://127.0.0.1:1',
+      iam_endpoint: 'http://127.0.0.1:1',
+      auth: 'token',
+      token: SANDBOX_TOKEN,
+    };
+    const { configDir } = storeWith({ old: legacy, marked: { ...legacy, token: 'changed', sandbox: true } });
+    for (const name of ['old', 'marked']) {
+      const sandbox = await sandboxProcess(configDir, ['--port', '0', '--save-profile', name]);
+      await sandbox.stop();
+      const saved = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')).profiles[name];
+      expect(saved, name).toMatchObject({
+        endpoint: sandbox.banner.url,
+        token: SANDBOX_TOKEN,
+        sandbox: true,
+      });
+    }
+  });
+
+  it('a restarted sandbox: its profile works again, as the cached login of the old one is dropped', async () => {
+    const configDir = tempDir();
+    const first = await sandboxProcess(configDir, ['--port', '0', '--save-profile', 'sb']);
+    const login = await hss(['-p', 'sb', 'auth', 'login', '--password-stdin'], {
+      configDir,
+      input: 'sandbox-password',
+    });
+    expect(login.exitCode, login.stderr).toBe(0);
+    expect(
+      JSON.parse(readFileSync(path.join(configDir, 'credentials.json'), 'utf8')).logins.sb,
+    ).toBeDefined();
+    await first.stop();
+
+    // The same port: the cached login's IAM endpoint is the new sandbox's, which never issued that token.
+    const second = await sandboxProcess(configDir, ['--port', first.port, '--save-profile', 'sb']);
+    try {
+      expect(JSON.parse(readFileSync(path.join(configDir, 'credentials.json'), 'utf8')).logins).toEqual({});
+      const retry = await hss(['-p', 'sb', 'task', 'retry', 'task-0001', '--all-failed'], { configDir });
+      expect(retry.exitCode, retry.stderr).toBe(0);
+      const status = JSON.parse((await hss(['-p', 'sb', 'auth', 'status', '--json'], { configDir })).stdout);
+      expect(status.source).toBe('profile:sb');
+    } finally {
+      await second.stop();
+    }
+  }, 30_000);
 });

@@ -481,7 +481,7 @@ describe('updateStore', () => {
     expect(readStore(dir).profiles['work']?.region).toBe('cn-north-4');
   });
 
-  it('tightens an existing 0755 folder and 0644 file', async () => {
+  it('tightens an existing 0644 file, and leaves an existing 0755 folder as it is (hss did not make it)', async () => {
     const dir = configDir({ profiles: {} });
     const { chmodSync } = await import('node:fs');
     chmodSync(dir, 0o755);
@@ -489,7 +489,7 @@ describe('updateStore', () => {
     await updateStore(dir, (data) => {
       data.current = 'x';
     });
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
     expect(statSync(storePath(dir)).mode & 0o777).toBe(0o600);
   });
 
