@@ -96,7 +96,9 @@ const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
  */
 function distrust(stats) {
   if (uid === undefined) return undefined;
-  if (stats.uid !== uid) return `it is owned by uid ${stats.uid}, not by uid ${uid} that runs hss`;
+  // root may write anything anyway, as ssh's StrictModes also reasons.
+  if (stats.uid !== uid && stats.uid !== 0)
+    return `it is owned by uid ${stats.uid}, not by uid ${uid} that runs hss (or root)`;
   if ((stats.mode & 0o022) !== 0)
     return `it is writable by ${stats.mode & 0o002 ? 'others' : 'group'} (mode ${(stats.mode & 0o7777).toString(8)})`;
   return undefined;

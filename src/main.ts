@@ -71,10 +71,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     result = await handler(createContext(io, flags, created));
   });
   program.hook('preAction', (_program, action) => {
-    if (io.stdin.isTTY !== true) return;
     const opts = action.optsWithGlobals();
     for (const [key, { flag, secret, hint }] of Object.entries(SECRET_STDIN_OPTIONS)) {
-      if (opts[key] === true) {
+      // io.stdin is read only when such an option is given: creating the stream costs every run.
+      if (opts[key] === true && io.stdin.isTTY === true) {
         throw new UsageError(`${flag} reads ${secret} from standard input, which is a terminal; pipe it in`, {
           hint,
         });

@@ -337,8 +337,8 @@ export async function withFileLock<T>(
  * The files hss reads credentials and commands from — the profile store, the credential cache, the
  * SDK credentials file — decide which token is sent where and which command runs as the user. So,
  * as ssh's StrictModes does for its files, each is used only when no one but the user can have
- * written it: the file and the folder it is in must be owned by the user running hss and not
- * writable by group or others. Otherwise the run stops (exit 3) naming the file and the fix; it never
+ * written it: the file and the folder it is in must be owned by the user running hss (or root) and
+ * not writable by group or others. Otherwise the run stops (exit 3) naming the file and the fix; it never
  * falls back to other settings, which would hide the problem. The file is checked with fstat on the
  * descriptor it is read from, so nothing can be swapped in between. Windows has no such owner and mode
  * bits, and nothing is checked there.
@@ -357,7 +357,8 @@ export interface TrustedFile {
 /** Why `stats` may not be trusted, or undefined. */
 function distrust(stats: Stats): { owner?: number; mode?: number } | undefined {
   if (!checked) return undefined;
-  if (stats.uid !== process.getuid?.()) return { owner: stats.uid };
+  // root may write anything anyway: a file of root's (a mounted secret) is as safe as the user's own.
+  if (stats.uid !== process.getuid?.() && stats.uid !== 0) return { owner: stats.uid };
   if ((stats.mode & 0o022) !== 0) return { mode: stats.mode & 0o7777 };
   return undefined;
 }

@@ -492,7 +492,7 @@ describe('the compile cache, when someone else could have written it', () => {
       chownSync(entry, 65534, 65534);
       const foreign = await debugRun();
       expect(cacheLines(foreign)).toEqual([
-        `debug: compile cache not used: entry ${entry}: it is owned by uid 65534, not by uid 0 that runs hss; hss neither reads nor writes it (remove it, or point HSS_COMPILE_CACHE at a folder of your own)`,
+        `debug: compile cache not used: entry ${entry}: it is owned by uid 65534, not by uid 0 that runs hss (or root); hss neither reads nor writes it (remove it, or point HSS_COMPILE_CACHE at a folder of your own)`,
       ]);
     }
   });

@@ -166,7 +166,7 @@ describe('spinners on a terminal', () => {
     expect(output.lastIndexOf('\u001b[?25h')).toBeGreaterThan(output.lastIndexOf('\u001b[?25l'));
     const text = plain(output);
     expect(text).toMatch(
-      /✔ task-0001: retry accepted for all failed clusters \(request [0-9a-f]{32}\)\n {2}finished: 5 clusters, none failed \(waited [\d.]+m?s\)\n$/,
+      /✔ task-0001: retry accepted for all failed clusters \(X-Request-Id [0-9a-f]{32}\)\n✔ task-0001: finished: 5 clusters, none failed \(waited [\d.]+m?s\)\n$/,
     );
   });
 

@@ -18,7 +18,7 @@ import {
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY } from '../../src/sandbox/constants.js';
-import { type CliResult, hss, tempDir } from '../helpers/cli.js';
+import { type CliResult, hss, ROOT, tempDir } from '../helpers/cli.js';
 import {
   commandLine,
   credentialScript,
@@ -303,5 +303,53 @@ describe('a config folder hss did not make keeps its mode', () => {
     expect(r.exitCode).toBe(3);
     expect(statSync(shared).mode & 0o7777).toBe(0o1777);
     expect(readdirSync(shared).sort()).toEqual(['note', 'unrelated']);
+  });
+});
+
+describe("files of root's, read by another user", () => {
+  // A user other than root is needed: the suite runs as root in CI, and runs hss as uid 65534 here.
+  const asNobody = async (configDir: string) => {
+    const { execa } = await import('execa');
+    const r = await execa(process.execPath, [path.join(ROOT, 'bin', 'hss.js'), 'profile', 'list'], {
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: configDir,
+        HSS_CONFIG_DIR: configDir,
+        HSS_COMPILE_CACHE: '0',
+      },
+      extendEnv: false,
+      reject: false,
+      uid: 65534,
+      gid: 65534,
+      cwd: configDir,
+    });
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  };
+  /** A config folder and store as root leaves them for everyone to read (a mounted secret, say). */
+  const rootsStore = () => {
+    const configDir = tempDir();
+    writeStore(configDir, { shared: { region: 'cn-north-4' } }, 'shared');
+    chmodSync(configDir, 0o755);
+    chmodSync(path.join(configDir, 'config.json'), 0o644);
+    return configDir;
+  };
+
+  it.skipIf(!asRoot)(
+    'are used, as root could write anything anyway: with the warning that others can read them',
+    async () => {
+      const configDir = rootsStore();
+      const r = await asNobody(configDir);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^\* +shared +cn-north-4/m);
+      expect(r.stderr).toContain('can be read by other users (mode 644)');
+    },
+  );
+
+  it.skipIf(!asRoot)("are refused when they are a third user's", async () => {
+    const configDir = rootsStore();
+    chownSync(path.join(configDir, 'config.json'), 1234, 1234);
+    const r = await asNobody(configDir);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain(`is owned by uid 1234, not by you (uid 65534): ${NOT_YOURS}`);
   });
 });

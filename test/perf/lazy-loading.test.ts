@@ -130,12 +130,12 @@ const HEAVY_BUILTINS = [
 /** dist/hss.cjs (commander and the command tree) and bin/hss.js, with room to grow by a few commands. */
 const CORE_BYTES = 200_000;
 /**
- * What `task retry --all-failed` with a token loads: ~280 KB with every credential source and the transport
- * choice on the path (not the wait loop, which --wait loads), and no zod (its identifier rules are src/rules.ts; zod loads only
+ * What `task retry --all-failed` with a token loads: ~320 KB with every credential source, the transport
+ * choice, the checks of files others could have written and the escaping of outside text on the path (not the wait loop, which --wait loads), and no zod (its identifier rules are src/rules.ts; zod loads only
  * for a store or cache file, cluster specs, or an answer to parse). zod on this path adds ~190 KB, and
  * `import { z } from 'zod'` (instead of `import * as z`) all of zod and its locales (+520 KB).
  */
-const RETRY_BYTES = 320_000;
+const RETRY_BYTES = 340_000;
 
 describe('what an invocation loads', () => {
   it.each([['--version'], ['-V'], ['--help'], ['-h']])(
