@@ -1,7 +1,7 @@
 // Bundles src/ into dist/ so that an invocation loads only what it needs, in as few files as possible
 // (every file Node loads costs start-up time; see docs/performance.md).
 //
-//   dist/hss.cjs   the core: src/cli.ts and what it imports (main.ts, program.ts, commander, the error
+//   dist/hss.cjs   the core: src/cli/run.ts and what it imports (main.ts, program.ts, commander, the error
 //                  classes) — what parsing argv and printing help or a usage error needs. One file.
 //   dist/chunks/   everything the core imports with `await import(…)` (the context, each command, the
 //                  renderer) and what those load, split by esbuild so shared code is loaded once.
@@ -28,7 +28,7 @@ import { build } from 'esbuild';
 import { checkDynamicBuiltins } from './check-dynamic-builtins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = path.join(ROOT, 'src', 'cli.ts');
+const ENTRY = path.join(ROOT, 'src', 'cli', 'run.ts');
 const CORE_ENTRY = 'hss-core-entry';
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 /** The ES module build, before it becomes CommonJS in dist/. */
@@ -158,10 +158,21 @@ async function exportNames(file) {
   return Object.values(r.metafile.outputs)[0]?.exports ?? [];
 }
 
+/** `task-retry` for src/commands/task/retry/index.ts, `renderer` for src/output/renderer.ts. */
+function chunkName(file) {
+  const name = rel(file);
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(name);
+  if (pkg) return pkg[1].replace(/[@/]/g, '-').replace(/^-/, '');
+  const parts = name.replace(/\.ts$/, '').split('/').slice(1);
+  if (parts.at(-1) === 'index') parts.pop();
+  return (parts[0] === 'commands' ? parts.slice(1) : parts.slice(-1)).join('-');
+}
+
 const proxied = new Map();
 const lazy = await build({
   ...common,
-  entryPoints: lazyEntries,
+  // A command's handler is src/commands/<group>/<name>/index.ts: its chunk is named <group>-<name>.
+  entryPoints: Object.fromEntries(lazyEntries.map((file) => [chunkName(file), file])),
   outdir: path.join(STAGE, 'chunks'),
   splitting: true,
   entryNames: '[name]-[hash]',

@@ -1,5 +1,5 @@
 // `npm run docs`: writes docs/commands.md and docs/exit-codes.md from the commander tree and
-// src/reference.ts. `--check` only compares, and fails when a committed file is out of date.
+// src/help/reference.ts. `--check` only compares, and fails when a committed file is out of date.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +11,7 @@ const check = process.argv.includes('--check');
 const bundle = await build({
   stdin: {
     contents:
-      "export { generatedDocs } from './src/docs.ts'; export { buildProgram } from './src/program.ts';",
+      "export { generatedDocs } from './src/help/docs.ts'; export { buildProgram } from './src/cli/program.ts';",
     resolveDir: root,
     loader: 'ts',
   },

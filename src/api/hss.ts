@@ -2,11 +2,11 @@
  * The typed HSS v5 task calls: URL, query and body exactly as the API reference has them.
  */
 import type { z } from 'zod';
-import { ApiError, UnavailableError } from '../errors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.js';
-import type { ClusterResult, RetryBody, ScanDetail, TaskSummary } from '../schema.js';
-import { quote } from '../text.js';
+import { ApiError, UnavailableError } from '../core/errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.js';
+import { quote } from '../core/text.js';
 import { type ApiRequest, type ApiResponse, type Authorize, type HttpClient, serverText } from './http.js';
+import type { ClusterResult, RetryBody, ScanDetail, TaskSummary } from './schemas.js';
 
 export interface HssTarget {
   endpoint: string;
@@ -283,7 +283,7 @@ export class HssApi {
     };
     const response = await this.send(request);
     // zod and the response schemas are loaded with the first answer that needs them, not at start-up.
-    const { ListTasksResponse } = await import('../schema.js');
+    const { ListTasksResponse } = await import('./schemas.js');
     const body = parseJson(ListTasksResponse, response, 'ListTasks');
     const tasks = withIds(body.data_list, 'task_id', 'tasks', 'ListTasks', (l) => this.note(l));
     return { total: body.total_num, tasks, received: body.data_list.length, response };
@@ -334,7 +334,7 @@ export class HssApi {
       operation: `ListTaskResources ${taskId}`,
     };
     const response = await this.send(request);
-    const { ListTaskResourcesResponse } = await import('../schema.js');
+    const { ListTaskResourcesResponse } = await import('./schemas.js');
     const body = parseJson(ListTaskResourcesResponse, response, 'ListTaskResources');
     const note = (line: string) => this.note(line);
     const clusters = withIds(

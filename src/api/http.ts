@@ -11,11 +11,11 @@ import {
   RequestTimeoutError,
   UnavailableError,
   UsageError,
-} from '../errors.js';
+} from '../core/errors.js';
+import { quote } from '../core/text.js';
 import { escapeControls } from '../output/escape.js';
 import { redact, redactHeaders, redactJson } from '../output/redact.js';
 import { isLoopback } from '../settings/resolve.js';
-import { quote } from '../text.js';
 import {
   answerText,
   nodeTransport,

@@ -4,11 +4,11 @@
  * first request, when a proxy variable is set, a CA bundle is given, or NODE_TLS_REJECT_UNAUTHORIZED=0
  * tries to turn certificate checks off (hss keeps them on whatever the environment says).
  */
-import { ConfigError, HssError, UsageError } from '../errors.js';
-import { READ_LIMIT, readFileUpTo } from '../io.js';
+import { ConfigError, HssError, UsageError } from '../core/errors.js';
+import { READ_LIMIT, readFileUpTo } from '../core/io.js';
+import { quote } from '../core/text.js';
 import { MASK, registerSecret } from '../output/redact.js';
 import { isLoopback } from '../settings/resolve.js';
-import { quote } from '../text.js';
 import { answerText, nodeTransport, type Transport, type TransportResponse } from './node-transport.js';
 
 type Env = Record<string, string | undefined>;

@@ -3,9 +3,9 @@
  * file or write one, so a run without one never loads zod.
  */
 import * as z from 'zod';
-import { firstIssue, ProfileName } from '../rules.js';
+import { firstIssue, ProfileName } from '../core/rules.js';
 
-/** A profile name as a key of the cache's maps (src/rules.ts ProfileName). */
+/** A profile name as a key of the cache's maps (src/core/rules.ts ProfileName). */
 const ProfileKey = z.string().superRefine((s, ctx) => {
   const parsed = ProfileName.safeParse(s);
   if (!parsed.success) ctx.addIssue({ code: 'custom', message: firstIssue(parsed.error) });

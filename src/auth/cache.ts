@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, HssError } from '../errors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.js';
+import { ConfigError, HssError } from '../core/errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.js';
 import { registerSecret } from '../output/redact.js';
 import {
   bareRecord,

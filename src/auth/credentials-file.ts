@@ -15,7 +15,7 @@
  * line's content, which may hold a secret.
  */
 import { join } from 'node:path';
-import { HssError } from '../errors.js';
+import { HssError } from '../core/errors.js';
 import { readTrustedFile, type TrustedFile } from '../settings/store.js';
 
 export interface SdkCredentialsFile {

@@ -12,14 +12,14 @@
  */
 
 import type { ApiRequest, Authorize } from '../api/http.js';
-import { parseDuration } from '../duration.js';
-import { AuthError, ConfigError, UsageError } from '../errors.js';
+import type { AuthKind, Profile } from '../api/schemas.js';
+import { parseDuration } from '../core/duration.js';
+import { AuthError, ConfigError, UsageError } from '../core/errors.js';
+import { firstIssue, Token } from '../core/rules.js';
+import { quote } from '../core/text.js';
 import { registerSecret } from '../output/redact.js';
-import { firstIssue, Token } from '../rules.js';
-import type { AuthKind, Profile } from '../schema.js';
 import type { Settings } from '../settings/resolve.js';
 import { exposedMode } from '../settings/store.js';
-import { quote } from '../text.js';
 import {
   type CommandEntry,
   findCommandOutput,
@@ -32,7 +32,7 @@ import {
 } from './cache.js';
 // The machinery of each credential kind (signing, credential commands, the SDK credentials file) is
 // loaded only when that kind is in use: a run with a token needs none of it.
-import type { CommandOutput } from './command.js';
+import type { CommandOutput } from './credential-command.js';
 import type { readCredentialsFile } from './credentials-file.js';
 
 interface CredentialBase {
@@ -184,7 +184,7 @@ function outputFromEntry(entry: CommandEntry): CommandOutput | undefined {
  */
 async function commandCredential(command: string, profile: string, sources: CredentialSources) {
   const source = `command:${profile}`;
-  const { commandDigest, runCredentialCommand } = await import('./command.js');
+  const { commandDigest, runCredentialCommand } = await import('./credential-command.js');
   const digest = commandDigest(command);
   const key = `${sources.configDir}\0${profile}\0${digest}`;
   let pending = COMMAND_MEMO.get(key);

@@ -3,11 +3,11 @@
  * project list, remembered in the profile so the lookup happens once.
  */
 import type { HttpClient } from '../api/http.js';
-import { ConfigError, HssError } from '../errors.js';
-import { firstIssue, ProjectId } from '../rules.js';
+import { ConfigError, HssError } from '../core/errors.js';
+import { firstIssue, ProjectId } from '../core/rules.js';
+import { quote } from '../core/text.js';
 import { describeSource, iamEndpointIsOneOff, type Resolved, type Settings } from '../settings/resolve.js';
 import { findProfile, updateStore } from '../settings/store.js';
-import { quote } from '../text.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
 

@@ -2,8 +2,8 @@
  * Questions on the terminal, for `hss auth login` on a TTY. Answers to hidden questions are never
  * echoed: readline's echo goes to a sink that is muted once the question is shown.
  */
-import { InterruptedError, UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 
 export function canPrompt(io: Pick<Io, 'stdin' | 'stderr'>): boolean {
   return io.stdin.isTTY === true && io.stderr.isTTY === true;

@@ -10,8 +10,8 @@
  * then are the markers turned into the terminal's colour codes.
  */
 import type { ChalkInstance } from 'chalk';
-import type { HssError } from '../errors.js';
-import type { Io, OutStream } from '../io.js';
+import type { HssError } from '../core/errors.js';
+import type { Io, OutStream } from '../core/io.js';
 import { escapeForTerminal, escapeJsonText } from './escape.js';
 import { redact } from './redact.js';
 

@@ -3,7 +3,7 @@
  * `task retry --wait`. JSON output never goes through here: it keeps the API's own field names.
  */
 import type { ChalkInstance } from 'chalk';
-import type { ClusterResult, TaskSummary } from '../schema.js';
+import type { ClusterResult, TaskSummary } from '../api/schemas.js';
 import { table } from './table.js';
 
 export interface ClusterCounts {

@@ -11,7 +11,7 @@
 // Faults act in front of the emulated service, like a gateway or network failure: a faulted request
 // never reaches the task model, so it changes no state.
 
-import { quote } from '../text.js';
+import { quote } from '../core/text.js';
 
 export const FAULT_SCOPES = ['retry', 'list', 'resources', 'iam'] as const;
 export type FaultScope = (typeof FAULT_SCOPES)[number];

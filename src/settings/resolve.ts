@@ -1,10 +1,11 @@
 /**
  * Resolution of every setting with where it came from: flag > environment > profile > default.
  */
-import { ConfigError, UsageError } from '../errors.js';
-import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region } from '../rules.js';
-import type { Profile, StoreFile } from '../schema.js';
-import { quote } from '../text.js';
+
+import type { Profile, StoreFile } from '../api/schemas.js';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region } from '../core/rules.js';
+import { quote } from '../core/text.js';
 import { findProfile, readStore } from './store.js';
 
 export interface Resolved<T> {

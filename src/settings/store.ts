@@ -20,11 +20,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, HssError } from '../errors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.js';
+import type { Profile, StoreFile } from '../api/schemas.js';
+import { ConfigError, HssError } from '../core/errors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.js';
+import { quote } from '../core/text.js';
 import { registerSecret } from '../output/redact.js';
-import type { Profile, StoreFile } from '../schema.js';
-import { quote } from '../text.js';
 
 export const STORE_FILE = 'config.json';
 export const STORE_VERSION = 1;
@@ -56,7 +56,7 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
-type StoreSchema = typeof import('../schema.js')['StoreFile'];
+type StoreSchema = typeof import('../api/schemas.js')['StoreFile'];
 let storeSchema: StoreSchema | undefined;
 /** Folders prepareStore looked at this run and found without a store file. */
 const absentAtStart = new Set<string>();
@@ -67,7 +67,7 @@ const absentAtStart = new Set<string>();
  * loads it before it reads.
  */
 export async function loadStoreSchema(): Promise<void> {
-  storeSchema ??= (await import('../schema.js')).StoreFile;
+  storeSchema ??= (await import('../api/schemas.js')).StoreFile;
 }
 
 /** Loads the store's schema if `dir` holds a store file: the start of every run that may read it. */

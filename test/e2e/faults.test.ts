@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { HssApi } from '../../src/api/hss.js';
 import { type ApiRequest, HttpClient } from '../../src/api/http.js';
-import { HssError } from '../../src/errors.js';
+import { HssError } from '../../src/core/errors.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { hss } from '../helpers/cli.js';
 import { spawnHss, stderrMatches, until } from '../helpers/process.js';

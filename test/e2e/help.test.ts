@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT, EXIT_CODES } from '../../src/reference.js';
+import { ENVIRONMENT, EXIT_CODES } from '../../src/help/reference.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

@@ -10,9 +10,9 @@ import { type AddressInfo, createServer as createNetServer, type Socket } from '
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/cluster-specs.js';
-import { parseDuration, parseInteger } from '../../src/duration.js';
-import { TaskId } from '../../src/schema.js';
+import { TaskId } from '../../src/api/schemas.js';
+import { parseDuration, parseInteger } from '../../src/core/duration.js';
+import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/tasks/cluster-specs.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
 import { type Handler, startRecordingServer } from '../helpers/recording-server.js';
 import { useSandbox } from '../helpers/sandbox.js';

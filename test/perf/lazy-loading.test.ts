@@ -57,10 +57,10 @@ function fileChain(loads: Loads, file: string): string {
   return chain.join(' ← ');
 }
 
-/** The imports, in source terms, that lead from src/cli.ts to `target` through loaded modules. */
+/** The imports, in source terms, that lead from src/cli/run.ts to `target` through loaded modules. */
 function sourceChain(loads: Loads, isTarget: (m: string) => boolean): string {
   const { imports } = graph();
-  const start = 'src/cli.ts';
+  const start = 'src/cli/run.ts';
   const previous = new Map<string, string>([[start, '']]);
   const queue = [start];
   while (queue.length > 0) {
@@ -107,8 +107,8 @@ const NEVER_ON_THE_HOT_PATH = [
   'node_modules/execa/',
   'node_modules/undici/',
   'node_modules/proper-lockfile/',
-  'src/context.ts',
-  'src/schema.ts',
+  'src/cli/context.ts',
+  'src/api/schemas.ts',
   'src/sandbox/',
   // Styles only for a stream with colour: these runs write to pipes.
   'node_modules/chalk/',
@@ -131,7 +131,7 @@ const HEAVY_BUILTINS = [
 const CORE_BYTES = 200_000;
 /**
  * What `task retry --all-failed` with a token loads: ~320 KB with every credential source, the transport
- * choice, the checks of files others could have written and the escaping of outside text on the path (not the wait loop, which --wait loads), and no zod (its identifier rules are src/rules.ts; zod loads only
+ * choice, the checks of files others could have written and the escaping of outside text on the path (not the wait loop, which --wait loads), and no zod (its identifier rules are src/core/rules.ts; zod loads only
  * for a store or cache file, cluster specs, or an answer to parse). zod on this path adds ~190 KB, and
  * `import { z } from 'zod'` (instead of `import * as z`) all of zod and its locales (+520 KB).
  */
@@ -163,7 +163,7 @@ describe('what an invocation loads', () => {
 
   const RETRY_NEVER = [
     'src/sandbox/',
-    'src/commands/sandbox.ts',
+    'src/commands/sandbox/index.ts',
     'src/commands/completion',
     'node_modules/execa/',
     'node_modules/undici/',
@@ -173,12 +173,12 @@ describe('what an invocation loads', () => {
     'node_modules/ora/',
     // A token, no store or credential cache, --all-failed: nothing to parse with zod.
     'node_modules/zod/',
-    'src/schema.ts',
+    'src/api/schemas.ts',
     'src/auth/cache-schema.ts',
-    'src/cluster-specs.ts',
+    'src/tasks/cluster-specs.ts',
     // The wait loop and task views: only with --wait.
-    'src/commands/task-wait.ts',
-    'src/commands/task-show.ts',
+    'src/commands/task/wait/index.ts',
+    'src/commands/task/show/index.ts',
     'src/output/task-view.ts',
     // Pipes have no colour.
     'node_modules/chalk/',
@@ -187,7 +187,7 @@ describe('what an invocation loads', () => {
   it('task retry --dry-run loads neither the sandbox, completion, execa, undici, the store writer nor zod', async () => {
     const loads = await load(['task', 'retry', 'task-0001', '--all-failed', '--dry-run'], sb.env());
     // The recording works: the command's own file is seen.
-    expect(loads.modules).toContain('src/commands/task-retry.ts');
+    expect(loads.modules).toContain('src/commands/task/retry/index.ts');
     expect(offending(loads, RETRY_NEVER)).toEqual([]);
     expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
     expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(RETRY_BYTES);
@@ -213,7 +213,7 @@ describe('the guard itself', () => {
       /^node_modules\/zod\/ was loaded: node_modules\/zod\/\S+ is in dist\/chunks\/\S+\.cjs ← /,
     );
     expect(message).toMatch(
-      /← bin\/hss\.js; imported via src\/cli\.ts → .*src\/schema\.ts → node_modules\/zod\//,
+      /← bin\/hss\.js; imported via src\/cli\/run\.ts → .*src\/api\/schemas\.ts → node_modules\/zod\//,
     );
   });
 

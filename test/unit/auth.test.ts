@@ -2,11 +2,11 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ApiRequest, HttpClient } from '../../src/api/http.js';
 import { isExpired, parseExpiry } from '../../src/auth/cache.js';
-import { parseCommandOutput, splitCommandLine } from '../../src/auth/command.js';
+import { parseCommandOutput, splitCommandLine } from '../../src/auth/credential-command.js';
 import { authorizerFor, type Credential, maskAccessKey } from '../../src/auth/credentials.js';
 import { ask } from '../../src/auth/prompt.js';
 import { verifyRequest } from '../../src/auth/signer.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { redact } from '../../src/output/redact.js';
 
 describe('splitCommandLine', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/cluster-specs.js';
-import { UsageError } from '../../src/errors.js';
-import { type ClusterInfo, TaskId } from '../../src/schema.js';
+import { type ClusterInfo, TaskId } from '../../src/api/schemas.js';
+import { UsageError } from '../../src/core/errors.js';
+import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/tasks/cluster-specs.js';
 
 // The two example bodies of docs/spec hss-task-api.md §1, byte for byte (the second joined onto one line).
 const ALL_FAILED_JSON =
@@ -86,7 +86,7 @@ describe('parseClusterSpec: cluster ID', () => {
     expect(usageError(() => parseClusterSpec('c\nx')).message).toContain('"c\\nx"');
   });
 
-  // BUG (src/text.ts `quote`): JSON.stringify escapes only U+0000–U+001F, so DEL (U+007F) and C1 controls
+  // BUG (src/core/text.ts `quote`): JSON.stringify escapes only U+0000–U+001F, so DEL (U+007F) and C1 controls
   // such as NEL (U+0085, a Unicode line break) are echoed raw into the error message: the message is not
   // one line and carries raw control characters to the terminal. Input: parseClusterSpec('c\u0085x').
   it.each([
@@ -103,7 +103,7 @@ describe('parseClusterSpec: cluster ID', () => {
     expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
   });
 
-  // BUG (src/cluster-specs.ts): the scan types after ':' are trimmed but the ID before it is not, so
+  // BUG (src/tasks/cluster-specs.ts): the scan types after ':' are trimmed but the ID before it is not, so
   // "c-1 :benchmark" (or a cluster-file line "c-1 : benchmark") sends cluster_id "c-1 " with a trailing space.
   it('does not keep spaces around the ID when scan types follow', () => {
     expect(parseClusterSpec('c-1 :benchmark')).toEqual({ cluster_id: 'c-1', scan_type_list: ['benchmark'] });

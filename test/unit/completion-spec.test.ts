@@ -1,10 +1,10 @@
 import { Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { isRepeatable } from '../../src/commands/completion.js';
-import { bashScript } from '../../src/completion/bash.js';
-import { completionSpec, specCommands } from '../../src/completion/spec.js';
-import { buildProgram, collect } from '../../src/program.js';
-import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from '../../src/schema.js';
+import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from '../../src/api/schemas.js';
+import { buildProgram, collect } from '../../src/cli/program.js';
+import { isRepeatable } from '../../src/commands/completion/index.js';
+import { bashScript } from '../../src/help/completion/bash.js';
+import { completionSpec, specCommands } from '../../src/help/completion/spec.js';
 import { tempDir } from '../helpers/cli.js';
 import { bashComplete, hssOnPath, installed } from '../helpers/shells.js';
 

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterHelpText, allCommands, commandTree } from '../../src/command-tree.js';
-import { isRepeatable } from '../../src/commands/completion.js';
-import { commandsMarkdown, generatedDocs } from '../../src/docs.js';
+import { buildProgram } from '../../src/cli/program.js';
+import { isRepeatable } from '../../src/commands/completion/index.js';
 import {
   ApiError,
   AuthError,
@@ -15,9 +14,10 @@ import {
   UsageError,
   WaitFailedError,
   WaitTimeoutError,
-} from '../../src/errors.js';
-import { buildProgram } from '../../src/program.js';
-import { ENVIRONMENT, EXIT_CODES, HELP_TOPICS } from '../../src/reference.js';
+} from '../../src/core/errors.js';
+import { afterHelpText, allCommands, commandTree } from '../../src/help/command-tree.js';
+import { commandsMarkdown, generatedDocs } from '../../src/help/docs.js';
+import { ENVIRONMENT, EXIT_CODES, HELP_TOPICS } from '../../src/help/reference.js';
 import { ROOT } from '../helpers/cli.js';
 
 const program = () => buildProgram(async () => {});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parseInteger } from '../../src/duration.js';
-import { UsageError } from '../../src/errors.js';
+import { formatDuration, parseDuration, parseInteger } from '../../src/core/duration.js';
+import { UsageError } from '../../src/core/errors.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -157,7 +157,7 @@ describe('formatDuration', () => {
     }
   });
 
-  // BUG (src/duration.ts formatDuration): seconds are rounded after the minutes were taken, so a value
+  // BUG (src/core/duration.ts formatDuration): seconds are rounded after the minutes were taken, so a value
   // just under a whole minute shows 60 seconds: formatDuration(119_500) is "1m60s" (expected "2m"),
   // formatDuration(3_599_500) is "59m60s" (expected "1h"), formatDuration(59_999) is "60s" (expected "1m").
   it.each([

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HssApi } from '../../src/api/hss.js';
-import { taskRetry } from '../../src/commands/task-retry.js';
-import { followTask, type Poll } from '../../src/commands/task-wait.js';
-import { createContext } from '../../src/context.js';
-import { InterruptedError } from '../../src/errors.js';
-import type { Io, OutStream } from '../../src/io.js';
+import type { TaskSummary } from '../../src/api/schemas.js';
+import { createContext } from '../../src/cli/context.js';
+import { taskRetry } from '../../src/commands/task/retry/index.js';
+import { followTask, type Poll } from '../../src/commands/task/wait/index.js';
+import { InterruptedError } from '../../src/core/errors.js';
+import type { Io, OutStream } from '../../src/core/io.js';
 import { outputOptions, Renderer } from '../../src/output/renderer.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN } from '../../src/sandbox/constants.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import type { TaskSummary } from '../../src/schema.js';
 
 function task(status: string, start: number, end: number, failed = 0): TaskSummary {
   return {

@@ -18,16 +18,6 @@ import {
   serverText,
 } from '../../src/api/http.js';
 import type { Transport } from '../../src/api/node-transport.js';
-import { createFetch, loadCaBundle } from '../../src/api/transport.js';
-import { runCredentialCommand } from '../../src/auth/command.js';
-import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/cluster-specs.js';
-import { collectTaskIds } from '../../src/commands/task-retry.js';
-import { parseDuration, parseInteger } from '../../src/duration.js';
-import { HssError } from '../../src/errors.js';
-import { readFileLimited } from '../../src/io.js';
-import { nestedDeeperThan } from '../../src/json.js';
-import { registerSecret } from '../../src/output/redact.js';
-import { parseFaultSpec } from '../../src/sandbox/faults.js';
 import {
   ClusterInfo,
   ListTaskResourcesResponse,
@@ -36,9 +26,19 @@ import {
   SCAN_TYPES,
   StoreFile,
   TaskId,
-} from '../../src/schema.js';
+} from '../../src/api/schemas.js';
+import { createFetch, loadCaBundle } from '../../src/api/transport.js';
+import { runCredentialCommand } from '../../src/auth/credential-command.js';
+import { collectTaskIds } from '../../src/commands/task/retry/index.js';
+import { parseDuration, parseInteger } from '../../src/core/duration.js';
+import { HssError } from '../../src/core/errors.js';
+import { readFileLimited } from '../../src/core/io.js';
+import { nestedDeeperThan } from '../../src/core/json.js';
+import { registerSecret } from '../../src/output/redact.js';
+import { parseFaultSpec } from '../../src/sandbox/faults.js';
 import { checkEndpoint } from '../../src/settings/resolve.js';
 import { parseStore } from '../../src/settings/store.js';
+import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/tasks/cluster-specs.js';
 import { tempDir } from '../helpers/cli.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
 

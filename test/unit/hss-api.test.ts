@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRfc3986, type HssTarget, hssUrl, retryTaskRequest } from '../../src/api/hss.js';
-import { buildRetryBody, parseClusterSpec } from '../../src/cluster-specs.js';
-import { ProjectId, type RetryBody } from '../../src/schema.js';
+import { ProjectId, type RetryBody } from '../../src/api/schemas.js';
+import { buildRetryBody, parseClusterSpec } from '../../src/tasks/cluster-specs.js';
 
 const ENDPOINT = 'https://hss.cn-north-4.myhuaweicloud.com';
 const PROJECT = '0123456789abcdef0123456789abcdef';
@@ -136,7 +136,7 @@ describe('retryTaskRequest', () => {
 });
 
 describe('dot segments', () => {
-  // BUG (src/schema.ts ProjectId / src/api/hss.ts hssUrl): "." and ".." are unreserved in RFC 3986 and the URL
+  // BUG (src/api/schemas.ts ProjectId / src/api/hss.ts hssUrl): "." and ".." are unreserved in RFC 3986 and the URL
   // parser removes them as dot segments (even when written %2E%2E), so TaskId refuses them — but ProjectId
   // does not. `--project-id ..` passes every check and RetryTask goes to PUT {endpoint}/common/tasks/t1/retry
   // instead of /v5/{project_id}/…. Either fix (refuse it in ProjectId, or in hssUrl) makes this pass.

@@ -18,7 +18,7 @@ import {
   InterruptedError,
   RequestTimeoutError,
   UnavailableError,
-} from '../../src/errors.js';
+} from '../../src/core/errors.js';
 import { errorJson } from '../../src/output/renderer.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
 

@@ -4,9 +4,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InterruptedError } from '../../src/errors.js';
-import type { Io } from '../../src/io.js';
-import { main } from '../../src/main.js';
+import { main } from '../../src/cli/main.js';
+import { InterruptedError } from '../../src/core/errors.js';
+import type { Io } from '../../src/core/io.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN } from '../../src/sandbox/constants.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tempDir } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSince } from '../../src/duration.js';
-import { UsageError } from '../../src/errors.js';
+import { parseSince } from '../../src/core/duration.js';
+import { UsageError } from '../../src/core/errors.js';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 const HOUR = 3_600_000;

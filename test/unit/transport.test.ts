@@ -12,7 +12,7 @@ import {
   parseProxyUrl,
   proxySettings,
 } from '../../src/api/transport.js';
-import { ConfigError, type HssError, UnavailableError, UsageError } from '../../src/errors.js';
+import { ConfigError, type HssError, UnavailableError, UsageError } from '../../src/core/errors.js';
 import { redact } from '../../src/output/redact.js';
 import { tempDir } from '../helpers/cli.js';
 import { TEST_CA, UNRELATED_CA } from '../helpers/network.js';

@@ -1,0 +1,189 @@
+/**
+ * The API's documented limits as zod schemas: request bodies, identifiers, API responses and the store
+ * file. Messages name the rule; callers prefix them with the value they were given.
+ */
+import * as z from 'zod';
+import {
+  ClusterId as ClusterIdRule,
+  firstIssue,
+  ProfileName as ProfileNameRule,
+  type Rule,
+} from '../core/rules.js';
+import { quote } from '../core/text.js';
+import { AUTH_KINDS, MAX_CLUSTERS, SCAN_TYPES } from '../core/vocabulary.js';
+
+// A CLI parses a handful of values per run: compiling object parsers with `new Function` costs more
+// than it saves, and zod's probe for it touches `navigator`, which on Node ≥ 21 loads Node's bundled
+// undici (tens of milliseconds).
+z.config({ jitless: true });
+
+export {
+  ClusterId,
+  EnterpriseProjectId,
+  firstIssue,
+  ProfileName,
+  ProjectId,
+  TaskId,
+  TaskNameFilter,
+  Token,
+} from '../core/rules.js';
+export {
+  AUTH_KINDS,
+  type AuthKind,
+  MAX_CLUSTERS,
+  SCAN_TYPES,
+  type ScanType,
+  TASK_STATUSES,
+  TRIGGER_TYPES,
+} from '../core/vocabulary.js';
+
+/** A zod schema of a string that keeps a rule of src/core/rules.ts, with its message. */
+function fromRule(rule: Rule<string, string>) {
+  return z.string().superRefine((s, ctx) => {
+    const parsed = rule.safeParse(s);
+    if (!parsed.success) ctx.addIssue({ code: 'custom', message: firstIssue(parsed.error) });
+  });
+}
+
+export const ScanTypeSchema = z.enum(SCAN_TYPES, {
+  error: (iss) => `scan type ${quote(String(iss.input))} is not one of ${SCAN_TYPES.join(', ')}`,
+});
+
+export const ScanTypeList = z
+  .array(ScanTypeSchema)
+  .min(1, { error: 'needs at least one scan type' })
+  .max(3, { error: (iss) => `has ${(iss.input as unknown[]).length} scan types; the limit is 1–3` })
+  .refine((list) => new Set(list).size === list.length, { error: 'names a scan type twice' });
+
+export const ClusterInfo = z.object({
+  cluster_id: fromRule(ClusterIdRule),
+  scan_type_list: ScanTypeList.optional(),
+});
+export type ClusterInfo = z.infer<typeof ClusterInfo>;
+
+export const ClusterInfoList = z
+  .array(ClusterInfo)
+  .min(1, { error: 'needs at least one cluster' })
+  .max(MAX_CLUSTERS, {
+    error: (iss) =>
+      `${(iss.input as unknown[]).length} clusters given; the limit is 1–${MAX_CLUSTERS} per request`,
+  })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    for (const item of list) {
+      if (seen.has(item.cluster_id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `cluster ${quote(item.cluster_id)} is given twice`,
+        });
+        return;
+      }
+      seen.add(item.cluster_id);
+    }
+  });
+
+export const RetryBody = z.object({
+  task_type: z.literal('cluster_scan'),
+  cluster_scan_info: z.discriminatedUnion('range_type', [
+    z.strictObject({ range_type: z.literal('all_failed_cluster') }),
+    z.strictObject({ range_type: z.literal('specific_cluster'), cluster_info_list: ClusterInfoList }),
+  ]),
+});
+export type RetryBody = z.infer<typeof RetryBody>;
+
+/*
+ * ---------- API responses: validated before use; unknown fields pass through untouched. ----------
+ * As in the official SDKs' models, every field may be missing: a missing total_num is the number of
+ * entries received, a missing list is empty, and an entry without its ID is left out by the caller
+ * (src/api/hss.ts). A field that is present must have its documented type.
+ */
+
+export const ClusterScanInfo = z.looseObject({
+  scan_type_list: z.array(z.string()).optional(),
+  scanning_cluster_num: z.number().optional(),
+  success_cluster_num: z.number().optional(),
+  failed_cluster_num: z.number().optional(),
+});
+
+export const TaskSummary = z.looseObject({
+  task_id: z.string().optional(),
+  task_type: z.string().optional(),
+  task_name: z.string().optional(),
+  trigger_type: z.string().optional(),
+  task_status: z.string().optional(),
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  estimated_time: z.number().optional(),
+  cluster_scan_info: ClusterScanInfo.optional(),
+});
+/** A task as hss uses it: one the API gave with its ID. */
+export interface TaskSummary extends z.infer<typeof TaskSummary> {
+  task_id: string;
+}
+
+export const ListTasksResponse = z.looseObject({
+  total_num: z.number().int().nonnegative().optional(),
+  data_list: z.array(TaskSummary).default([]),
+});
+
+export const ScanDetail = z.looseObject({
+  scan_type: z.string().optional(),
+  status: z.string().optional(),
+  failed_reason: z.string().optional(),
+});
+/** A scan item as hss uses it: one that names its scan type. */
+export interface ScanDetail extends z.infer<typeof ScanDetail> {
+  scan_type: string;
+}
+
+export const ClusterResult = z.looseObject({
+  cluster_id: z.string().optional(),
+  cluster_name: z.string().optional(),
+  cluster_type: z.string().optional(),
+  cluster_version: z.string().optional(),
+  scan_status: z.string().optional(),
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  scan_detail_list: z.array(ScanDetail).default([]),
+});
+/** A cluster's results as hss uses them: one the API gave with its ID, and its scan items that name a type. */
+export interface ClusterResult extends z.infer<typeof ClusterResult> {
+  cluster_id: string;
+  scan_detail_list: ScanDetail[];
+}
+
+export const ListTaskResourcesResponse = z.looseObject({
+  total_num: z.number().int().nonnegative().optional(),
+  cluster_scan_data_list: z.array(ClusterResult).default([]),
+});
+
+/* ---------- The profile store file ---------- */
+
+export const Profile = z.looseObject({
+  region: z.string().optional(),
+  project_id: z.string().optional(),
+  /** Where project_id came from when hss looked it up itself (e.g. `iam:login`, `iam:projects`). */
+  project_id_source: z.string().optional(),
+  enterprise_project_id: z.string().optional(),
+  endpoint: z.string().optional(),
+  iam_endpoint: z.string().optional(),
+  auth: z.enum(AUTH_KINDS).optional(),
+  token: z.string().optional(),
+  access_key: z.string().optional(),
+  secret_key: z.string().optional(),
+  security_token: z.string().optional(),
+  user: z.string().optional(),
+  domain: z.string().optional(),
+  credential_command: z.string().optional(),
+  /** Written by `hss sandbox --save-profile`: a later one may replace this profile. */
+  sandbox: z.boolean().optional(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const StoreFile = z.looseObject({
+  version: z.number().optional(),
+  current: fromRule(ProfileNameRule).optional(),
+  /** profile name → profile; a map without a prototype once read (src/settings/store.ts). */
+  profiles: z.record(fromRule(ProfileNameRule), Profile).default({}),
+});
+export type StoreFile = z.infer<typeof StoreFile>;

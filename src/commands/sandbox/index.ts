@@ -1,0 +1,214 @@
+/**
+ * `hss sandbox`: runs the local HSS + IAM emulator until interrupted.
+ */
+
+import { firstIssue, type Profile, ProfileName, type StoreFile } from '../../api/schemas.js';
+import { findCommandOutput, readCache, updateCache } from '../../auth/cache.js';
+import type { Context } from '../../cli/context.js';
+import { parseDuration, parseInteger } from '../../core/duration.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
+import { quote } from '../../core/text.js';
+import type { CommandResult } from '../../output/renderer.js';
+import {
+  SANDBOX_ACCESS_KEY,
+  SANDBOX_DOMAIN,
+  SANDBOX_PASSWORD,
+  SANDBOX_PROJECT_ID,
+  SANDBOX_REGION,
+  SANDBOX_SECRET_KEY,
+  SANDBOX_TOKEN,
+  SANDBOX_USER,
+} from '../../sandbox/constants.js';
+import { parseFaultSpec } from '../../sandbox/faults.js';
+import { startSandbox } from '../../sandbox/server.js';
+import { isLoopback } from '../../settings/resolve.js';
+import { findProfile, updateStore } from '../../settings/store.js';
+
+export interface SandboxOptions {
+  host: string;
+  port: string;
+  saveProfile?: string;
+  fault?: string[];
+  latency?: string;
+  progress: string;
+  tokenTtl?: string;
+  force?: boolean;
+}
+
+/**
+ * Whether a stored profile is one a sandbox saved, which a new --save-profile may replace: plain http
+ * on loopback, and marked by --save-profile (`sandbox: true`) or holding the sandbox's token (one saved
+ * before the mark existed). A real profile never holds the sandbox's well-known token.
+ */
+function isSandboxProfile(profile: Profile): boolean {
+  let url: URL;
+  try {
+    url = new URL(profile.endpoint ?? '');
+  } catch {
+    return false;
+  }
+  return (
+    url.protocol === 'http:' &&
+    isLoopback(url.hostname) &&
+    (profile.sandbox === true || profile.token === SANDBOX_TOKEN)
+  );
+}
+
+/** An exit-3 refusal to overwrite a profile that is not a sandbox's, unless --force. */
+function checkReplaceable(store: StoreFile, name: string, force: boolean | undefined): void {
+  const existing = findProfile(store, name);
+  if (existing === undefined || force || isSandboxProfile(existing)) return;
+  throw new ConfigError(
+    `profile ${quote(name)} exists and does not point at a sandbox: --save-profile would replace its endpoint and credentials`,
+    { hint: `save to another name (e.g. --save-profile sandbox), or add --force to overwrite ${name}` },
+  );
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+/** A word as a POSIX shell reads it back unchanged. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9._-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<CommandResult> {
+  const port = parseInteger(opts.port, '--port', 0, 65_535);
+  const faults = (opts.fault ?? []).map((spec) => {
+    try {
+      parseFaultSpec(spec);
+    } catch (error) {
+      throw new UsageError(`--fault: ${(error as Error).message}`);
+    }
+    return spec;
+  });
+  const latencyMs = opts.latency === undefined ? 0 : parseInteger(opts.latency, '--latency', 0, 600_000);
+  const progressMs = parseDuration(opts.progress, '--progress');
+  const tokenTtlMs = opts.tokenTtl === undefined ? undefined : parseDuration(opts.tokenTtl, '--token-ttl');
+  if (opts.force && opts.saveProfile === undefined) {
+    throw new UsageError(
+      '--force goes with --save-profile: it lets that overwrite a profile of another kind',
+    );
+  }
+  if (opts.saveProfile !== undefined) {
+    const parsed = ProfileName.safeParse(opts.saveProfile);
+    if (!parsed.success)
+      throw new UsageError(`--save-profile ${quote(opts.saveProfile)}: ${firstIssue(parsed.error)}`);
+  }
+  // A sandbox on every address is reached from this machine through loopback (server.url); on one
+  // other address it speaks plain http where hss refuses to send credentials.
+  const reachableHere = isLoopback(opts.host) || WILDCARD_HOSTS.has(opts.host);
+  if (opts.saveProfile !== undefined && !reachableHere) {
+    throw new UsageError(
+      `--save-profile with --host ${quote(opts.host)}: hss sends credentials over plain http only to loopback, so it would refuse that profile`,
+      { hint: 'listen on 127.0.0.1 (the default), or on 0.0.0.0, whose profile uses http://127.0.0.1' },
+    );
+  }
+  // Refused before listening; checked again under the store's lock when it is written.
+  if (opts.saveProfile !== undefined) checkReplaceable(ctx.readStore(), opts.saveProfile, opts.force);
+  if (!isLoopback(opts.host)) {
+    ctx.renderer.warn(
+      `listening on ${opts.host}: the sandbox accepts its well-known credentials from anyone who can reach it`,
+    );
+  }
+
+  let server: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    server = await startSandbox({
+      host: opts.host,
+      port,
+      latencyMs,
+      faults,
+      progressMs,
+      ...(tokenTtlMs === undefined ? {} : { tokenTtlMs }),
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new UsageError(`cannot listen on ${opts.host}:${port}: ${code ?? (error as Error).message}`, {
+      hint: code === 'EADDRINUSE' ? 'pick another --port, or --port 0 for a free one' : undefined,
+    });
+  }
+
+  if (opts.saveProfile !== undefined) {
+    const name = opts.saveProfile;
+    const write = (async () => {
+      await updateStore(ctx.configDir, (store) => {
+        checkReplaceable(store, name, opts.force);
+        store.profiles[name] = {
+          ...(findProfile(store, name) ?? {}),
+          region: SANDBOX_REGION,
+          project_id: SANDBOX_PROJECT_ID,
+          endpoint: server.url,
+          iam_endpoint: server.url,
+          auth: 'token',
+          token: SANDBOX_TOKEN,
+          user: SANDBOX_USER,
+          domain: SANDBOX_DOMAIN,
+          sandbox: true,
+        };
+        store.current ??= name;
+      });
+      // A login cached from an earlier sandbox would win over the token just saved, and a restarted
+      // sandbox refuses it: the profile starts afresh, as after `hss auth logout`.
+      const cache = readCache(ctx.configDir);
+      if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
+        await updateCache(ctx.configDir, (data) => {
+          delete data.logins[name];
+          delete data.commands[name];
+        });
+      }
+    })();
+    // A sandbox that cannot save its profile must not keep listening.
+    await write.catch(async (error: unknown) => {
+      await server.close();
+      throw error;
+    });
+  }
+
+  const banner = {
+    ok: true,
+    url: server.url,
+    region: SANDBOX_REGION,
+    project_id: SANDBOX_PROJECT_ID,
+    token: SANDBOX_TOKEN,
+    user: SANDBOX_USER,
+    domain: SANDBOX_DOMAIN,
+    password: SANDBOX_PASSWORD,
+    access_key: SANDBOX_ACCESS_KEY,
+    secret_key: SANDBOX_SECRET_KEY,
+    faults,
+    profile: opts.saveProfile ?? null,
+  };
+  // The sandbox's credentials are public fixtures, printed on purpose; they are not registered as secrets.
+  if (ctx.renderer.json) {
+    ctx.io.stdout.write(`${JSON.stringify(banner)}\n`);
+  } else if (!ctx.renderer.options.quiet) {
+    const s = ctx.renderer.out;
+    const lines = [
+      WILDCARD_HOSTS.has(opts.host)
+        ? `${s.green('●')} hss sandbox listening on every address, port ${server.port}: ${s.bold(server.url)} from this machine`
+        : `${s.green('●')} hss sandbox listening on ${s.bold(server.url)}`,
+      `  region ${SANDBOX_REGION}   project ID ${SANDBOX_PROJECT_ID}`,
+      `  token        ${SANDBOX_TOKEN}`,
+      `  IAM login    user ${SANDBOX_USER}, account ${SANDBOX_DOMAIN}, password ${SANDBOX_PASSWORD}`,
+      `  AK/SK        ${SANDBOX_ACCESS_KEY} / ${SANDBOX_SECRET_KEY}`,
+    ];
+    if (faults.length) lines.push(`  faults       ${faults.join(' ')}`);
+    if (reachableHere) {
+      lines.push(
+        opts.saveProfile !== undefined
+          ? `  try: hss -p ${shellWord(opts.saveProfile)} task retry task-0001 --all-failed`
+          : `  try: HSS_TOKEN=${SANDBOX_TOKEN} hss --endpoint ${server.url} --project-id ${SANDBOX_PROJECT_ID} task retry task-0001 --all-failed`,
+      );
+    }
+    lines.push(s.dim('  Ctrl-C stops it'));
+    ctx.renderer.print(lines.join('\n'));
+  }
+
+  await new Promise<void>((resolve) => {
+    if (ctx.io.signal.aborted) resolve();
+    else ctx.io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  ctx.renderer.info('sandbox stopped');
+  return { data: banner, exitCode: 0, rendered: true };
+}

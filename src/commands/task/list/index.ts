@@ -1,0 +1,96 @@
+/**
+ * `hss task list`: cluster-scan tasks, newest first (ListTasks), one page or every page.
+ */
+import type { ListTasksFilter } from '../../../api/hss.js';
+import { firstIssue, TaskNameFilter } from '../../../api/schemas.js';
+import type { Context } from '../../../cli/context.js';
+import { parseInteger, parseSince } from '../../../core/duration.js';
+import { UsageError } from '../../../core/errors.js';
+import { plural, quote } from '../../../core/text.js';
+import type { CommandResult } from '../../../output/renderer.js';
+import { table } from '../../../output/table.js';
+import { clusterCounts, formatTime, statusCell } from '../../../output/task-view.js';
+
+export interface TaskListOptions {
+  status?: string;
+  name?: string;
+  trigger?: string;
+  since?: string;
+  limit?: string;
+  all?: boolean;
+}
+
+export const DEFAULT_LIST_LIMIT = 20;
+/** The API's highest offset, so no --limit can ask for more than it can page to. */
+const MAX_LIMIT = 2_000_000;
+
+export function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
+  const filter: ListTasksFilter = {};
+  if (opts.name !== undefined) {
+    const parsed = TaskNameFilter.safeParse(opts.name);
+    if (!parsed.success) throw new UsageError(`--name ${quote(opts.name)}: ${firstIssue(parsed.error)}`);
+    filter.task_name = opts.name;
+  }
+  if (opts.status !== undefined) filter.task_status = opts.status;
+  if (opts.trigger !== undefined) filter.trigger_type = opts.trigger;
+  if (opts.since !== undefined) filter.start_create_time = parseSince(opts.since, '--since', now);
+  return filter;
+}
+
+export async function taskList(opts: TaskListOptions, ctx: Context): Promise<CommandResult> {
+  const filter = listFilter(opts, ctx.io.now());
+  if (opts.all && opts.limit !== undefined) {
+    throw new UsageError('--limit and --all cannot be combined; --all fetches every task');
+  }
+  const wanted = opts.all
+    ? Number.POSITIVE_INFINITY
+    : opts.limit === undefined
+      ? DEFAULT_LIST_LIMIT
+      : parseInteger(opts.limit, '--limit', 1, MAX_LIMIT);
+
+  const api = await ctx.hss();
+  const spinner = await ctx.renderer.spinner('Listing tasks…');
+  let listing: Awaited<ReturnType<typeof api.allTasks>>;
+  try {
+    listing = await api.allTasks(filter, {
+      wanted,
+      onPage: (held, total) => {
+        if (opts.all) spinner.update(`Listing tasks… ${held}${total === undefined ? '' : ` of ${total}`}`);
+      },
+    });
+  } finally {
+    spinner.stop();
+  }
+  const { items: tasks, total } = listing;
+  if (listing.stopped) {
+    ctx.renderer.warn(`the listing stops at ${plural(tasks.length, 'task')}: ${listing.stopped}`);
+  }
+
+  return {
+    data: { ok: true, total_num: total, tasks },
+    text: (s) => {
+      if (tasks.length === 0) return s.dim('no tasks match');
+      const rows = tasks.map((t) => {
+        const counts = clusterCounts(t);
+        return [
+          t.task_id,
+          t.task_name ?? '-',
+          statusCell(t.task_status, s),
+          t.trigger_type ?? '-',
+          formatTime(t.start_time),
+          String(counts.succeeded),
+          counts.failed ? s.red(String(counts.failed)) : '0',
+          String(counts.scanning),
+        ];
+      });
+      const lines = [
+        table(['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'], rows, s.bold),
+      ];
+      if (total > tasks.length) {
+        lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
+      }
+      return lines.join('\n');
+    },
+    exitCode: 0,
+  };
+}
