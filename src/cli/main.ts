@@ -2,19 +2,21 @@
  * main(argv, io) → exit code. The single place where errors become output and exit codes.
  */
 import { CommanderError } from 'commander';
+import type { HandlerInput } from '../commands/define.js';
 import { HssError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { userAgent } from '../core/version.js';
 import { registerEnvSecrets } from '../output/redact.js';
-import type { CommandResult, Renderer } from '../output/renderer.js';
+import type { CommandResult, OutputFlags, Renderer } from '../output/renderer.js';
 import type { GlobalFlags } from '../settings/resolve.js';
-import { buildProgram, SECRET_STDIN_OPTIONS } from './program.js';
+import type { Context } from './context.js';
+import { buildProgram, helpData } from './program.js';
 
 export const ISSUES_URL = 'https://github.com/hss-cli/hss-cli/issues';
 
 /** Output flags read straight from argv, so that even a usage error is rendered the way the user asked. */
-export function earlyFlags(argv: string[]): GlobalFlags {
-  const flags: GlobalFlags = {};
+export function earlyFlags(argv: string[]): OutputFlags {
+  const flags: OutputFlags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') break;
@@ -33,7 +35,7 @@ function commanderMessage(error: CommanderError): string {
 }
 
 /** The renderer (and chalk) is loaded only to print a result or an error: --help never needs it. */
-async function createRenderer(io: Io, flags: GlobalFlags): Promise<Renderer> {
+async function createRenderer(io: Io, flags: OutputFlags): Promise<Renderer> {
   const { Renderer, outputOptions } = await import('../output/renderer.js');
   return Renderer.create(io, outputOptions(flags, io.env, io));
 }
@@ -56,28 +58,35 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let result: CommandResult | undefined;
   debug(`${userAgent()}; signal handlers ready`);
 
-  const program = buildProgram(async (handler) => {
+  const program = buildProgram(async (command, input) => {
     const flags = program.opts<GlobalFlags>();
-    // The context (settings, credentials, HTTP, zod schemas) is loaded only when a command runs, so
-    // --help and usage errors never pay for it.
-    const [created, { createContext }] = await Promise.all([
+    // The context (settings, credentials, HTTP, zod schemas) and the handler are loaded only when a
+    // command runs, so --help and usage errors never pay for them.
+    const [created, { createContext }, { default: handler }] = await Promise.all([
       createRenderer(io, flags),
       import('./context.js').then(async (context) => {
         await context.prepareContext(io);
         return context;
       }),
+      command.load(),
     ]);
     renderer = created;
-    result = await handler(createContext(io, flags, created));
+    const run = handler as (input: HandlerInput<unknown, unknown>, ctx: Context) => Promise<CommandResult>;
+    result = await run({ ...input, program }, createContext(io, flags, created));
   });
   program.hook('preAction', (_program, action) => {
     const opts = action.optsWithGlobals();
-    for (const [key, { flag, secret, hint }] of Object.entries(SECRET_STDIN_OPTIONS)) {
-      // io.stdin is read only when such an option is given: creating the stream costs every run.
-      if (opts[key] === true && io.stdin.isTTY === true) {
-        throw new UsageError(`${flag} reads ${secret} from standard input, which is a terminal; pipe it in`, {
-          hint,
-        });
+    for (const command of [program, action]) {
+      for (const [key, { flag, secret, hint }] of helpData(command).secretStdin) {
+        // io.stdin is read only when such an option is given: creating the stream costs every run.
+        if (opts[key] === true && io.stdin.isTTY === true) {
+          throw new UsageError(
+            `${flag} reads ${secret} from standard input, which is a terminal; pipe it in`,
+            {
+              hint,
+            },
+          );
+        }
       }
     }
   });

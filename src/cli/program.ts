@@ -1,43 +1,32 @@
 /**
- * The whole argv surface: every command and option, nothing else. Handlers are loaded on demand so a
- * command pays only for its own code.
+ * The command line as commander parses it, built from the declarations: the global options
+ * (src/settings/flags.ts) and every command of src/commands/registry.ts. Syntax only: a command's
+ * handler is loaded when it runs, so each invocation pays only for its own code.
  */
 import { Argument, Command, type Help, type HelpContext, Option } from 'commander';
+import type { CommandModule, CommandSpec, GroupSpec } from '../commands/define.js';
+import { COMMANDS } from '../commands/registry.js';
+import { type ArgSpec, collect, type OptionSpec } from '../core/options.js';
 import { VERSION } from '../core/version.js';
-import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from '../core/vocabulary.js';
-import type { CommandResult } from '../output/renderer.js';
-import type { Context } from './context.js';
+import { type HelpData, setHelpData } from '../help/command-tree.js';
+import { GLOBAL_OPTIONS } from '../settings/flags.js';
 
-export type Run = (handler: (ctx: Context) => Promise<CommandResult>) => Promise<void>;
+export { helpData } from '../help/command-tree.js';
 
-/** Parser of repeatable options (completion recognises them by it). */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+/** Runs a command: loads its handler and hands it what commander parsed. */
+export type Run = (
+  command: CommandModule,
+  input: { args: Record<string, unknown>; opts: Record<string, unknown> },
+) => Promise<void>;
 
-/**
- * The options that read a secret from standard input, by their commander key. Typed on a terminal, a
- * secret would be echoed (and a person would wait on a silent line), so each of them refuses a
- * terminal before anything else happens; a person is asked with a hidden prompt where there is one.
- */
-export const SECRET_STDIN_OPTIONS: Readonly<Record<string, { flag: string; secret: string; hint: string }>> =
-  {
-    tokenStdin: {
-      flag: '--token-stdin',
-      secret: 'the token',
-      hint: 'printf %s "$TOKEN" | hss … --token-stdin, or set HSS_TOKEN',
-    },
-    passwordStdin: {
-      flag: '--password-stdin',
-      secret: 'the password',
-      hint: 'leave out --password-stdin to be asked for it (hidden), or pipe it: printf %s "$HSS_PASSWORD" | hss auth login --password-stdin',
-    },
-    skStdin: {
-      flag: '--sk-stdin',
-      secret: 'the secret key',
-      hint: 'printf %s "$HUAWEICLOUD_SDK_SK" | hss profile set NAME --ak AK --sk-stdin',
-    },
-  };
+const ROOT_EXAMPLES = [
+  'hss sandbox --save-profile sandbox          # a local HSS to try things on',
+  'hss task retry task-0001 --all-failed',
+  'hss task retry task-0001 --cluster c-1:cluster_vul,benchmark --cluster c-2',
+  'hss task retry task-0001 --all-failed --json | jq .ok',
+];
+const HELP_TOPICS_TEXT =
+  'Help topics:\n  hss help exit-codes    what each exit code means\n  hss help environment   environment variables hss reads';
 
 /**
  * commander's help page with the subcommands right after the usage: what a command can do first, then
@@ -114,11 +103,65 @@ class HssCommand extends Command {
   }
 }
 
-function examples(lines: string[]): string {
+function examples(lines: readonly string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
-export function buildProgram(run: Run): Command {
+function addOptions(command: Command, options: readonly OptionSpec[], data: HelpData): void {
+  for (const spec of options) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.choices) option.choices(spec.choices);
+    if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
+    if (spec.repeatable) option.argParser(collect);
+    command.addOption(option);
+    if (spec.secretStdin)
+      data.secretStdin.set(option.attributeName(), { ...spec.secretStdin, flag: option.long ?? spec.flags });
+  }
+}
+
+function addArguments(command: Command, args: readonly ArgSpec[]): void {
+  for (const spec of args) {
+    const argument = new Argument(spec.syntax, spec.description);
+    if (spec.choices) argument.choices(spec.choices);
+    command.addArgument(argument);
+  }
+}
+
+/** Declares what help, docs and completion show of a command: its examples, then its notes. */
+function describe(
+  command: Command,
+  spec: { examples?: readonly string[]; notes?: string },
+  data: HelpData,
+): void {
+  data.examples = spec.examples ?? [];
+  data.notes = spec.notes ?? '';
+  setHelpData(command, data);
+  const after = `${data.examples.length ? examples(data.examples) : ''}${data.notes ? `${data.notes}\n` : ''}`;
+  if (after) command.addHelpText('after', after);
+}
+
+const isGroup = (entry: GroupSpec | CommandModule): entry is GroupSpec => 'commands' in entry;
+
+function addCommand(parent: Command, module: CommandModule, run: Run): void {
+  const spec: CommandSpec = module.spec;
+  const command = parent.command(spec.name, spec.hidden ? { hidden: true } : {});
+  if (spec.description) command.description(spec.description);
+  if (spec.aliases) command.aliases([...spec.aliases]);
+  const data: HelpData = { examples: [], notes: '', secretStdin: new Map() };
+  addArguments(command, spec.arguments ?? []);
+  addOptions(command, spec.options ?? [], data);
+  describe(command, spec, data);
+  const names = (spec.arguments ?? []).map((a) =>
+    a.syntax.replace(/^[<[]|\.{3}|[>\]]$/g, '').replace(/\.{3}$/, ''),
+  );
+  command.action((...params: unknown[]) => {
+    const args = Object.fromEntries(names.map((name, i) => [name, params[i]]));
+    return run(module, { args, opts: command.opts() });
+  });
+}
+
+/** The program of `commands` (every command of hss unless told otherwise). */
+export function buildProgram(run: Run, commands: readonly (GroupSpec | CommandModule)[] = COMMANDS): Command {
   const program = new HssCommand('hss')
     .description(
       'Huawei Cloud Host Security Service (HSS) from the command line: re-run failed cluster scans.',
@@ -127,350 +170,25 @@ export function buildProgram(run: Run): Command {
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false, formatHelp })
-    .showSuggestionAfterError(true)
-    .option('-p, --profile <name>', 'profile to use (env HSS_PROFILE)')
-    .option('-r, --region <region>', 'region, e.g. cn-north-4 (env HSS_REGION)')
-    .option('--project-id <id>', 'project ID (env HSS_PROJECT_ID)')
-    .option(
-      '-e, --enterprise-project <id>',
-      'enterprise project ID or all_granted_eps (env HSS_ENTERPRISE_PROJECT_ID)',
-    )
-    .option('--endpoint <url>', 'HSS endpoint URL (env HSS_ENDPOINT)')
-    .option('--iam-endpoint <url>', 'IAM endpoint URL (env HSS_IAM_ENDPOINT)')
-    .option('--token-stdin', 'read an X-Auth-Token from standard input (env HSS_TOKEN)')
-    .addOption(
-      new Option('-o, --output <format>', 'output format (env HSS_OUTPUT)').choices(['text', 'json']),
-    )
-    .option('--json', 'same as --output json')
-    .option('-q, --quiet', 'print only errors (and the JSON document with --json)')
-    .option('--no-color', 'no colour (env NO_COLOR)')
-    .option('--debug', 'trace HTTP exchanges to stderr, secrets masked (env HSS_DEBUG=1)')
-    .option('--timeout <duration>', 'per-request timeout, default 30s (env HSS_TIMEOUT)')
-    .option(
-      '--max-attempts <n>',
-      'attempts for retryable failures; 1 disables retries (env HSS_MAX_ATTEMPTS)',
-    )
-    .option(
-      '--ca-bundle <file>',
-      'extra PEM CA certificates, added to the system roots and NODE_EXTRA_CA_CERTS (env HSS_CA_BUNDLE)',
-    )
-    .addHelpText(
-      'after',
-      examples([
-        'hss sandbox --save-profile sandbox          # a local HSS to try things on',
-        'hss task retry task-0001 --all-failed',
-        'hss task retry task-0001 --cluster c-1:cluster_vul,benchmark --cluster c-2',
-        'hss task retry task-0001 --all-failed --json | jq .ok',
-      ]),
-    );
+    .showSuggestionAfterError(true);
+  const rootData: HelpData = { examples: [], notes: '', secretStdin: new Map() };
+  addOptions(program, GLOBAL_OPTIONS, rootData);
+  describe(program, { examples: ROOT_EXAMPLES }, rootData);
 
-  const task = program
-    .command('task')
-    .description('cluster-scan tasks')
-    .addHelpText('after', examples(['hss task retry task-0001 --all-failed', 'hss help task retry']));
-
-  task
-    .command('retry')
-    .description('re-run failed cluster scans of one or more tasks (RetryTask)')
-    .argument('<task_id...>', 'task IDs; "-" reads them from standard input (separated by spaces or lines)')
-    .option('--all-failed', 'retry every cluster of the task that failed (range_type all_failed_cluster)')
-    .option(
-      '--cluster <id[:type,type]>',
-      `retry this cluster (repeatable); types: ${SCAN_TYPES.join(', ')}; none = every failed scan item`,
-      collect,
-    )
-    .option('--cluster-file <file|->', 'cluster specs, one id[:types] a line (# comments, blank lines ok)')
-    .option(
-      '--only <type,...>',
-      `with --all-failed: rescan only these scan types where they failed (${SCAN_TYPES.join(', ')})`,
-    )
-    .option('--dry-run', 'print the request that would be sent (secrets masked); send nothing')
-    .option('--wait', 'after the retry, follow the task until it has finished (exit 7: clusters failed)')
-    .option('--wait-timeout <duration>', 'with --wait: give up after this long, exit 8 (default 30m)')
-    .option('--interval <duration>', 'with --wait: time between polls (default 10s)')
-    .option('--concurrency <n>', 'tasks retried at once when several are given (default 4)')
-    .addHelpText(
-      'after',
-      examples([
-        'hss task retry task-0001 --all-failed',
-        'hss task retry task-0001 --all-failed --wait --wait-timeout 1h',
-        'hss task retry task-0001 --all-failed --only benchmark',
-        'hss task retry task-0001 --cluster cce-prod-01 --cluster cce-prod-02:benchmark',
-        'hss task retry task-0001 --cluster-file failed-clusters.txt',
-        'hss task list --since 12h --json | jq -r ".tasks[].task_id" | hss task retry - --all-failed --wait',
-        'hss task retry task-0001 --all-failed --dry-run',
-      ]),
-    )
-    .action((ids: string[], opts) =>
-      run(async (ctx) => (await import('../commands/task/retry/index.js')).taskRetry(ids, opts, ctx)),
-    );
-
-  // task list / show / wait are registered here (lifecycle commands).
-  task
-    .command('list')
-    .description('list cluster-scan tasks, newest first (ListTasks)')
-    .addOption(new Option('--status <status>', 'only tasks in this state').choices(TASK_STATUSES))
-    .option('--name <text>', 'only tasks whose name contains this text (any case)')
-    .addOption(new Option('--trigger <type>', 'only tasks started this way').choices(TRIGGER_TYPES))
-    .option('--since <duration|date>', 'only tasks started since: 12h, 2d, 2026-11-26 or 2026-11-26T20:00')
-    .option('--limit <n>', 'show at most this many tasks (default 20)')
-    .option('--all', 'every matching task, read 200 a page')
-    .addHelpText(
-      'after',
-      examples([
-        'hss task list',
-        'hss task list --status finished --trigger schedule --since 12h',
-        'hss task list --name nightly --all --json | jq -r ".tasks[] | select(.cluster_scan_info.failed_cluster_num > 0) | .task_id"',
-      ]),
-    )
-    .action((opts) =>
-      run(async (ctx) => (await import('../commands/task/list/index.js')).taskList(opts, ctx)),
-    );
-  task
-    .command('show')
-    .description("a task's summary and per-cluster results with failed reasons (ListTaskResources)")
-    .argument('<task_id>', 'task ID')
-    .option('--failed', 'only the clusters that failed')
-    .addHelpText(
-      'after',
-      examples([
-        'hss task show task-0001',
-        'hss task show task-0001 --failed',
-        'hss task show task-0001 --failed --json | jq -r ".clusters[].cluster_id"',
-      ]),
-    )
-    .action((id: string, opts) =>
-      run(async (ctx) => (await import('../commands/task/show/index.js')).taskShow(id, opts, ctx)),
-    );
-  task
-    .command('wait')
-    .description(
-      'follow a task until it has finished: exit 0, 7 when clusters failed, 8 after --wait-timeout',
-    )
-    .argument('<task_id>', 'task ID')
-    .option('--wait-timeout <duration>', 'give up after this long, exit 8 (default 30m)')
-    .option('--interval <duration>', 'time between polls (default 10s)')
-    .addHelpText(
-      'after',
-      examples([
-        'hss task wait task-0001',
-        'hss task wait task-0001 --wait-timeout 1h --interval 30s',
-        'hss task wait task-0001 -q; echo "exit $?"   # 0 done, 7 clusters failed, 8 gave up',
-      ]),
-    )
-    .action((id: string, opts) =>
-      run(async (ctx) => (await import('../commands/task/wait/index.js')).taskWait(id, opts, ctx)),
-    );
-
-  // auth login / status / logout are registered here (authentication commands).
-  const auth = program
-    .command('auth')
-    .description('log in with an IAM user, see which credential is in use')
-    .addHelpText(
-      'after',
-      examples([
-        'hss -p prod auth login --user alice --domain acme',
-        'hss -p prod auth status',
-        'hss -p prod auth logout',
-      ]),
-    );
-  auth
-    .command('login')
-    .description(
-      "IAM password login: cache a token scoped to the profile's region (the password is never stored)",
-    )
-    .option('--user <name>', "IAM user name (default: the profile's)")
-    .option('--domain <account>', "account (domain) name (default: the profile's)")
-    .option('--password-stdin', 'read the password from standard input (else a prompt on a terminal)')
-    .addHelpText(
-      'after',
-      examples([
-        'hss -p prod auth login --user alice --domain acme          # prompts for the password',
-        'printf %s "$HSS_PASSWORD" | hss -p prod auth login --password-stdin',
-      ]),
-    )
-    .action((opts) => run(async (ctx) => (await import('../commands/auth/index.js')).authLogin(opts, ctx)));
-  auth
-    .command('status')
-    .description('which credential is in use: source, who, project, expiry (never the secret)')
-    .addHelpText('after', examples(['hss auth status', 'hss -p prod auth status --json | jq -r .expires_at']))
-    .action(() => run(async (ctx) => (await import('../commands/auth/index.js')).authStatus(ctx)));
-  auth
-    .command('logout')
-    .description('remove the cached login (and cached credential command output) of the profile')
-    .addHelpText('after', examples(['hss -p prod auth logout']))
-    .action(() => run(async (ctx) => (await import('../commands/auth/index.js')).authLogout(ctx)));
-
-  const profile = program
-    .command('profile')
-    .description('named sets of settings and credentials')
-    .addHelpText(
-      'after',
-      examples([
-        'hss profile set prod --region cn-north-4 --project-id 0123456789abcdef0123456789abcdef --use',
-        'hss profile list',
-        'hss --profile prod task retry task-0001 --all-failed',
-      ]),
-    );
-  profile
-    .command('set')
-    .description(
-      'create or update a profile; global options given here (--region, --project-id, …) are saved',
-    )
-    .argument('<name>', 'profile name')
-    .addOption(
-      new Option('--auth <kind>', 'credential kind the profile uses').choices([
-        'token',
-        'aksk',
-        'password',
-        'command',
-      ]),
-    )
-    .option('--ak <ak>', 'access key ID (the secret key comes from --sk-stdin)')
-    .option('--sk-stdin', 'read the secret access key from standard input')
-    .option('--user <name>', 'IAM user name for `hss auth login`')
-    .option('--domain <account>', 'account (domain) name for `hss auth login`')
-    .option('--credential-command <cmd>', 'command whose output is a token or key pair')
-    .option('--use', 'make it the current profile')
-    .option('--unset <field>', 'remove a field from the profile (repeatable)', collect)
-    .addHelpText(
-      'after',
-      examples([
-        'hss profile set prod --region cn-north-4 --project-id 0123456789abcdef0123456789abcdef --use',
-        'printf %s "$TOKEN" | hss profile set prod --token-stdin',
-      ]),
-    )
-    .action((name: string, _opts, cmd: Command) =>
-      run(async (ctx) =>
-        (await import('../commands/profile/index.js')).profileSet(name, cmd.optsWithGlobals(), ctx),
-      ),
-    );
-  profile
-    .command('list')
-    .description('list profiles')
-    .addHelpText(
-      'after',
-      examples(['hss profile list', 'hss profile list --json | jq -r ".profiles[].name"']),
-    )
-    .action(() => run(async (ctx) => (await import('../commands/profile/index.js')).profileList(ctx)));
-  profile
-    .command('show')
-    .description('show a profile (secrets masked)')
-    .argument('[name]', 'profile name (default: the one in use)')
-    .addHelpText('after', examples(['hss profile show', 'hss profile show prod --json']))
-    .action((name: string | undefined) =>
-      run(async (ctx) => (await import('../commands/profile/index.js')).profileShow(name, ctx)),
-    );
-  profile
-    .command('use')
-    .description('make a profile the current one')
-    .argument('<name>', 'profile name')
-    .addHelpText('after', examples(['hss profile use prod']))
-    .action((name: string) =>
-      run(async (ctx) => (await import('../commands/profile/index.js')).profileUse(name, ctx)),
-    );
-  profile
-    .command('remove')
-    .aliases(['rm', 'delete'])
-    .description('delete a profile')
-    .argument('<name>', 'profile name')
-    .addHelpText(
-      'after',
-      examples(['hss profile remove old-test', 'hss profile rm old-test', 'hss profile delete old-test']),
-    )
-    .action((name: string) =>
-      run(async (ctx) => (await import('../commands/profile/index.js')).profileRemove(name, ctx)),
-    );
-
-  program
-    .command('config')
-    .description('resolved settings')
-    .addHelpText('after', examples(['hss config show']))
-    .command('show')
-    .description('every resolved setting and where it came from')
-    .addHelpText(
-      'after',
-      examples([
-        'hss config show',
-        'hss --profile prod config show --json',
-        'HSS_REGION=cn-east-3 hss config show',
-      ]),
-    )
-    .action(() => run(async (ctx) => (await import('../commands/config/show/index.js')).configShow(ctx)));
-
-  program
-    .command('sandbox')
-    .description('run a local emulator of the HSS task APIs and IAM (no cloud account needed)')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'port; 0 picks a free one', '8443')
-    .option('--save-profile <name>', 'write a profile pointing at the sandbox')
-    .option('--force', 'with --save-profile: overwrite a profile that does not point at a sandbox')
-    .option(
-      '--fault <spec>',
-      'inject a fault: 503x2, 429x1, reset, hang, badjson, slow:2000 (repeatable)',
-      collect,
-    )
-    .option('--latency <ms>', 'delay every answer by this many milliseconds')
-    .option('--progress <duration>', 'how long a retried task runs before it finishes', '5s')
-    .option('--token-ttl <duration>', 'lifetime of tokens its IAM login issues', '24h')
-    .addHelpText(
-      'after',
-      examples(['hss sandbox --port 0 --save-profile sandbox', 'hss sandbox --fault 503x2 --fault slow:500']),
-    )
-    .action((opts) => run(async (ctx) => (await import('../commands/sandbox/index.js')).sandbox(opts, ctx)));
-
-  // completion and help topics are registered here (shell integration).
-  program
-    .command('completion')
-    .description('print the shell completion script for bash, zsh or fish')
-    .addArgument(new Argument('<shell>', 'shell to complete for').choices(['bash', 'zsh', 'fish']))
-    .addHelpText(
-      'after',
-      `${examples([
-        'source <(hss completion bash)                          # try it in the current bash',
-        'hss completion fish > ~/.config/fish/completions/hss.fish',
-      ])}
-Install:
-  bash  add to ~/.bashrc:       source <(hss completion bash)
-        or, with bash-completion: hss completion bash > ~/.local/share/bash-completion/completions/hss
-  zsh   add to ~/.zshrc, after compinit:  source <(hss completion zsh)
-        or save it on your fpath:        hss completion zsh > "\${fpath[1]}/_hss"
-  fish  hss completion fish > ~/.config/fish/completions/hss.fish
-Open a new shell afterwards. Commands, options and their values (scan types, statuses, output formats)
-are part of the script; profile names are read from the profile store each time you press TAB (names
-only, never a credential). Print the script again after upgrading hss.
-`,
-    )
-    .action((shell: 'bash' | 'zsh' | 'fish') =>
-      run(async (ctx) => (await import('../commands/completion/index.js')).completion(shell, program, ctx)),
-    );
-
-  // What the completion scripts ask at TAB time (profile names); not for people.
-  program
-    .command('__complete', { hidden: true })
-    .argument('<kind>')
-    .action((kind: string) =>
-      run(async (ctx) => (await import('../commands/complete/index.js')).complete(kind, ctx)),
-    );
-
-  // A real `help` command in place of commander's, so that it also knows the topics and takes a whole
-  // command path. Groups keep commander's own (`hss task help retry`): they copied it when created.
-  program.helpCommand(false);
-  program
-    .command('help')
-    .description('show help for a command, or a help topic: exit-codes, environment')
-    .argument('[command_or_topic...]', 'a command path such as "task retry", or a topic')
-    .addHelpText(
-      'after',
-      examples(['hss help task retry', 'hss help exit-codes', 'hss help environment --json | jq .']),
-    )
-    .action((words: string[]) =>
-      run(async (ctx) => (await import('../commands/help/index.js')).help(words, program, ctx)),
-    );
-  program.addHelpText(
-    'after',
-    'Help topics:\n  hss help exit-codes    what each exit code means\n  hss help environment   environment variables hss reads',
-  );
-
+  for (const entry of commands) {
+    // A real `help` command in place of commander's, so that it also knows the topics and takes a whole
+    // command path. Groups keep commander's own (`hss task help retry`): they copied it when created.
+    if (!isGroup(entry) && entry.spec.name === 'help') program.helpCommand(false);
+    if (!isGroup(entry)) {
+      addCommand(program, entry, run);
+      continue;
+    }
+    const group = program.command(entry.name).description(entry.description);
+    describe(group, entry, { examples: [], notes: '', secretStdin: new Map() });
+    for (const module of entry.commands) addCommand(group, module, run);
+  }
+  // The topics follow the examples of the root's help, a paragraph of their own.
+  rootData.notes = HELP_TOPICS_TEXT;
+  program.addHelpText('after', HELP_TOPICS_TEXT);
   return program;
 }

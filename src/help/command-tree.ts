@@ -3,8 +3,8 @@
  * defaults and examples. Shell completion and the generated docs are built from this, so they follow
  * whatever program.ts declares.
  */
-import type { EventEmitter } from 'node:events';
 import type { Argument, Command, Help, Option } from 'commander';
+import { collect, type SecretStdin } from '../core/options.js';
 
 export interface TreeOption {
   /** As declared, e.g. `-o, --output <format>`. */
@@ -84,51 +84,36 @@ function treeArgument(arg: Argument): TreeArgument {
   return out;
 }
 
-/** The text `.addHelpText('after', …)` put under the command's help. */
-export function afterHelpText(command: Command): string {
-  let text = '';
-  const write = (s: string): boolean => {
-    text += s;
-    return true;
-  };
-  const context = { error: false, command, write };
-  // commander emits this event from outputHelp(); emitting it here reads the text without printing.
-  (command as unknown as EventEmitter).emit('afterHelp', context);
-  return text;
+/** What a command was declared with beside commander's own data (src/cli/program.ts sets it). */
+export interface HelpData {
+  /** The command lines of its `Examples:`. */
+  examples: readonly string[];
+  /** Other text under its help (install notes and the like). */
+  notes: string;
+  /** Its options that read a secret from standard input, by commander key. */
+  secretStdin: Map<string, SecretStdin & { flag: string }>;
 }
 
-function splitAfterHelp(text: string): { examples: string[]; notes: string } {
-  const examples: string[] = [];
-  const notes: string[] = [];
-  let inExamples = false;
-  for (const line of text.split('\n')) {
-    if (/^Examples?:\s*$/.test(line)) {
-      inExamples = true;
-      continue;
-    }
-    const example = /^\s+\$ (.*)$/.exec(line);
-    if (inExamples && example) {
-      examples.push((example[1] ?? '').trimEnd());
-      continue;
-    }
-    inExamples = false;
-    notes.push(line);
-  }
-  return { examples, notes: notes.join('\n').trim() };
+const HELP_DATA = new WeakMap<Command, HelpData>();
+
+export function setHelpData(command: Command, data: HelpData): void {
+  HELP_DATA.set(command, data);
 }
 
-export interface TreeOptions {
-  /** Options that collect repeated values through a custom parser (commander cannot tell). */
-  isRepeatable?: (option: Option) => boolean;
+/** A command's declared help data; empty for one made without a declaration. */
+export function helpData(command: Command): HelpData {
+  return HELP_DATA.get(command) ?? { examples: [], notes: '', secretStdin: new Map() };
 }
 
-export function commandTree(program: Command, options: TreeOptions = {}): TreeCommand {
+/** Options declared repeatable collect their values with `collect` (commander cannot tell otherwise). */
+const isRepeatable = (option: Option): boolean => (option.parseArg as unknown) === collect;
+
+export function commandTree(program: Command): TreeCommand {
   const help: Help = program.createHelp();
-  const isRepeatable = options.isRepeatable ?? (() => false);
   const helpFlags = new Set(['-h', '--help']);
 
   const visit = (command: Command, path: string[]): TreeCommand => {
-    const after = splitAfterHelp(afterHelpText(command));
+    const after = helpData(command);
     return {
       path,
       name: command.name(),
@@ -145,7 +130,7 @@ export function commandTree(program: Command, options: TreeOptions = {}): TreeCo
         .visibleCommands(command)
         .filter((c) => command.commands.includes(c))
         .map((c) => visit(c, [...path, c.name()])),
-      examples: after.examples,
+      examples: [...after.examples],
       notes: after.notes,
     };
   };

@@ -4,7 +4,6 @@
  * files differ from what this prints, so they cannot drift from the code.
  */
 import type { Command } from 'commander';
-import { isRepeatable } from '../commands/completion/index.js';
 import {
   allCommands,
   commandTree,
@@ -99,7 +98,7 @@ function commandSection(command: TreeCommand, program: string): string[] {
 }
 
 export function commandsMarkdown(program: Command): string {
-  const root = commandTree(program, { isRepeatable });
+  const root = commandTree(program);
   const name = program.name();
   const commands = allCommands(root).slice(1);
   const lines = [

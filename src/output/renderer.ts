@@ -164,8 +164,17 @@ function truthy(v: string | undefined): boolean {
 }
 
 /** Colour and spinner rules: TTY only; never under CI, TERM=dumb, JSON or -q; NO_COLOR/--no-color off; FORCE_COLOR on. */
+/** The flags output depends on (a usage error is rendered from these as read straight from argv). */
+export interface OutputFlags {
+  output?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  debug?: boolean;
+}
+
 export function outputOptions(
-  flags: { output?: string; json?: boolean; quiet?: boolean; color?: boolean; debug?: boolean },
+  flags: OutputFlags,
   env: Record<string, string | undefined>,
   streams: { stdout: OutStream; stderr: OutStream },
 ): OutputOptions {

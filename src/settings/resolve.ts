@@ -6,31 +6,15 @@ import type { Profile, StoreFile } from '../api/schemas.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region } from '../core/rules.js';
 import { quote } from '../core/text.js';
+import type { GlobalFlags } from './flags.js';
 import { findProfile, readStore } from './store.js';
+
+export type { GlobalFlags } from './flags.js';
 
 export interface Resolved<T> {
   value: T;
   /** `flag`, `env:NAME`, `profile:NAME`, `default`, or `derived:…`. */
   source: string;
-}
-
-/** The global options as commander hands them over. */
-export interface GlobalFlags {
-  profile?: string;
-  region?: string;
-  projectId?: string;
-  enterpriseProject?: string;
-  endpoint?: string;
-  iamEndpoint?: string;
-  tokenStdin?: boolean;
-  output?: string;
-  json?: boolean;
-  quiet?: boolean;
-  color?: boolean;
-  debug?: boolean;
-  timeout?: string;
-  maxAttempts?: string;
-  caBundle?: string;
 }
 
 export interface Settings {

@@ -1,8 +1,8 @@
 import { Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from '../../src/api/schemas.js';
-import { buildProgram, collect } from '../../src/cli/program.js';
-import { isRepeatable } from '../../src/commands/completion/index.js';
+import { buildProgram } from '../../src/cli/program.js';
+import { collect } from '../../src/core/options.js';
 import { bashScript } from '../../src/help/completion/bash.js';
 import { completionSpec, specCommands } from '../../src/help/completion/spec.js';
 import { tempDir } from '../helpers/cli.js';
@@ -25,7 +25,7 @@ function programWithLifecycle() {
 }
 
 describe('completion spec from the command tree', () => {
-  const spec = completionSpec(programWithLifecycle(), '1.2.3', isRepeatable);
+  const spec = completionSpec(programWithLifecycle(), '1.2.3');
   const list = specCommands(spec.root).find((c) => c.path.join(' ') === 'task audit');
   const option = (long: string) => list?.options.find((o) => o.long === long);
 

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { isRepeatable } from '../../src/commands/completion/index.js';
+import { defineCommand, value } from '../../src/commands/define.js';
+import { helpText } from '../../src/commands/help/index.js';
+import { COMMANDS } from '../../src/commands/registry.js';
 import {
   ApiError,
   AuthError,
@@ -15,7 +17,7 @@ import {
   WaitFailedError,
   WaitTimeoutError,
 } from '../../src/core/errors.js';
-import { afterHelpText, allCommands, commandTree } from '../../src/help/command-tree.js';
+import { allCommands, commandTree } from '../../src/help/command-tree.js';
 import { commandsMarkdown, generatedDocs } from '../../src/help/docs.js';
 import { ENVIRONMENT, EXIT_CODES, HELP_TOPICS } from '../../src/help/reference.js';
 import { ROOT } from '../helpers/cli.js';
@@ -33,12 +35,16 @@ describe('generated docs', () => {
 
   it('commands.md follows the tree: a new command, option or example shows up in it', () => {
     const before = commandsMarkdown(program());
-    const changed = program();
-    changed
-      .command('frobnicate')
-      .description('a command that does not exist')
-      .option('--level <n>', 'how much', '3')
-      .addHelpText('after', '\nExamples:\n  $ hss frobnicate --level 4\n');
+    const frobnicate = {
+      spec: defineCommand({
+        name: 'frobnicate',
+        description: 'a command that does not exist',
+        options: [value('--level <n>', 'how much', { defaultValue: '3' })],
+        examples: ['hss frobnicate --level 4'],
+      }),
+      load: () => Promise.reject(new Error('not run')),
+    };
+    const changed = buildProgram(async () => {}, [...COMMANDS, frobnicate]);
     const after = commandsMarkdown(changed);
     expect(after).not.toBe(before);
     expect(after).toContain('## hss frobnicate');
@@ -48,7 +54,7 @@ describe('generated docs', () => {
 
   it('every command, its arguments and options appear in commands.md', () => {
     const markdown = commandsMarkdown(program());
-    for (const command of allCommands(commandTree(program(), { isRepeatable })).slice(1)) {
+    for (const command of allCommands(commandTree(program())).slice(1)) {
       expect(markdown).toContain(`## hss ${command.path.join(' ')}\n`);
       for (const option of command.options)
         expect(markdown).toContain(`\`${option.flags.replace(/\|/g, '\\|')}\``);
@@ -96,7 +102,7 @@ describe('reference data', () => {
   });
 
   it('hss --help names every help topic', () => {
-    const after = afterHelpText(program());
+    const after = helpText(program());
     for (const topic of HELP_TOPICS) expect(after).toContain(`hss help ${topic.name}`);
   });
 

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../../cli/context.js';
 import type { CommandResult } from '../../output/renderer.js';
+import type { Handler } from '../define.js';
+import type { spec } from './command.js';
 
 /** The store file name of src/settings/store.ts, repeated so that this path loads no schema code. */
 const STORE_FILE = 'config.json';
@@ -31,3 +33,6 @@ export async function complete(kind: string, ctx: Context): Promise<CommandResul
   const words = kind === 'profiles' ? profileNames(ctx.configDir) : [];
   return { data: { ok: true, kind, words }, text: () => words.join('\n'), exitCode: 0 };
 }
+
+const handler: Handler<typeof spec> = ({ args }, ctx) => complete(args.kind, ctx);
+export default handler;

@@ -16,6 +16,8 @@ import {
   HELP_TOPICS,
 } from '../../help/reference.js';
 import type { CommandResult } from '../../output/renderer.js';
+import type { Handler } from '../define.js';
+import type { spec } from './command.js';
 
 /** The full help of a command, as `--help` prints it, captured instead of written. */
 export function helpText(command: Command): string {
@@ -86,3 +88,6 @@ export async function help(words: string[], program: Command, ctx: Context): Pro
     exitCode: 0,
   };
 }
+
+const handler: Handler<typeof spec> = ({ args, program }, ctx) => help(args.command_or_topic, program, ctx);
+export default handler;

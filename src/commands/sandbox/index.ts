@@ -23,17 +23,10 @@ import { parseFaultSpec } from '../../sandbox/faults.js';
 import { startSandbox } from '../../sandbox/server.js';
 import { isLoopback } from '../../settings/resolve.js';
 import { findProfile, updateStore } from '../../settings/store.js';
+import type { Handler, Options } from '../define.js';
+import type { spec } from './command.js';
 
-export interface SandboxOptions {
-  host: string;
-  port: string;
-  saveProfile?: string;
-  fault?: string[];
-  latency?: string;
-  progress: string;
-  tokenTtl?: string;
-  force?: boolean;
-}
+export type SandboxOptions = Options<typeof spec>;
 
 /**
  * Whether a stored profile is one a sandbox saved, which a new --save-profile may replace: plain http
@@ -212,3 +205,6 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   ctx.renderer.info('sandbox stopped');
   return { data: banner, exitCode: 0, rendered: true };
 }
+
+const handler: Handler<typeof spec> = ({ opts }, ctx) => sandbox(opts, ctx);
+export default handler;

@@ -3,7 +3,7 @@
  * options take a value and where that value comes from. The bash, zsh and fish scripts are printed
  * from this one description.
  */
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from '../../api/schemas.js';
 import { KNOWN_REGIONS } from '../../settings/resolve.js';
 import { commandTree, type TreeArgument, type TreeCommand, type TreeOption } from '../command-tree.js';
@@ -100,12 +100,8 @@ function completionCommand(command: TreeCommand): CompletionCommand {
   };
 }
 
-export function completionSpec(
-  program: Command,
-  version: string,
-  isRepeatable?: (option: Option) => boolean,
-): CompletionSpec {
-  const tree = commandTree(program, isRepeatable ? { isRepeatable } : {});
+export function completionSpec(program: Command, version: string): CompletionSpec {
+  const tree = commandTree(program);
   const root = completionCommand(tree);
   const globals: CompletionOption[] = [
     ...root.options,

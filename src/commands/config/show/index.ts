@@ -10,6 +10,8 @@ import { outputOptions } from '../../../output/renderer.js';
 import { table } from '../../../output/table.js';
 import { describeSource, type Resolved } from '../../../settings/resolve.js';
 import { storePath } from '../../../settings/store.js';
+import type { Handler } from '../../define.js';
+import type { spec } from './command.js';
 
 type Row = { value: string | number | boolean | null; source: string };
 
@@ -106,3 +108,6 @@ export async function configShow(ctx: Context): Promise<CommandResult> {
     exitCode: 0,
   };
 }
+
+const handler: Handler<typeof spec> = (_input, ctx) => configShow(ctx);
+export default handler;

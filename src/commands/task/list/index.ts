@@ -10,15 +10,10 @@ import { plural, quote } from '../../../core/text.js';
 import type { CommandResult } from '../../../output/renderer.js';
 import { table } from '../../../output/table.js';
 import { clusterCounts, formatTime, statusCell } from '../../../output/task-view.js';
+import type { Handler, Options } from '../../define.js';
+import type { spec } from './command.js';
 
-export interface TaskListOptions {
-  status?: string;
-  name?: string;
-  trigger?: string;
-  since?: string;
-  limit?: string;
-  all?: boolean;
-}
+export type TaskListOptions = Options<typeof spec>;
 
 export const DEFAULT_LIST_LIMIT = 20;
 /** The API's highest offset, so no --limit can ask for more than it can page to. */
@@ -94,3 +89,6 @@ export async function taskList(opts: TaskListOptions, ctx: Context): Promise<Com
     exitCode: 0,
   };
 }
+
+const handler: Handler<typeof spec> = ({ opts }, ctx) => taskList(opts, ctx);
+export default handler;

@@ -15,7 +15,9 @@ import { MAX_CLUSTERS, type ScanType } from '../../../core/vocabulary.js';
 import { redactHeaders } from '../../../output/redact.js';
 import { type CommandResult, errorDetailsLine, errorJson } from '../../../output/renderer.js';
 import type { RetryScope } from '../../../tasks/cluster-specs.js';
+import type { Handler, Options } from '../../define.js';
 import type { FollowOutcome, WaitSettings } from '../wait/index.js';
+import type { spec } from './command.js';
 
 /**
  * --wait: its settings, and the wait loop and task views, which a retry without --wait never loads
@@ -27,17 +29,7 @@ interface Waiting {
   view: typeof import('../../../output/task-view.js');
 }
 
-export interface TaskRetryOptions {
-  allFailed?: boolean;
-  cluster?: string[];
-  clusterFile?: string;
-  only?: string;
-  dryRun?: boolean;
-  concurrency?: string;
-  wait?: boolean;
-  interval?: string;
-  waitTimeout?: string;
-}
+export type TaskRetryOptions = Options<typeof spec>;
 
 interface ItemResult {
   task_id: string;
@@ -495,3 +487,6 @@ function outcomeText(taskId: string, outcome: FollowOutcome, wait: Waiting, s: C
   }
   return `${s.red('✖')} ${taskId}: ${s.red(`still failing after the wait: ${counts.failed} of ${plural(total, 'cluster')} failed`)} ${waited}`;
 }
+
+const handler: Handler<typeof spec> = ({ args, opts }, ctx) => taskRetry(args.task_id, opts, ctx);
+export default handler;

@@ -10,10 +10,10 @@ import { firstIssue, TaskId } from '../../../core/rules.js';
 import { plural, quote } from '../../../core/text.js';
 import type { CommandResult } from '../../../output/renderer.js';
 import { clusterCounts, clusterTable, formatTime, statusCell } from '../../../output/task-view.js';
+import type { Handler, Options } from '../../define.js';
+import type { spec } from './command.js';
 
-export interface TaskShowOptions {
-  failed?: boolean;
-}
+export type TaskShowOptions = Options<typeof spec>;
 
 export function checkTaskId(id: string): string {
   const parsed = TaskId.safeParse(id);
@@ -76,3 +76,6 @@ export async function taskShow(id: string, opts: TaskShowOptions, ctx: Context):
     exitCode: 0,
   };
 }
+
+const handler: Handler<typeof spec> = ({ args, opts }, ctx) => taskShow(args.task_id, opts, ctx);
+export default handler;

@@ -25,7 +25,9 @@ import { plural, quote } from '../../../core/text.js';
 import { TASK_STATUSES } from '../../../core/vocabulary.js';
 import { type CommandResult, errorJson, type Renderer, type Spinner } from '../../../output/renderer.js';
 import { clusterCounts, clusterTable, describeCounts } from '../../../output/task-view.js';
+import type { Handler, Options } from '../../define.js';
 import { checkTaskId, requireTask } from '../show/index.js';
+import type { spec } from './command.js';
 
 export const DEFAULT_INTERVAL = '10s';
 export const DEFAULT_WAIT_TIMEOUT = '30m';
@@ -42,10 +44,7 @@ const STALE_POLL_LIMIT = 3;
 const UNKNOWN_STATUS_POLLS = 3;
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(TASK_STATUSES);
 
-export interface WaitOptions {
-  interval?: string;
-  waitTimeout?: string;
-}
+export type WaitOptions = Pick<Options<typeof spec>, 'waitTimeout' | 'interval'>;
 
 export interface WaitSettings {
   intervalMs: number;
@@ -290,3 +289,6 @@ function waitText(
   }
   return lines.join('\n');
 }
+
+const handler: Handler<typeof spec> = ({ args, opts }, ctx) => taskWait(args.task_id, opts, ctx);
+export default handler;

@@ -14,12 +14,10 @@ import { registerSecret } from '../../output/redact.js';
 import type { CommandResult } from '../../output/renderer.js';
 import { describeSource, iamEndpointIsOneOff, profileIamEndpoint } from '../../settings/resolve.js';
 import { bareRecord, findProfile, updateStore } from '../../settings/store.js';
+import type { Options } from '../define.js';
+import type { spec as loginSpec } from './login/command.js';
 
-export interface AuthLoginOptions {
-  user?: string;
-  domain?: string;
-  passwordStdin?: boolean;
-}
+export type AuthLoginOptions = Options<typeof loginSpec>;
 
 const PLAIN = /^[^\u0000-\u001f\u007f]{1,256}$/;
 

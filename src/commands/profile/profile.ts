@@ -21,22 +21,12 @@ import type { CommandResult } from '../../output/renderer.js';
 import { table } from '../../output/table.js';
 import { checkEndpoint, type GlobalFlags, KNOWN_REGIONS, selectProfile } from '../../settings/resolve.js';
 import { findProfile, storePath, updateStore } from '../../settings/store.js';
+import type { Options } from '../define.js';
+import type { spec as setSpec } from './set/command.js';
 
 /** The settings a profile holds are named as the global flags that override them; then its own. */
-export interface ProfileSetOptions
-  extends Pick<
-    GlobalFlags,
-    'region' | 'projectId' | 'enterpriseProject' | 'endpoint' | 'iamEndpoint' | 'tokenStdin'
-  > {
-  auth?: Profile['auth'];
-  ak?: string;
-  skStdin?: boolean;
-  user?: string;
-  domain?: string;
-  credentialCommand?: string;
-  use?: boolean;
-  unset?: string[];
-}
+export type ProfileSetOptions = Options<typeof setSpec> &
+  Pick<GlobalFlags, 'region' | 'projectId' | 'enterpriseProject' | 'endpoint' | 'iamEndpoint' | 'tokenStdin'>;
 
 const SECRET_FIELDS = new Set(['token', 'secret_key', 'security_token']);
 const PLAIN = /^[^\u0000-\u001f\u007f]+$/;
