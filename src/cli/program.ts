@@ -136,7 +136,7 @@ function describe(
   data.examples = spec.examples ?? [];
   data.notes = spec.notes ?? '';
   setHelpData(command, data);
-  const after = `${data.examples.length ? examples(data.examples) : ''}${data.notes ? `${data.notes}\n` : ''}`;
+  const after = `${data.examples.length ? examples(data.examples) : ''}${data.notes ? `\n${data.notes}\n` : ''}`;
   if (after) command.addHelpText('after', after);
 }
 
