@@ -28,9 +28,12 @@ export interface OutputOptions {
   interactive: boolean;
 }
 
-/** What a command hands back: data for JSON, a text view of the same, and the exit code. */
-export interface CommandResult {
-  data: Record<string, unknown>;
+/**
+ * What a command hands back: `data`, the document `--json` prints (its type is the command's part of
+ * the JSON contract, docs/json-output.md), a text view of the same, and the exit code.
+ */
+export interface CommandResult<D extends object = object> {
+  data: D;
   text?: (style: ChalkInstance) => string;
   /**
    * In text mode, the error that closes the result (e.g. "2 tasks of 5 failed"), written with its
