@@ -219,7 +219,9 @@ describe('a batch resolves credentials and target once', () => {
     expect(credential).toHaveBeenCalledTimes(1);
     expect(result.exitCode).toBe(7);
     expect(
-      (result.data['results'] as Array<{ task_id: string; ok: boolean }>).map((r) => [r.task_id, r.ok]),
+      ((result.data as Record<string, unknown>)['results'] as Array<{ task_id: string; ok: boolean }>).map(
+        (r) => [r.task_id, r.ok],
+      ),
     ).toEqual([
       ['task-0001', true],
       ['task-0005', false],

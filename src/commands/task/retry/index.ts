@@ -247,7 +247,7 @@ export async function taskRetry(
   args: string[],
   opts: TaskRetryOptions,
   ctx: Context,
-): Promise<CommandResult<Record<string, unknown>>> {
+): Promise<CommandResult> {
   const { renderer } = ctx;
   // Everything the user typed is checked before settings, credentials or the network are touched.
   const taskIds = await collectTaskIds(args, ctx);
