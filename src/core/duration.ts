@@ -68,3 +68,23 @@ export function parseSince(text: string, label: string, now: number): number {
   }
   return Math.max(0, at);
 }
+
+/** "in 23h 59m", "2m ago": a moment relative to `now`, to the minute. */
+export function relativeTime(at: number, now: number): string {
+  const diff = at - now;
+  const minutes = Math.floor(Math.abs(diff) / 60_000);
+  const text =
+    minutes < 1
+      ? 'less than a minute'
+      : minutes < 60
+        ? `${minutes}m`
+        : minutes < 48 * 60
+          ? `${Math.floor(minutes / 60)}h ${minutes % 60}m`
+          : `${Math.floor(minutes / 1440)}d`;
+  return diff >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** An ISO-8601 UTC time to the second: `2026-11-28T10:00:00Z`. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

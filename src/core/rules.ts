@@ -6,6 +6,7 @@
  * `firstIssue` reads both; src/api/schemas.ts builds its zod schemas on top of these where it nests them.
  */
 
+import { UsageError } from './errors.js';
 import { quote } from './text.js';
 import { SCAN_TYPES, type ScanType } from './vocabulary.js';
 
@@ -102,4 +103,15 @@ export function firstIssue(error: { issues: readonly RuleIssue[] }): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
   return issue.message;
+}
+
+/**
+ * A name or command line typed by the user and kept as is (a user name, an account, an access key ID):
+ * 1–`max` characters, none of them a control character; else a usage error naming it.
+ */
+export function plainText(value: string, what: string, max = 256): string {
+  if (value.length === 0 || value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new UsageError(`${what} ${quote(value)}: must be 1–${max} characters without control characters`);
+  }
+  return value;
 }

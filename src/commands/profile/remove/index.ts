@@ -1,6 +1,45 @@
+/**
+ * `hss profile remove <name>`: deletes a profile, and its cached login and command output with it.
+ */
+import { findCommandOutput, readCache, updateCache } from '../../../auth/cache.js';
+import { updateStore } from '../../../settings/store.js';
 import type { Handler } from '../../define.js';
-import { profileRemove } from '../profile.js';
+import { checkName, requireProfile } from '../shared.js';
 import type { spec } from './command.js';
 
-const handler: Handler<typeof spec> = ({ args }, ctx) => profileRemove(args.name, ctx);
-export default handler;
+/** What `profile remove --json` prints. */
+export interface ProfileRemoveDocument {
+  ok: true;
+  removed: string;
+  was_current: boolean;
+}
+
+const profileRemove: Handler<typeof spec> = async ({ args }, ctx) => {
+  const name = checkName(args.name);
+  let wasCurrent = false;
+  await updateStore(ctx.configDir, (store) => {
+    requireProfile(store, name);
+    delete store.profiles[name];
+    if (store.current === name) {
+      wasCurrent = true;
+      delete store.current;
+    }
+  });
+  // Its cached login and command output go with it: a profile created later under the same name
+  // must not inherit someone's token.
+  const cache = readCache(ctx.configDir);
+  if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
+    await updateCache(ctx.configDir, (data) => {
+      delete data.logins[name];
+      delete data.commands[name];
+    });
+  }
+  const data: ProfileRemoveDocument = { ok: true, removed: name, was_current: wasCurrent };
+  return {
+    data,
+    text: (s) =>
+      `${s.green('✔')} profile ${s.bold(name)} removed${wasCurrent ? '; no profile is current now' : ''}`,
+    exitCode: 0,
+  };
+};
+export default profileRemove;

@@ -1,6 +1,24 @@
+/**
+ * `hss profile use <name>`: makes a profile the current one.
+ */
+import { updateStore } from '../../../settings/store.js';
 import type { Handler } from '../../define.js';
-import { profileUse } from '../profile.js';
+import { checkName, requireProfile } from '../shared.js';
 import type { spec } from './command.js';
 
-const handler: Handler<typeof spec> = ({ args }, ctx) => profileUse(args.name, ctx);
-export default handler;
+/** What `profile use --json` prints. */
+export interface ProfileUseDocument {
+  ok: true;
+  current: string;
+}
+
+const profileUse: Handler<typeof spec> = async ({ args }, ctx) => {
+  const name = checkName(args.name);
+  await updateStore(ctx.configDir, (store) => {
+    requireProfile(store, name);
+    store.current = name;
+  });
+  const data: ProfileUseDocument = { ok: true, current: name };
+  return { data, text: (s) => `${s.green('✔')} now using profile ${s.bold(name)}`, exitCode: 0 };
+};
+export default profileUse;

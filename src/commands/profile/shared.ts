@@ -1,0 +1,27 @@
+/**
+ * What the profile commands share: the rule of a profile name, and finding a profile or saying which
+ * exist.
+ */
+import { firstIssue, type Profile, ProfileName, type StoreFile } from '../../api/schemas.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
+import { quote } from '../../core/text.js';
+import { findProfile } from '../../settings/store.js';
+
+export function checkName(name: string): string {
+  const parsed = ProfileName.safeParse(name);
+  if (!parsed.success) throw new UsageError(`profile name ${quote(name)}: ${firstIssue(parsed.error)}`);
+  return name;
+}
+
+export function requireProfile(store: StoreFile, name: string): Profile {
+  const profile = findProfile(store, name);
+  if (!profile) {
+    const known = Object.keys(store.profiles);
+    throw new ConfigError(`unknown profile ${quote(name)}`, {
+      hint: known.length
+        ? `known profiles: ${known.join(', ')}`
+        : 'create one with `hss profile set NAME --region …`',
+    });
+  }
+  return profile;
+}
