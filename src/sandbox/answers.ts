@@ -24,6 +24,9 @@
 //
 // IAM errors use IAM's own shape: {"error":{"code":401,"message":"…","title":"Unauthorized"}}.
 
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
 export interface Answer {
   status: number;
   headers?: Record<string, string>;
@@ -119,4 +122,31 @@ const IAM_TITLES: Record<number, string> = {
 
 export function iamError(code: number, message: string): Answer {
   return { status: code, body: { error: { code, message, title: IAM_TITLES[code] ?? 'Error' } } };
+}
+
+/** Writes an answer with a fresh X-Request-Id, noting status and request ID in its record. */
+export function sendAnswer(
+  res: ServerResponse,
+  answer: Answer,
+  record?: { status: number; requestId: string },
+): void {
+  const requestId = randomBytes(16).toString('hex');
+  const headers: Record<string, string | number> = { 'X-Request-Id': requestId, ...answer.headers };
+  let payload = '';
+  if (answer.body !== undefined) {
+    payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    headers['Content-Type'] = JSON_CONTENT_TYPE;
+  }
+  headers['Content-Length'] = Buffer.byteLength(payload);
+  if (record) {
+    record.status = answer.status;
+    record.requestId = requestId;
+  }
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
+
+/** What the badjson fault answers: the start of a ListTasks answer, cut off mid-string. */
+export function truncatedJson(): Answer {
+  return { status: 200, body: '{"total_num":245,"data_list":[{"task_id":"task-00' };
 }

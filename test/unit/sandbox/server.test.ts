@@ -6,9 +6,8 @@ import {
   SANDBOX_MAX_BODY_BYTES,
   SANDBOX_MAX_RECORDED,
   SANDBOX_MAX_RECORDED_BODY,
-  type Sandbox,
-  startSandbox,
-} from '../../../src/sandbox/server.js';
+} from '../../../src/sandbox/record.js';
+import { type Sandbox, startSandbox } from '../../../src/sandbox/server.js';
 import { call, type FakeClock, fakeClock, hssPath, rawRequest } from './helpers.js';
 
 let sandbox: Sandbox;
