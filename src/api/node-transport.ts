@@ -89,6 +89,71 @@ function networkError(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
 }
 
+/** How a pending exchange ends: once, with an answer or an error. */
+interface Outcome {
+  resolve(response: TransportResponse): void;
+  fail(error: unknown): void;
+  readonly settled: boolean;
+}
+
+/**
+ * Reads an answer as it arrives, decoding it, within `limit` on both sides: the bytes received, and
+ * the bytes they decode to, so that a small compressed answer cannot inflate past it (a gzip bomb).
+ * `stop` tears the exchange down; the decoder is returned for an abort to destroy.
+ */
+function receive(
+  res: IncomingMessage,
+  limit: number,
+  outcome: Outcome,
+  stop: () => void,
+): Transform | undefined {
+  const chunks: Buffer[] = [];
+  const decoder = decoderFor(res.headers['content-encoding']);
+  const tooLarge = () => {
+    outcome.fail(new ResponseTooLargeError(res.statusCode ?? 0, limit));
+    stop();
+    decoder?.destroy();
+  };
+  if (Number(res.headers['content-length'] ?? '0') > limit) {
+    tooLarge();
+    return decoder;
+  }
+  let received = 0;
+  let decoded = 0;
+  res.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limit) tooLarge();
+  });
+  res.on('error', (error) => outcome.fail(networkError(error)));
+  res.on('close', () => {
+    if (!res.complete) outcome.fail(networkError(new Error('the connection closed mid-answer')));
+  });
+  const body = decoder ? res.pipe(decoder) : res;
+  decoder?.on('error', (error) => outcome.fail(networkError(error)));
+  body.on('data', (chunk: Buffer) => {
+    if (outcome.settled) return;
+    decoded += chunk.length;
+    if (decoded > limit) tooLarge();
+    else chunks.push(chunk);
+  });
+  body.on('end', () => {
+    if (outcome.settled) return;
+    const list = incomingHeaders(res);
+    const text = new TextDecoder().decode(Buffer.concat(chunks));
+    outcome.resolve({
+      status: res.statusCode ?? 0,
+      statusText: res.statusMessage ?? '',
+      headers: {
+        forEach: (callback) => {
+          for (const [name, value] of list) callback(value, name);
+        },
+      },
+      text: async () => text,
+    });
+  });
+  return decoder;
+}
+
 export const nodeTransport: Transport = async (url, init) => {
   const signal = init.signal;
   if (signal?.aborted) throw signal.reason;
@@ -108,11 +173,18 @@ export const nodeTransport: Transport = async (url, init) => {
 
   return new Promise<TransportResponse>((resolve, reject) => {
     let settled = false;
-    const finish = (outcome: () => void) => {
+    const finish = (end: () => void) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      outcome();
+      end();
+    };
+    const outcome: Outcome = {
+      resolve: (response) => finish(() => resolve(response)),
+      fail: (error) => finish(() => reject(error)),
+      get settled() {
+        return settled;
+      },
     };
     let req: ClientRequest;
     try {
@@ -124,62 +196,14 @@ export const nodeTransport: Transport = async (url, init) => {
     }
     let decoder: Transform | undefined;
     const onAbort = () => {
-      finish(() => reject(signal?.reason));
+      outcome.fail(signal?.reason);
       req.destroy();
       decoder?.destroy();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (error) => finish(() => reject(networkError(error))));
+    req.on('error', (error) => outcome.fail(networkError(error)));
     req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      const limit = init.maxBytes ?? Number.POSITIVE_INFINITY;
-      // The body is decoded as it arrives and the limit applies to both sides: the bytes received, and
-      // the bytes they decode to, so a small compressed answer cannot inflate past it (a gzip bomb).
-      decoder = decoderFor(res.headers['content-encoding']);
-      const tooLarge = () => {
-        finish(() => reject(new ResponseTooLargeError(res.statusCode ?? 0, limit)));
-        req.destroy();
-        decoder?.destroy();
-      };
-      if (Number(res.headers['content-length'] ?? '0') > limit) {
-        tooLarge();
-        return;
-      }
-      let received = 0;
-      let decoded = 0;
-      res.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > limit) tooLarge();
-      });
-      res.on('error', (error) => finish(() => reject(networkError(error))));
-      res.on('close', () => {
-        if (!res.complete) finish(() => reject(networkError(new Error('the connection closed mid-answer'))));
-      });
-      const body = decoder ? res.pipe(decoder) : res;
-      decoder?.on('error', (error) => finish(() => reject(networkError(error))));
-      body.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        decoded += chunk.length;
-        if (decoded > limit) tooLarge();
-        else chunks.push(chunk);
-      });
-      body.on('end', () => {
-        if (settled) return;
-        const list = incomingHeaders(res);
-        const text = new TextDecoder().decode(Buffer.concat(chunks));
-        finish(() =>
-          resolve({
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: {
-              forEach: (callback) => {
-                for (const [name, value] of list) callback(value, name);
-              },
-            },
-            text: async () => text,
-          }),
-        );
-      });
+      decoder = receive(res, init.maxBytes ?? Number.POSITIVE_INFINITY, outcome, () => req.destroy());
     });
     req.end(body);
   });
