@@ -1,9 +1,11 @@
 /**
- * Text views of tasks and per-cluster results shared by `task list`, `task show`, `task wait` and
- * `task retry --wait`. JSON output never goes through here: it keeps the API's own field names.
+ * Text views of tasks and per-cluster results: `task list`, `task show`, and the failed clusters of
+ * `task wait` and `task retry --wait`. JSON output never goes through here: it keeps the API's own
+ * field names.
  */
 import type { ChalkInstance } from 'chalk';
 import type { ClusterResult, TaskSummary } from '../api/schemas.js';
+import { plural } from '../core/text.js';
 import { table } from './table.js';
 
 export interface ClusterCounts {
@@ -99,4 +101,63 @@ export function clusterTable(clusters: ClusterResult[], s: ChalkInstance): strin
     ];
   });
   return table(['CLUSTER ID', 'NAME', 'TYPE', 'VERSION', 'STATUS', 'SCAN ITEMS'], rows, s.bold);
+}
+
+/** `hss task list`: one row a task, and a line when more tasks match than are shown. */
+export function taskTable(tasks: TaskSummary[], total: number, s: ChalkInstance): string {
+  if (tasks.length === 0) return s.dim('no tasks match');
+  const rows = tasks.map((t) => {
+    const counts = clusterCounts(t);
+    return [
+      t.task_id,
+      t.task_name ?? '-',
+      statusCell(t.task_status, s),
+      t.trigger_type ?? '-',
+      formatTime(t.start_time),
+      String(counts.succeeded),
+      counts.failed ? s.red(String(counts.failed)) : '0',
+      String(counts.scanning),
+    ];
+  });
+  const lines = [
+    table(['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'], rows, s.bold),
+  ];
+  if (total > tasks.length) {
+    lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
+  }
+  return lines.join('\n');
+}
+
+function summaryLines(task: TaskSummary, s: ChalkInstance): string[] {
+  const counts = clusterCounts(task);
+  const total = counts.scanning + counts.succeeded + counts.failed;
+  const ended = task.task_status === 'finished' ? `   ended ${formatTime(task.end_time)}` : '';
+  const estimate =
+    task.task_status === 'running' && task.estimated_time ? `   about ${task.estimated_time} min left` : '';
+  const failed = counts.failed ? s.red(`${counts.failed} failed`) : '0 failed';
+  return [
+    `${s.bold(task.task_id)}  ${task.task_name ?? ''}`.trimEnd(),
+    `  status      ${statusCell(task.task_status, s)}${task.trigger_type ? ` (${task.trigger_type})` : ''}`,
+    `  started     ${formatTime(task.start_time)}${ended}${estimate}`,
+    `  scan types  ${task.cluster_scan_info?.scan_type_list?.join(', ') || '-'}`,
+    `  clusters    ${total}: ${counts.succeeded} succeeded, ${failed}, ${counts.scanning} scanning`,
+  ];
+}
+
+/** `hss task show`: the task's summary, then its clusters (with `failedOnly`, the failed ones). */
+export function taskDetails(
+  task: TaskSummary,
+  clusters: ClusterResult[],
+  failedOnly: boolean,
+  s: ChalkInstance,
+): string {
+  const lines = summaryLines(task, s);
+  lines.push('');
+  if (clusters.length === 0) {
+    lines.push(s.dim(failedOnly ? 'no failed clusters' : 'no cluster results'));
+  } else {
+    if (failedOnly) lines.push(s.red(`${plural(clusters.length, 'failed cluster')}:`));
+    lines.push(clusterTable(clusters, s));
+  }
+  return lines.join('\n');
 }
