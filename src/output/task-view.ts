@@ -32,14 +32,14 @@ function two(n: number): string {
 }
 
 /** Epoch ms as local `YYYY-MM-DD HH:MM`; `-` for absent or zero (not started, not ended). */
-export function formatTime(ms: number | undefined): string {
+function formatTime(ms: number | undefined): string {
   if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) return '-';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '-';
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-export function statusCell(status: string | undefined, s: ChalkInstance): string {
+function statusCell(status: string | undefined, s: ChalkInstance): string {
   if (status === 'running') return s.cyan(status);
   if (status === 'ready') return s.yellow(status);
   return status ?? '-';
@@ -48,7 +48,7 @@ export function statusCell(status: string | undefined, s: ChalkInstance): string
 const STATUS_ORDER: Record<string, number> = { failed: 0, scanning: 1 };
 
 /** Failures first, then clusters still scanning, then the rest; API order within each group. */
-export function failuresFirst(clusters: ClusterResult[]): ClusterResult[] {
+function failuresFirst(clusters: ClusterResult[]): ClusterResult[] {
   return clusters
     .map((cluster, index) => ({ cluster, index }))
     .sort(
@@ -63,7 +63,7 @@ export function failuresFirst(clusters: ClusterResult[]): ClusterResult[] {
  * One cell for a cluster's scan items: failed items grouped by reason, then the ones scanning, then
  * the ones that succeeded, e.g. `cluster_vul, risk_assessment failed: failed to pull scanner image; benchmark ok`.
  */
-export function scanItemsCell(cluster: ClusterResult, s: ChalkInstance): string {
+function scanItemsCell(cluster: ClusterResult, s: ChalkInstance): string {
   const byReason = new Map<string, string[]>();
   const scanning: string[] = [];
   const ok: string[] = [];

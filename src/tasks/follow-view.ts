@@ -27,7 +27,7 @@ function waited(outcome: FollowOutcome, s: ChalkInstance): string {
 }
 
 /** One line for an outcome, e.g. `finished: 5 clusters, none failed (waited 1.2s)`. */
-export function outcomeLine(outcome: FollowOutcome, settings: WaitSettings, s: ChalkInstance): string {
+function outcomeLine(outcome: FollowOutcome, settings: WaitSettings, s: ChalkInstance): string {
   if (outcome.kind === 'timed_out') return s.red(`${timedOutState(outcome, settings)}; gave up waiting`);
   const { failed, of } = clustersFailed(outcome);
   if (failed === 0) return `finished: ${of}, none failed ${waited(outcome, s)}`;

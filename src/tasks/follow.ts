@@ -18,8 +18,8 @@ import { TASK_STATUSES } from '../core/vocabulary.js';
 import { clusterCounts } from '../output/task-view.js';
 import { requireTask } from './lookup.js';
 
-export const DEFAULT_INTERVAL = '10s';
-export const DEFAULT_WAIT_TIMEOUT = '30m';
+const DEFAULT_INTERVAL = '10s';
+const DEFAULT_WAIT_TIMEOUT = '30m';
 /**
  * After a retry, polls that still show the task finished exactly as it was before the retry are taken
  * for a service that has not picked the retry up yet; after this many the state is believed.

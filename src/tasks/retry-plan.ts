@@ -83,7 +83,7 @@ export async function collectTaskIds(args: string[], input: StdinReader): Promis
 }
 
 /** `--only cluster_vul,benchmark` → the scan types, checked like a cluster spec's. */
-export function parseOnly(text: string): ScanType[] {
+function parseOnly(text: string): ScanType[] {
   const parsed = ScanTypeList.safeParse(text.split(',').map((t) => t.trim()));
   if (!parsed.success) throw new UsageError(`--only ${quote(text)}: ${firstIssue(parsed.error)}`);
   return parsed.data;
@@ -177,7 +177,7 @@ export type OnlyPlan = { body: RetryBody } | { skipped: string } | { failed: Hss
  * cluster is refused (exit 5); only a task whose failed clusters failed none of the listed types is
  * skipped (exit 0).
  */
-export async function planOnly(
+async function planOnly(
   api: HssApi,
   taskId: string,
   types: ScanType[],

@@ -13,13 +13,13 @@ import type { TaskListDocument } from '../../../tasks/documents.js';
 import type { Handler, Options } from '../../define.js';
 import type { spec } from './command.js';
 
-export type TaskListOptions = Options<typeof spec>;
+type TaskListOptions = Options<typeof spec>;
 
-export const DEFAULT_LIST_LIMIT = 20;
+const DEFAULT_LIST_LIMIT = 20;
 /** The API's highest offset, so no --limit can ask for more than it can page to. */
 const MAX_LIMIT = 2_000_000;
 
-export function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
+function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
   const filter: ListTasksFilter = {};
   if (opts.name !== undefined) {
     const parsed = TaskNameFilter.safeParse(opts.name);

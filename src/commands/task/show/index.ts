@@ -11,7 +11,7 @@ import { checkTaskId, requireTask } from '../../../tasks/lookup.js';
 import type { Handler, Options } from '../../define.js';
 import type { spec } from './command.js';
 
-export type TaskShowOptions = Options<typeof spec>;
+type TaskShowOptions = Options<typeof spec>;
 
 export async function taskShow(
   id: string,
