@@ -12,6 +12,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { HssError } from '../core/errors.js';
 import type { Io, OutStream } from '../core/io.js';
+import type { ErrorDocument, ErrorJson } from './error-json.js';
 import { escapeForTerminal, escapeJsonText } from './escape.js';
 import { redact } from './redact.js';
 
@@ -336,7 +337,7 @@ export class Renderer {
 
   fail(error: HssError, stack?: string): void {
     this.stopSpinner();
-    if (this.json) this.writeJson({ ok: false, error: errorJson(error) });
+    if (this.json) this.writeJson({ ok: false, error: errorJson(error) } satisfies ErrorDocument);
     if (this.json && this.options.quiet) return;
     this.writeErr(this.errorText(error, stack));
   }
@@ -361,8 +362,8 @@ export function errorDetailsLine(error: HssError): string {
   return parts.join(' · ');
 }
 
-export function errorJson(error: HssError): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+export function errorJson(error: HssError): ErrorJson {
+  const out: ErrorJson = {
     code: error.code,
     message: error.message,
     exit_code: error.exitCode,

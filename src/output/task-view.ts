@@ -1,9 +1,11 @@
 /**
- * Text views of tasks and per-cluster results shared by `task list`, `task show`, `task wait` and
- * `task retry --wait`. JSON output never goes through here: it keeps the API's own field names.
+ * Text views of tasks and per-cluster results: `task list`, `task show`, and the failed clusters of
+ * `task wait` and `task retry --wait`. JSON output never goes through here: it keeps the API's own
+ * field names.
  */
 import type { ChalkInstance } from 'chalk';
 import type { ClusterResult, TaskSummary } from '../api/schemas.js';
+import { plural } from '../core/text.js';
 import { table } from './table.js';
 
 export interface ClusterCounts {
@@ -30,14 +32,14 @@ function two(n: number): string {
 }
 
 /** Epoch ms as local `YYYY-MM-DD HH:MM`; `-` for absent or zero (not started, not ended). */
-export function formatTime(ms: number | undefined): string {
+function formatTime(ms: number | undefined): string {
   if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) return '-';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '-';
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-export function statusCell(status: string | undefined, s: ChalkInstance): string {
+function statusCell(status: string | undefined, s: ChalkInstance): string {
   if (status === 'running') return s.cyan(status);
   if (status === 'ready') return s.yellow(status);
   return status ?? '-';
@@ -46,7 +48,7 @@ export function statusCell(status: string | undefined, s: ChalkInstance): string
 const STATUS_ORDER: Record<string, number> = { failed: 0, scanning: 1 };
 
 /** Failures first, then clusters still scanning, then the rest; API order within each group. */
-export function failuresFirst(clusters: ClusterResult[]): ClusterResult[] {
+function failuresFirst(clusters: ClusterResult[]): ClusterResult[] {
   return clusters
     .map((cluster, index) => ({ cluster, index }))
     .sort(
@@ -61,7 +63,7 @@ export function failuresFirst(clusters: ClusterResult[]): ClusterResult[] {
  * One cell for a cluster's scan items: failed items grouped by reason, then the ones scanning, then
  * the ones that succeeded, e.g. `cluster_vul, risk_assessment failed: failed to pull scanner image; benchmark ok`.
  */
-export function scanItemsCell(cluster: ClusterResult, s: ChalkInstance): string {
+function scanItemsCell(cluster: ClusterResult, s: ChalkInstance): string {
   const byReason = new Map<string, string[]>();
   const scanning: string[] = [];
   const ok: string[] = [];
@@ -99,4 +101,63 @@ export function clusterTable(clusters: ClusterResult[], s: ChalkInstance): strin
     ];
   });
   return table(['CLUSTER ID', 'NAME', 'TYPE', 'VERSION', 'STATUS', 'SCAN ITEMS'], rows, s.bold);
+}
+
+/** `hss task list`: one row a task, and a line when more tasks match than are shown. */
+export function taskTable(tasks: TaskSummary[], total: number, s: ChalkInstance): string {
+  if (tasks.length === 0) return s.dim('no tasks match');
+  const rows = tasks.map((t) => {
+    const counts = clusterCounts(t);
+    return [
+      t.task_id,
+      t.task_name ?? '-',
+      statusCell(t.task_status, s),
+      t.trigger_type ?? '-',
+      formatTime(t.start_time),
+      String(counts.succeeded),
+      counts.failed ? s.red(String(counts.failed)) : '0',
+      String(counts.scanning),
+    ];
+  });
+  const lines = [
+    table(['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'], rows, s.bold),
+  ];
+  if (total > tasks.length) {
+    lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
+  }
+  return lines.join('\n');
+}
+
+function summaryLines(task: TaskSummary, s: ChalkInstance): string[] {
+  const counts = clusterCounts(task);
+  const total = counts.scanning + counts.succeeded + counts.failed;
+  const ended = task.task_status === 'finished' ? `   ended ${formatTime(task.end_time)}` : '';
+  const estimate =
+    task.task_status === 'running' && task.estimated_time ? `   about ${task.estimated_time} min left` : '';
+  const failed = counts.failed ? s.red(`${counts.failed} failed`) : '0 failed';
+  return [
+    `${s.bold(task.task_id)}  ${task.task_name ?? ''}`.trimEnd(),
+    `  status      ${statusCell(task.task_status, s)}${task.trigger_type ? ` (${task.trigger_type})` : ''}`,
+    `  started     ${formatTime(task.start_time)}${ended}${estimate}`,
+    `  scan types  ${task.cluster_scan_info?.scan_type_list?.join(', ') || '-'}`,
+    `  clusters    ${total}: ${counts.succeeded} succeeded, ${failed}, ${counts.scanning} scanning`,
+  ];
+}
+
+/** `hss task show`: the task's summary, then its clusters (with `failedOnly`, the failed ones). */
+export function taskDetails(
+  task: TaskSummary,
+  clusters: ClusterResult[],
+  failedOnly: boolean,
+  s: ChalkInstance,
+): string {
+  const lines = summaryLines(task, s);
+  lines.push('');
+  if (clusters.length === 0) {
+    lines.push(s.dim(failedOnly ? 'no failed clusters' : 'no cluster results'));
+  } else {
+    if (failedOnly) lines.push(s.red(`${plural(clusters.length, 'failed cluster')}:`));
+    lines.push(clusterTable(clusters, s));
+  }
+  return lines.join('\n');
 }

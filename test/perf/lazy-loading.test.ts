@@ -178,7 +178,11 @@ describe('what an invocation loads', () => {
     'src/api/schemas.ts',
     'src/auth/cache-schema.ts',
     'src/tasks/cluster-specs.ts',
-    // The wait loop and task views: only with --wait.
+    // The wait loop, how a wait ended, and the task views: only with --wait.
+    'src/tasks/follow.ts',
+    'src/tasks/outcome.ts',
+    'src/tasks/follow-view.ts',
+    'src/tasks/retry-follow.ts',
     'src/commands/task/wait/index.ts',
     'src/commands/task/show/index.ts',
     'src/output/task-view.ts',

@@ -6,12 +6,13 @@ import type { HssApi } from '../../src/api/hss.js';
 import type { TaskSummary } from '../../src/api/schemas.js';
 import { createContext } from '../../src/cli/context.js';
 import { taskRetry } from '../../src/commands/task/retry/index.js';
-import { followTask, type Poll } from '../../src/commands/task/wait/index.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import type { Io, OutStream } from '../../src/core/io.js';
 import { outputOptions, Renderer } from '../../src/output/renderer.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN } from '../../src/sandbox/constants.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import type { RetryRunDocument } from '../../src/tasks/documents.js';
+import { followTask, type Poll } from '../../src/tasks/follow.js';
 
 function task(status: string, start: number, end: number, failed = 0): TaskSummary {
   return {
@@ -218,11 +219,7 @@ describe('a batch resolves credentials and target once', () => {
     expect(hss).toHaveBeenCalledTimes(1);
     expect(credential).toHaveBeenCalledTimes(1);
     expect(result.exitCode).toBe(7);
-    expect(
-      ((result.data as Record<string, unknown>)['results'] as Array<{ task_id: string; ok: boolean }>).map(
-        (r) => [r.task_id, r.ok],
-      ),
-    ).toEqual([
+    expect((result.data as RetryRunDocument).results.map((r) => [r.task_id, r.ok])).toEqual([
       ['task-0001', true],
       ['task-0005', false],
       ['task-0006', false],

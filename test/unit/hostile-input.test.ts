@@ -29,7 +29,6 @@ import {
 } from '../../src/api/schemas.js';
 import { createFetch, loadCaBundle } from '../../src/api/transport.js';
 import { runCredentialCommand } from '../../src/auth/credential-command.js';
-import { collectTaskIds } from '../../src/commands/task/retry/index.js';
 import { parseDuration, parseInteger } from '../../src/core/duration.js';
 import { HssError } from '../../src/core/errors.js';
 import { readFileLimited } from '../../src/core/io.js';
@@ -39,6 +38,7 @@ import { parseFaultSpec } from '../../src/sandbox/faults.js';
 import { checkEndpoint } from '../../src/settings/resolve.js';
 import { parseStore } from '../../src/settings/store.js';
 import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/tasks/cluster-specs.js';
+import { collectTaskIds } from '../../src/tasks/retry-plan.js';
 import { tempDir } from '../helpers/cli.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
 

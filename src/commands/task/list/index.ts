@@ -8,18 +8,18 @@ import { parseInteger, parseSince } from '../../../core/duration.js';
 import { UsageError } from '../../../core/errors.js';
 import { plural, quote } from '../../../core/text.js';
 import type { CommandResult } from '../../../output/renderer.js';
-import { table } from '../../../output/table.js';
-import { clusterCounts, formatTime, statusCell } from '../../../output/task-view.js';
+import { taskTable } from '../../../output/task-view.js';
+import type { TaskListDocument } from '../../../tasks/documents.js';
 import type { Handler, Options } from '../../define.js';
 import type { spec } from './command.js';
 
-export type TaskListOptions = Options<typeof spec>;
+type TaskListOptions = Options<typeof spec>;
 
-export const DEFAULT_LIST_LIMIT = 20;
+const DEFAULT_LIST_LIMIT = 20;
 /** The API's highest offset, so no --limit can ask for more than it can page to. */
 const MAX_LIMIT = 2_000_000;
 
-export function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
+function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
   const filter: ListTasksFilter = {};
   if (opts.name !== undefined) {
     const parsed = TaskNameFilter.safeParse(opts.name);
@@ -32,7 +32,10 @@ export function listFilter(opts: TaskListOptions, now: number): ListTasksFilter 
   return filter;
 }
 
-export async function taskList(opts: TaskListOptions, ctx: Context): Promise<CommandResult> {
+export async function taskList(
+  opts: TaskListOptions,
+  ctx: Context,
+): Promise<CommandResult<TaskListDocument>> {
   const filter = listFilter(opts, ctx.io.now());
   if (opts.all && opts.limit !== undefined) {
     throw new UsageError('--limit and --all cannot be combined; --all fetches every task');
@@ -63,29 +66,7 @@ export async function taskList(opts: TaskListOptions, ctx: Context): Promise<Com
 
   return {
     data: { ok: true, total_num: total, tasks },
-    text: (s) => {
-      if (tasks.length === 0) return s.dim('no tasks match');
-      const rows = tasks.map((t) => {
-        const counts = clusterCounts(t);
-        return [
-          t.task_id,
-          t.task_name ?? '-',
-          statusCell(t.task_status, s),
-          t.trigger_type ?? '-',
-          formatTime(t.start_time),
-          String(counts.succeeded),
-          counts.failed ? s.red(String(counts.failed)) : '0',
-          String(counts.scanning),
-        ];
-      });
-      const lines = [
-        table(['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'], rows, s.bold),
-      ];
-      if (total > tasks.length) {
-        lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
-      }
-      return lines.join('\n');
-    },
+    text: (s) => taskTable(tasks, total, s),
     exitCode: 0,
   };
 }

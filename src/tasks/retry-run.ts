@@ -1,0 +1,182 @@
+/**
+ * Running a planned retry: RetryTask for each task, a few at a time, each task's answer (or failure)
+ * its own item; with --wait, each accepted task followed until it has finished. An interruption
+ * (Ctrl-C, SIGTERM) stops starting tasks and is reported with what the API had already accepted.
+ */
+import type { ChalkInstance } from 'chalk';
+import { type HssApi, retryTaskRequest } from '../api/hss.js';
+import type { RetryBody, TaskSummary } from '../api/schemas.js';
+import { HssError, InterruptedError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
+import { redactHeaders } from '../output/redact.js';
+import type { Renderer, Spinner } from '../output/renderer.js';
+import type { DryRunRequest, FollowedDocument } from './documents.js';
+import { describeScope, type RetryPlan } from './retry-plan.js';
+
+/** How following an accepted retry ended (--wait): its error, its JSON fields and its text lines. */
+export interface Followed {
+  error: HssError | undefined;
+  data: FollowedDocument;
+  lines(s: ChalkInstance): string[];
+}
+
+/** What follows each accepted retry with --wait (src/tasks/retry-follow.ts, loaded only then). */
+export interface Follower {
+  follow(taskId: string, baseline: TaskSummary | undefined): Promise<Followed>;
+  /** A task is done, followed or not: for the progress of a batch. */
+  finished(taskId: string): void;
+}
+
+export interface RetryItem {
+  task_id: string;
+  ok: boolean;
+  http_status?: number;
+  request_id?: string;
+  /** The body sent; absent when nothing was (planning the retry failed). */
+  body?: RetryBody;
+  /** The retry request went out (its answer may not have come back). */
+  sent?: boolean;
+  /** With --wait: how following the task ended. */
+  followed?: Followed;
+  error?: HssError;
+}
+
+export interface RetryRun {
+  items: RetryItem[];
+  /** The run was asked to follow the tasks (--wait). */
+  waited: boolean;
+  /** Ctrl-C or SIGTERM came after the API had accepted a retry. */
+  interrupted?: InterruptedError;
+}
+
+/** Whether the API accepted the item's retry. */
+export function accepted(item: RetryItem): boolean {
+  return item.http_status !== undefined && item.http_status < 300;
+}
+
+/**
+ * The items of a run, with its interruption if there was one. Interrupted before the API accepted
+ * anything, the interruption is all there is to say: it is thrown.
+ */
+export function settleRun(items: RetryItem[], waited: boolean, signal: AbortSignal): RetryRun {
+  if (!signal.aborted) return { items, waited };
+  const reason = signal.reason;
+  const interrupted = reason instanceof InterruptedError ? reason : new InterruptedError('SIGINT');
+  if (!items.some(accepted)) throw interrupted;
+  return { items, waited, interrupted };
+}
+
+/** --dry-run: the request each task would be sent, secrets masked. */
+export function dryRunRequests(api: HssApi, plan: RetryPlan): Promise<DryRunRequest[]> {
+  return Promise.all(
+    plan.taskIds.map(async (id) => {
+      const request = retryTaskRequest(api.target, id, plan.body);
+      const headers = await api.headersFor(request);
+      return {
+        method: request.method,
+        url: request.url.href,
+        headers: redactHeaders(headers),
+        body: plan.body,
+      };
+    }),
+  );
+}
+
+export async function executeRetry(
+  api: HssApi,
+  plan: RetryPlan,
+  renderer: Renderer,
+  io: Pick<Io, 'signal' | 'now'>,
+): Promise<RetryRun> {
+  const { taskIds } = plan;
+  const spinner = await renderer.spinner(
+    taskIds.length === 1
+      ? `Retrying ${describeScope(plan.body)} of ${taskIds[0]}…`
+      : `Retrying ${taskIds.length} tasks…`,
+  );
+  let items: RetryItem[];
+  try {
+    const follower = await followerFor(api, plan, { renderer, spinner, io, taskCount: taskIds.length });
+    let done = 0;
+    items = await mapPool(taskIds, plan.concurrency, io.signal, async (taskId) => {
+      try {
+        return await retryOne(api, taskId, plan.body, follower);
+      } finally {
+        done++;
+        follower?.finished(taskId);
+        if (taskIds.length > 1 && !follower) spinner.update(`Retrying ${taskIds.length} tasks… ${done} done`);
+      }
+    });
+  } finally {
+    spinner.stop();
+  }
+  return settleRun(items, plan.wait !== undefined, io.signal);
+}
+
+/** Where a batch's progress goes while its tasks are followed. */
+export interface Progress {
+  renderer: Renderer;
+  spinner: Spinner;
+  io: Pick<Io, 'signal' | 'now'>;
+  taskCount: number;
+}
+
+/** With --wait, the follower: the wait loop and its views are loaded only then (docs/performance.md). */
+async function followerFor(api: HssApi, plan: RetryPlan, progress: Progress): Promise<Follower | undefined> {
+  if (!plan.wait) return undefined;
+  const { retryFollower } = await import('./retry-follow.js');
+  return retryFollower(api, plan.wait, progress);
+}
+
+async function retryOne(
+  api: HssApi,
+  taskId: string,
+  body: RetryBody,
+  follower: Follower | undefined,
+): Promise<RetryItem> {
+  const item: RetryItem = { task_id: taskId, ok: true, body };
+  try {
+    // The state before the retry tells a stale "finished" from the end of the retry (see followTask).
+    const baseline = follower ? await api.getTask(taskId) : undefined;
+    item.sent = true;
+    const response = await api.retryTask(taskId, body);
+    item.http_status = response.status;
+    if (response.requestId) item.request_id = response.requestId;
+    if (follower) {
+      item.followed = await follower.follow(taskId, baseline);
+      if (item.followed.error) {
+        item.ok = false;
+        item.error = item.followed.error;
+      }
+    }
+    return item;
+  } catch (error) {
+    // Per-task answers, and an interruption (which must still report what was accepted), are the
+    // item's; anything else (a bug) stops the whole run.
+    if (!(error instanceof HssError)) throw error;
+    item.ok = false;
+    item.error = error;
+    if (item.http_status === undefined && error.httpStatus !== undefined) item.http_status = error.httpStatus;
+    if (item.request_id === undefined && error.requestId) item.request_id = error.requestId;
+    return item;
+  }
+}
+
+/** Runs `fn` over `items`, `limit` at a time; no item is started once `signal` has fired. */
+async function mapPool<T, R>(
+  items: T[],
+  limit: number,
+  signal: AbortSignal,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results.filter((r) => r !== undefined);
+}
