@@ -6,7 +6,8 @@ import type { HttpClient } from '../api/http.js';
 import { ConfigError, HssError } from '../core/errors.js';
 import { firstIssue, ProjectId } from '../core/rules.js';
 import { quote } from '../core/text.js';
-import { describeSource, iamEndpointIsOneOff, type Resolved, type Settings } from '../settings/resolve.js';
+import { iamEndpointIsOneOff, type Settings } from '../settings/resolve.js';
+import { describeSource, type Resolved } from '../settings/source.js';
 import { findProfile, updateStore } from '../settings/store.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
@@ -16,6 +17,8 @@ export interface ProjectLookup {
   credential: Credential;
   http: HttpClient;
   configDir: string;
+  /** The run's interruption: a write of the profile waiting for its lock stops. */
+  signal?: AbortSignal;
   debug(line: string): void;
   warn(line: string): void;
   /** Send nothing (--dry-run): a project ID that needs IAM is an error instead. */
@@ -47,12 +50,16 @@ async function remember(
   // --iam-endpoint for once must not rewrite it.
   if (!stored || stored.project_id || stored.region !== region || iamEndpointIsOneOff(settings)) return;
   try {
-    await updateStore(lookup.configDir, (store) => {
-      const profile = findProfile(store, name);
-      if (!profile || profile.project_id || profile.region !== region) return;
-      profile.project_id = projectId;
-      profile.project_id_source = how;
-    });
+    await updateStore(
+      lookup.configDir,
+      (store) => {
+        const profile = findProfile(store, name);
+        if (!profile || profile.project_id || profile.region !== region) return;
+        profile.project_id = projectId;
+        profile.project_id_source = how;
+      },
+      { signal: lookup.signal },
+    );
     lookup.debug(`project ID ${projectId} (${how}) saved in profile ${name}`);
   } catch (error) {
     lookup.warn(

@@ -110,6 +110,7 @@ export class InterruptedError extends HssError {
   }
 }
 
-export function isHssError(error: unknown): error is HssError {
-  return error instanceof HssError;
+/** The `code` of a failed system call (`ENOENT`, `EACCES`, …), if the error has one. */
+export function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }

@@ -2,18 +2,20 @@
  * `hss auth login | status | logout`: IAM password login with a cached token, what credential is in
  * effect, and dropping the cache.
  */
-import { cachePath, findCommandOutput, type LoginEntry, readCache, updateCache } from '../../auth/cache.js';
+import { cachePath, findCommandOutput, type LoginEntry, updateCache } from '../../auth/cache.js';
 import { type Credential, maskAccessKey, noCredentials, planCredential } from '../../auth/credentials.js';
 import { passwordLogin } from '../../auth/iam.js';
 import { iamEndpointFor } from '../../auth/project.js';
 import { ask, canPrompt } from '../../auth/prompt.js';
 import type { Context } from '../../cli/context.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
+import { bareRecord } from '../../core/json.js';
 import { quote } from '../../core/text.js';
 import { registerSecret } from '../../output/redact.js';
 import type { CommandResult } from '../../output/renderer.js';
-import { describeSource, iamEndpointIsOneOff, profileIamEndpoint } from '../../settings/resolve.js';
-import { bareRecord, findProfile, updateStore } from '../../settings/store.js';
+import { iamEndpointIsOneOff, profileIamEndpoint } from '../../settings/resolve.js';
+import { describeSource } from '../../settings/source.js';
+import { findProfile, updateStore } from '../../settings/store.js';
 import type { Options } from '../define.js';
 import type { spec as loginSpec } from './login/command.js';
 
@@ -105,11 +107,15 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
   if (login.issuedAtText) entry.issued_at = login.issuedAtText;
   if (login.projectId) entry.project_id = login.projectId;
   if (login.projectName) entry.project_name = login.projectName;
-  await updateCache(ctx.configDir, (data) => {
-    const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
-    byEndpoint[iamEndpoint] = entry;
-    data.logins[profileName] = byEndpoint;
-  });
+  await updateCache(
+    ctx.configDir,
+    (data) => {
+      const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
+      byEndpoint[iamEndpoint] = entry;
+      data.logins[profileName] = byEndpoint;
+    },
+    { signal: io.signal },
+  );
 
   // The profile remembers who logs in (so the hint `hss auth login -p NAME` works as is) and the
   // project the token is scoped to, when it has none. Not after a login with another IAM endpoint than
@@ -121,29 +127,33 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
   const ownIam = stored ? profileIamEndpoint(stored) : undefined;
   const oneOff = stored !== undefined && iamEndpointIsOneOff(settings);
   if (stored && !oneOff) {
-    await updateStore(ctx.configDir, (store) => {
-      const profile = findProfile(store, profileName);
-      if (!profile) return;
-      // A profile with no credential of its own now logs in with a password: once the token expires
-      // or is logged out, it says `hss auth login -p NAME` instead of "no credentials".
-      if (!profile.auth && !profile.token && !profile.access_key && !profile.credential_command) {
-        profile.auth = 'password';
-        remembered.push('auth');
-      }
-      if (profile.user !== loginUser) {
-        profile.user = loginUser;
-        remembered.push('user');
-      }
-      if (profile.domain !== loginDomain) {
-        profile.domain = loginDomain;
-        remembered.push('domain');
-      }
-      if (login.projectId && !profile.project_id && profile.region === region) {
-        profile.project_id = login.projectId;
-        profile.project_id_source = 'iam:login';
-        remembered.push('project_id');
-      }
-    });
+    await updateStore(
+      ctx.configDir,
+      (store) => {
+        const profile = findProfile(store, profileName);
+        if (!profile) return;
+        // A profile with no credential of its own now logs in with a password: once the token expires
+        // or is logged out, it says `hss auth login -p NAME` instead of "no credentials".
+        if (!profile.auth && !profile.token && !profile.access_key && !profile.credential_command) {
+          profile.auth = 'password';
+          remembered.push('auth');
+        }
+        if (profile.user !== loginUser) {
+          profile.user = loginUser;
+          remembered.push('user');
+        }
+        if (profile.domain !== loginDomain) {
+          profile.domain = loginDomain;
+          remembered.push('domain');
+        }
+        if (login.projectId && !profile.project_id && profile.region === region) {
+          profile.project_id = login.projectId;
+          profile.project_id_source = 'iam:login';
+          remembered.push('project_id');
+        }
+      },
+      { signal: io.signal },
+    );
   }
 
   const now = io.now();
@@ -266,14 +276,18 @@ export async function authStatus(ctx: Context): Promise<CommandResult> {
 export async function authLogout(ctx: Context): Promise<CommandResult> {
   const settings = ctx.settings();
   const name = settings.profileName.value;
-  const existing = readCache(ctx.configDir);
+  const existing = ctx.readCache();
   const hadLogin = Object.hasOwn(existing.logins, name);
   const hadCommand = findCommandOutput(existing, name) !== undefined;
   if (hadLogin || hadCommand) {
-    await updateCache(ctx.configDir, (data) => {
-      delete data.logins[name];
-      delete data.commands[name];
-    });
+    await updateCache(
+      ctx.configDir,
+      (data) => {
+        delete data.logins[name];
+        delete data.commands[name];
+      },
+      { signal: ctx.io.signal },
+    );
   }
   const removed = [
     hadLogin ? 'login' : undefined,

@@ -2,25 +2,19 @@
  * `hss profile set|list|show|use|remove`: the named profiles of the store.
  */
 
-import {
-  EnterpriseProjectId,
-  firstIssue,
-  type Profile,
-  ProfileName,
-  ProjectId,
-  type StoreFile,
-  Token,
-} from '../../api/schemas.js';
-import { findCommandOutput, readCache, updateCache } from '../../auth/cache.js';
+import { findCommandOutput, updateCache } from '../../auth/cache.js';
 import type { Context } from '../../cli/context.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
-import { Region } from '../../core/rules.js';
+import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region, Token } from '../../core/rules.js';
 import { quote } from '../../core/text.js';
 import { maskSecret, registerSecret } from '../../output/redact.js';
 import type { CommandResult } from '../../output/renderer.js';
 import { table } from '../../output/table.js';
-import { checkEndpoint, type GlobalFlags, KNOWN_REGIONS, selectProfile } from '../../settings/resolve.js';
+import { checkEndpoint, KNOWN_REGIONS } from '../../settings/endpoints.js';
+import type { GlobalFlags } from '../../settings/flags.js';
+import { selectProfile } from '../../settings/resolve.js';
 import { findProfile, storePath, updateStore } from '../../settings/store.js';
+import type { Profile, StoreFile } from '../../settings/store-schema.js';
 import type { Options } from '../define.js';
 import type { spec as setSpec } from './set/command.js';
 
@@ -122,20 +116,24 @@ export async function profileSet(
   }
   const unset = opts.unset ?? [];
   let created = false;
-  const data = await updateStore(ctx.configDir, (store) => {
-    const existing = findProfile(store, name);
-    created = existing === undefined;
-    const profile: Profile = { ...(existing ?? {}), ...changes };
-    for (const field of unset) {
-      if (!Object.hasOwn(profile, field))
-        throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`, {
-          hint: `its fields: ${Object.keys(profile).join(', ') || 'none'}`,
-        });
-      delete (profile as Record<string, unknown>)[field];
-    }
-    store.profiles[name] = profile;
-    if (opts.use || Object.keys(store.profiles).length === 1) store.current = name;
-  });
+  const data = await updateStore(
+    ctx.configDir,
+    (store) => {
+      const existing = findProfile(store, name);
+      created = existing === undefined;
+      const profile: Profile = { ...(existing ?? {}), ...changes };
+      for (const field of unset) {
+        if (!Object.hasOwn(profile, field))
+          throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`, {
+            hint: `its fields: ${Object.keys(profile).join(', ') || 'none'}`,
+          });
+        delete (profile as Record<string, unknown>)[field];
+      }
+      store.profiles[name] = profile;
+      if (opts.use || Object.keys(store.profiles).length === 1) store.current = name;
+    },
+    { signal: ctx.io.signal },
+  );
   const changed = [...Object.keys(changes), ...unset.map((f) => `-${f}`)];
   return {
     data: {
@@ -201,10 +199,14 @@ export async function profileShow(name: string | undefined, ctx: Context): Promi
 
 export async function profileUse(name: string, ctx: Context): Promise<CommandResult> {
   checkName(name);
-  await updateStore(ctx.configDir, (store) => {
-    requireProfile(store, name);
-    store.current = name;
-  });
+  await updateStore(
+    ctx.configDir,
+    (store) => {
+      requireProfile(store, name);
+      store.current = name;
+    },
+    { signal: ctx.io.signal },
+  );
   return {
     data: { ok: true, current: name },
     text: (s) => `${s.green('✔')} now using profile ${s.bold(name)}`,
@@ -215,22 +217,30 @@ export async function profileUse(name: string, ctx: Context): Promise<CommandRes
 export async function profileRemove(name: string, ctx: Context): Promise<CommandResult> {
   checkName(name);
   let wasCurrent = false;
-  await updateStore(ctx.configDir, (store) => {
-    requireProfile(store, name);
-    delete store.profiles[name];
-    if (store.current === name) {
-      wasCurrent = true;
-      delete store.current;
-    }
-  });
+  await updateStore(
+    ctx.configDir,
+    (store) => {
+      requireProfile(store, name);
+      delete store.profiles[name];
+      if (store.current === name) {
+        wasCurrent = true;
+        delete store.current;
+      }
+    },
+    { signal: ctx.io.signal },
+  );
   // Its cached login and command output go with it: a profile created later under the same name
   // must not inherit someone's token.
-  const cache = readCache(ctx.configDir);
+  const cache = ctx.readCache();
   if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
-    await updateCache(ctx.configDir, (data) => {
-      delete data.logins[name];
-      delete data.commands[name];
-    });
+    await updateCache(
+      ctx.configDir,
+      (data) => {
+        delete data.logins[name];
+        delete data.commands[name];
+      },
+      { signal: ctx.io.signal },
+    );
   }
   return {
     data: { ok: true, removed: name, was_current: wasCurrent },
