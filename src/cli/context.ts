@@ -8,7 +8,7 @@ import { HssApi } from '../api/hss.js';
 import { type Authorize, HttpClient } from '../api/http.js';
 import type { Transport } from '../api/node-transport.js';
 import { createTransport } from '../api/transport.js';
-import { type CacheFile, cachePath, loadCache } from '../auth/cache.js';
+import { type CacheFile, cachePath, loadCache, updateCache } from '../auth/cache.js';
 import {
   authHintFor,
   authorizerFor,
@@ -26,7 +26,7 @@ import type { GlobalFlags } from '../settings/flags.js';
 import { maxAttempts, type NetworkSettings, resolveNetwork, timeoutMs } from '../settings/network.js';
 import { requireEndpoint, resolveSettings, type Settings } from '../settings/resolve.js';
 import type { Resolved } from '../settings/source.js';
-import { loadStore, storeMode, storePath } from '../settings/store.js';
+import { loadStore, storeMode, storePath, updateStore } from '../settings/store.js';
 import type { StoreFile } from '../settings/store-schema.js';
 import { exposedMode } from '../settings/trust.js';
 
@@ -42,6 +42,10 @@ export interface Context {
   readStore(): StoreFile;
   /** The credential cache as the run found it. */
   readCache(): CacheFile;
+  /** Read-modify-write of the store under its lock (src/settings/store.ts); Ctrl-C stops a wait for the lock. */
+  updateStore(mutate: (store: StoreFile) => void): Promise<StoreFile>;
+  /** Read-modify-write of the credential cache under its lock (src/auth/cache.ts), as updateStore. */
+  updateCache(mutate: (cache: CacheFile) => void): Promise<CacheFile>;
   /** Standard input, read once, for whichever option claimed it. */
   stdinText(purpose: string): Promise<string>;
   /** Where credentials would be looked up: the environment, settings, stdin token, files. */
@@ -53,8 +57,6 @@ export interface Context {
   /** `offline`: for --dry-run, which sends nothing, not even an IAM project lookup. */
   hss(options?: { offline?: boolean }): Promise<HssApi>;
 }
-
-export { userAgent };
 
 /** A load whose failure is reported when its result is used, not when the run begins. */
 async function later<T>(load: Promise<T>): Promise<() => T> {
@@ -129,6 +131,14 @@ class RunContext implements Context {
 
   readCache(): CacheFile {
     return this.cache();
+  }
+
+  updateStore(mutate: (store: StoreFile) => void): Promise<StoreFile> {
+    return updateStore(this.configDir, mutate, { signal: this.io.signal });
+  }
+
+  updateCache(mutate: (cache: CacheFile) => void): Promise<CacheFile> {
+    return updateCache(this.configDir, mutate, { signal: this.io.signal });
   }
 
   /** The store and the credential cache hold secrets: said once per run when group or others may read one. */

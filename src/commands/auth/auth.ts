@@ -2,7 +2,7 @@
  * `hss auth login | status | logout`: IAM password login with a cached token, what credential is in
  * effect, and dropping the cache.
  */
-import { cachePath, findCommandOutput, type LoginEntry, updateCache } from '../../auth/cache.js';
+import { cachePath, findCommandOutput, type LoginEntry } from '../../auth/cache.js';
 import { type Credential, maskAccessKey, noCredentials, planCredential } from '../../auth/credentials.js';
 import { passwordLogin } from '../../auth/iam.js';
 import { iamEndpointFor } from '../../auth/project.js';
@@ -15,7 +15,7 @@ import { registerSecret } from '../../output/redact.js';
 import type { CommandResult } from '../../output/renderer.js';
 import { iamEndpointIsOneOff, profileIamEndpoint } from '../../settings/resolve.js';
 import { describeSource } from '../../settings/source.js';
-import { findProfile, updateStore } from '../../settings/store.js';
+import { findProfile } from '../../settings/store.js';
 import type { Options } from '../define.js';
 import type { spec as loginSpec } from './login/command.js';
 
@@ -107,15 +107,11 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
   if (login.issuedAtText) entry.issued_at = login.issuedAtText;
   if (login.projectId) entry.project_id = login.projectId;
   if (login.projectName) entry.project_name = login.projectName;
-  await updateCache(
-    ctx.configDir,
-    (data) => {
-      const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
-      byEndpoint[iamEndpoint] = entry;
-      data.logins[profileName] = byEndpoint;
-    },
-    { signal: io.signal },
-  );
+  await ctx.updateCache((data) => {
+    const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
+    byEndpoint[iamEndpoint] = entry;
+    data.logins[profileName] = byEndpoint;
+  });
 
   // The profile remembers who logs in (so the hint `hss auth login -p NAME` works as is) and the
   // project the token is scoped to, when it has none. Not after a login with another IAM endpoint than
@@ -127,33 +123,29 @@ export async function authLogin(opts: AuthLoginOptions, ctx: Context): Promise<C
   const ownIam = stored ? profileIamEndpoint(stored) : undefined;
   const oneOff = stored !== undefined && iamEndpointIsOneOff(settings);
   if (stored && !oneOff) {
-    await updateStore(
-      ctx.configDir,
-      (store) => {
-        const profile = findProfile(store, profileName);
-        if (!profile) return;
-        // A profile with no credential of its own now logs in with a password: once the token expires
-        // or is logged out, it says `hss auth login -p NAME` instead of "no credentials".
-        if (!profile.auth && !profile.token && !profile.access_key && !profile.credential_command) {
-          profile.auth = 'password';
-          remembered.push('auth');
-        }
-        if (profile.user !== loginUser) {
-          profile.user = loginUser;
-          remembered.push('user');
-        }
-        if (profile.domain !== loginDomain) {
-          profile.domain = loginDomain;
-          remembered.push('domain');
-        }
-        if (login.projectId && !profile.project_id && profile.region === region) {
-          profile.project_id = login.projectId;
-          profile.project_id_source = 'iam:login';
-          remembered.push('project_id');
-        }
-      },
-      { signal: io.signal },
-    );
+    await ctx.updateStore((store) => {
+      const profile = findProfile(store, profileName);
+      if (!profile) return;
+      // A profile with no credential of its own now logs in with a password: once the token expires
+      // or is logged out, it says `hss auth login -p NAME` instead of "no credentials".
+      if (!profile.auth && !profile.token && !profile.access_key && !profile.credential_command) {
+        profile.auth = 'password';
+        remembered.push('auth');
+      }
+      if (profile.user !== loginUser) {
+        profile.user = loginUser;
+        remembered.push('user');
+      }
+      if (profile.domain !== loginDomain) {
+        profile.domain = loginDomain;
+        remembered.push('domain');
+      }
+      if (login.projectId && !profile.project_id && profile.region === region) {
+        profile.project_id = login.projectId;
+        profile.project_id_source = 'iam:login';
+        remembered.push('project_id');
+      }
+    });
   }
 
   const now = io.now();
@@ -280,14 +272,10 @@ export async function authLogout(ctx: Context): Promise<CommandResult> {
   const hadLogin = Object.hasOwn(existing.logins, name);
   const hadCommand = findCommandOutput(existing, name) !== undefined;
   if (hadLogin || hadCommand) {
-    await updateCache(
-      ctx.configDir,
-      (data) => {
-        delete data.logins[name];
-        delete data.commands[name];
-      },
-      { signal: ctx.io.signal },
-    );
+    await ctx.updateCache((data) => {
+      delete data.logins[name];
+      delete data.commands[name];
+    });
   }
   const removed = [
     hadLogin ? 'login' : undefined,

@@ -2,7 +2,7 @@
  * `hss profile set|list|show|use|remove`: the named profiles of the store.
  */
 
-import { findCommandOutput, updateCache } from '../../auth/cache.js';
+import { findCommandOutput } from '../../auth/cache.js';
 import type { Context } from '../../cli/context.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region, Token } from '../../core/rules.js';
@@ -13,7 +13,7 @@ import { table } from '../../output/table.js';
 import { checkEndpoint, KNOWN_REGIONS } from '../../settings/endpoints.js';
 import type { GlobalFlags } from '../../settings/flags.js';
 import { selectProfile } from '../../settings/resolve.js';
-import { findProfile, storePath, updateStore } from '../../settings/store.js';
+import { findProfile, storePath } from '../../settings/store.js';
 import type { Profile, StoreFile } from '../../settings/store-schema.js';
 import type { Options } from '../define.js';
 import type { spec as setSpec } from './set/command.js';
@@ -116,24 +116,20 @@ export async function profileSet(
   }
   const unset = opts.unset ?? [];
   let created = false;
-  const data = await updateStore(
-    ctx.configDir,
-    (store) => {
-      const existing = findProfile(store, name);
-      created = existing === undefined;
-      const profile: Profile = { ...(existing ?? {}), ...changes };
-      for (const field of unset) {
-        if (!Object.hasOwn(profile, field))
-          throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`, {
-            hint: `its fields: ${Object.keys(profile).join(', ') || 'none'}`,
-          });
-        delete (profile as Record<string, unknown>)[field];
-      }
-      store.profiles[name] = profile;
-      if (opts.use || Object.keys(store.profiles).length === 1) store.current = name;
-    },
-    { signal: ctx.io.signal },
-  );
+  const data = await ctx.updateStore((store) => {
+    const existing = findProfile(store, name);
+    created = existing === undefined;
+    const profile: Profile = { ...(existing ?? {}), ...changes };
+    for (const field of unset) {
+      if (!Object.hasOwn(profile, field))
+        throw new UsageError(`--unset ${quote(field)}: profile ${quote(name)} has no such field`, {
+          hint: `its fields: ${Object.keys(profile).join(', ') || 'none'}`,
+        });
+      delete (profile as Record<string, unknown>)[field];
+    }
+    store.profiles[name] = profile;
+    if (opts.use || Object.keys(store.profiles).length === 1) store.current = name;
+  });
   const changed = [...Object.keys(changes), ...unset.map((f) => `-${f}`)];
   return {
     data: {
@@ -199,14 +195,10 @@ export async function profileShow(name: string | undefined, ctx: Context): Promi
 
 export async function profileUse(name: string, ctx: Context): Promise<CommandResult> {
   checkName(name);
-  await updateStore(
-    ctx.configDir,
-    (store) => {
-      requireProfile(store, name);
-      store.current = name;
-    },
-    { signal: ctx.io.signal },
-  );
+  await ctx.updateStore((store) => {
+    requireProfile(store, name);
+    store.current = name;
+  });
   return {
     data: { ok: true, current: name },
     text: (s) => `${s.green('✔')} now using profile ${s.bold(name)}`,
@@ -217,30 +209,22 @@ export async function profileUse(name: string, ctx: Context): Promise<CommandRes
 export async function profileRemove(name: string, ctx: Context): Promise<CommandResult> {
   checkName(name);
   let wasCurrent = false;
-  await updateStore(
-    ctx.configDir,
-    (store) => {
-      requireProfile(store, name);
-      delete store.profiles[name];
-      if (store.current === name) {
-        wasCurrent = true;
-        delete store.current;
-      }
-    },
-    { signal: ctx.io.signal },
-  );
+  await ctx.updateStore((store) => {
+    requireProfile(store, name);
+    delete store.profiles[name];
+    if (store.current === name) {
+      wasCurrent = true;
+      delete store.current;
+    }
+  });
   // Its cached login and command output go with it: a profile created later under the same name
   // must not inherit someone's token.
   const cache = ctx.readCache();
   if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
-    await updateCache(
-      ctx.configDir,
-      (data) => {
-        delete data.logins[name];
-        delete data.commands[name];
-      },
-      { signal: ctx.io.signal },
-    );
+    await ctx.updateCache((data) => {
+      delete data.logins[name];
+      delete data.commands[name];
+    });
   }
   return {
     data: { ok: true, removed: name, was_current: wasCurrent },

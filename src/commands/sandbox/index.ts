@@ -2,7 +2,7 @@
  * `hss sandbox`: runs the local HSS + IAM emulator until interrupted.
  */
 
-import { findCommandOutput, updateCache } from '../../auth/cache.js';
+import { findCommandOutput } from '../../auth/cache.js';
 import type { Context } from '../../cli/context.js';
 import { parseDuration, parseInteger } from '../../core/duration.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
@@ -22,7 +22,7 @@ import {
 } from '../../sandbox/constants.js';
 import { parseFaultSpec } from '../../sandbox/faults.js';
 import { startSandbox } from '../../sandbox/server.js';
-import { findProfile, updateStore } from '../../settings/store.js';
+import { findProfile } from '../../settings/store.js';
 import type { Profile, StoreFile } from '../../settings/store-schema.js';
 import type { Handler, Options } from '../define.js';
 import type { spec } from './command.js';
@@ -125,38 +125,30 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   if (opts.saveProfile !== undefined) {
     const name = opts.saveProfile;
     const write = (async () => {
-      await updateStore(
-        ctx.configDir,
-        (store) => {
-          checkReplaceable(store, name, opts.force);
-          store.profiles[name] = {
-            ...(findProfile(store, name) ?? {}),
-            region: SANDBOX_REGION,
-            project_id: SANDBOX_PROJECT_ID,
-            endpoint: server.url,
-            iam_endpoint: server.url,
-            auth: 'token',
-            token: SANDBOX_TOKEN,
-            user: SANDBOX_USER,
-            domain: SANDBOX_DOMAIN,
-            sandbox: true,
-          };
-          store.current ??= name;
-        },
-        { signal: ctx.io.signal },
-      );
+      await ctx.updateStore((store) => {
+        checkReplaceable(store, name, opts.force);
+        store.profiles[name] = {
+          ...(findProfile(store, name) ?? {}),
+          region: SANDBOX_REGION,
+          project_id: SANDBOX_PROJECT_ID,
+          endpoint: server.url,
+          iam_endpoint: server.url,
+          auth: 'token',
+          token: SANDBOX_TOKEN,
+          user: SANDBOX_USER,
+          domain: SANDBOX_DOMAIN,
+          sandbox: true,
+        };
+        store.current ??= name;
+      });
       // A login cached from an earlier sandbox would win over the token just saved, and a restarted
       // sandbox refuses it: the profile starts afresh, as after `hss auth logout`.
       const cache = ctx.readCache();
       if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
-        await updateCache(
-          ctx.configDir,
-          (data) => {
-            delete data.logins[name];
-            delete data.commands[name];
-          },
-          { signal: ctx.io.signal },
-        );
+        await ctx.updateCache((data) => {
+          delete data.logins[name];
+          delete data.commands[name];
+        });
       }
     })();
     // A sandbox that cannot save its profile must not keep listening.
