@@ -5,7 +5,7 @@
 import { UsageError } from '../core/errors.js';
 import { isLoopback } from '../core/net.js';
 import { quote } from '../core/text.js';
-import { describeSource } from './source.js';
+import { describeSource } from './describe.js';
 
 export const KNOWN_REGIONS = new Set([
   'cn-north-1',

@@ -5,9 +5,10 @@
 import { ConfigError, UsageError } from '../core/errors.js';
 import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region } from '../core/rules.js';
 import { quote } from '../core/text.js';
+import { describeSource } from './describe.js';
 import { checkEndpoint, DEFAULT_IAM_ENDPOINT, hssEndpointFor } from './endpoints.js';
 import type { GlobalFlags } from './flags.js';
-import { describeSource, type Env, fromEnv, type Resolved } from './source.js';
+import { type Env, fromEnv, type Resolved } from './source.js';
 import { findProfile } from './store.js';
 import type { Profile, StoreFile } from './store-schema.js';
 

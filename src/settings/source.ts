@@ -1,8 +1,7 @@
 /**
- * A setting with where it came from, the environment layer every setting shares, and how a source is
- * named to people (`config show`, error messages).
+ * A setting with where it came from, and the environment layer every setting shares. Free of imports:
+ * the start of every run reads the output settings (src/settings/output.ts) through it.
  */
-import { quote } from '../core/text.js';
 
 export interface Resolved<T> {
   value: T;
@@ -31,31 +30,4 @@ export function fromEnv(
 /** Whether a switch such as HSS_DEBUG or CI is on: set, and not empty, `0` or `false`. */
 export function envFlag(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
-}
-
-const LOOKUPS: Record<string, string> = {
-  'iam:login': 'the IAM login token',
-  'iam:projects': 'the IAM project list',
-};
-
-export function describeSource(source: string): string {
-  if (source === 'flag') return 'command-line flag';
-  if (source === 'stdin') return 'standard input (--token-stdin)';
-  if (source.startsWith('env:')) return `environment ${source.slice(4)}`;
-  const looked = /^profile:(.*) \((iam:[a-z]+)\)$/.exec(source);
-  if (looked) {
-    const [, name = '', how = ''] = looked;
-    return `profile ${quote(name)}, looked up from ${LOOKUPS[how] ?? how}`;
-  }
-  if (source.startsWith('profile:')) return `profile ${quote(source.slice(8))}`;
-  const notLoggedIn = /^login:(.*) \(not logged in\)$/.exec(source);
-  if (notLoggedIn) {
-    const name = notLoggedIn[1] ?? '';
-    return `profile ${quote(name)} logs in with a password, and is not logged in (\`hss auth login -p ${name}\`)`;
-  }
-  if (source.startsWith('login:')) return `cached login of profile ${quote(source.slice(6))}`;
-  if (source.startsWith('command:')) return `credential command of profile ${quote(source.slice(8))}`;
-  if (source.startsWith('file:')) return `SDK credentials file ${source.slice(5)}`;
-  if (LOOKUPS[source]) return `looked up from ${LOOKUPS[source]}`;
-  return source;
 }

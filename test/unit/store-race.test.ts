@@ -46,6 +46,8 @@ describe('files that appear after the run began', () => {
     const ctx = await contextIn(dir);
     writeFileSync(path.join(dir, 'config.json'), STORE);
     expect(ctx.readStore()).toEqual({ version: 1, profiles: {} });
+    expect(ctx.settings().profileName).toEqual({ value: 'default', source: 'default' });
+    expect(ctx.settings().region).toBeUndefined();
   });
 
   it('a store there at the start is read whole', async () => {
