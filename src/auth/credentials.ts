@@ -29,7 +29,6 @@ import {
   isExpired,
   type LoginEntry,
   parseExpiry,
-  updateCache,
 } from './cache.js';
 // The machinery of each credential kind (signing, credential commands, the SDK credentials file) is
 // loaded only when that kind is in use: a run with a token needs none of it.
@@ -70,8 +69,9 @@ export interface CredentialSources {
   /** The token read from standard input by --token-stdin. */
   stdinToken?: string;
   configDir: string;
-  /** The credential cache as the run loaded it. */
+  /** The credential cache as the run loaded it, and its read-modify-write (src/cli/context.ts). */
   readCache(): CacheFile;
+  updateCache(mutate: (cache: CacheFile) => void): Promise<CacheFile>;
   homeDir: string;
   signal: AbortSignal;
   now(): number;
@@ -209,23 +209,19 @@ async function commandCredential(command: string, profile: string, sources: Cred
           );
         }
         const expiresAt = output.expiresAt;
-        await updateCache(
-          sources.configDir,
-          (data) => {
-            const fresh: CommandEntry = {
-              command_sha256: digest,
-              expires_at: new Date(expiresAt).toISOString(),
-            };
-            if (output.kind === 'token') fresh.token = output.token;
-            else {
-              fresh.access_key = output.accessKey;
-              fresh.secret_key = output.secretKey;
-              if (output.securityToken) fresh.security_token = output.securityToken;
-            }
-            data.commands[profile] = fresh;
-          },
-          { signal: sources.signal },
-        );
+        await sources.updateCache((data) => {
+          const fresh: CommandEntry = {
+            command_sha256: digest,
+            expires_at: new Date(expiresAt).toISOString(),
+          };
+          if (output.kind === 'token') fresh.token = output.token;
+          else {
+            fresh.access_key = output.accessKey;
+            fresh.secret_key = output.secretKey;
+            if (output.securityToken) fresh.security_token = output.securityToken;
+          }
+          data.commands[profile] = fresh;
+        });
       }
       return output;
     })();

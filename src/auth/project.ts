@@ -9,7 +9,8 @@ import { quote } from '../core/text.js';
 import { describeSource } from '../settings/describe.js';
 import { iamEndpointIsOneOff, type Settings } from '../settings/resolve.js';
 import type { Resolved } from '../settings/source.js';
-import { findProfile, updateStore } from '../settings/store.js';
+import { findProfile } from '../settings/store.js';
+import type { StoreFile } from '../settings/store-schema.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
 
@@ -17,9 +18,8 @@ export interface ProjectLookup {
   settings: Settings;
   credential: Credential;
   http: HttpClient;
-  configDir: string;
-  /** The run's interruption: a write of the profile waiting for its lock stops. */
-  signal?: AbortSignal;
+  /** Read-modify-write of the profile store (the context's, which Ctrl-C interrupts). */
+  updateStore(mutate: (store: StoreFile) => void): Promise<StoreFile>;
   debug(line: string): void;
   warn(line: string): void;
   /** Send nothing (--dry-run): a project ID that needs IAM is an error instead. */
@@ -51,16 +51,12 @@ async function remember(
   // --iam-endpoint for once must not rewrite it.
   if (!stored || stored.project_id || stored.region !== region || iamEndpointIsOneOff(settings)) return;
   try {
-    await updateStore(
-      lookup.configDir,
-      (store) => {
-        const profile = findProfile(store, name);
-        if (!profile || profile.project_id || profile.region !== region) return;
-        profile.project_id = projectId;
-        profile.project_id_source = how;
-      },
-      { signal: lookup.signal },
-    );
+    await lookup.updateStore((store) => {
+      const profile = findProfile(store, name);
+      if (!profile || profile.project_id || profile.region !== region) return;
+      profile.project_id = projectId;
+      profile.project_id_source = how;
+    });
     lookup.debug(`project ID ${projectId} (${how}) saved in profile ${name}`);
   } catch (error) {
     lookup.warn(

@@ -422,7 +422,7 @@ describe('the target of a call: requireEndpoint, and resolveProjectId for the pr
         settings,
         credential: { kind: 'token', token: 't0k3n', source: 'env:HSS_TOKEN' },
         http: {} as HttpClient,
-        configDir: configDir(),
+        updateStore: () => Promise.reject(new Error('nothing is written')),
         debug: () => {},
         warn: () => {},
       }),
