@@ -12,10 +12,10 @@ import {
   UnavailableError,
   UsageError,
 } from '../core/errors.js';
+import { isLoopback } from '../core/net.js';
 import { quote } from '../core/text.js';
 import { escapeControls } from '../output/escape.js';
 import { redact, redactHeaders, redactJson } from '../output/redact.js';
-import { isLoopback } from '../settings/resolve.js';
 import {
   answerText,
   nodeTransport,
@@ -60,7 +60,7 @@ export interface HttpOptions {
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Default: node:http(s), see node-transport.ts; transport.ts gives undici's for proxies and CAs. */
-  fetch?: Transport;
+  transport?: Transport;
   /** Base of the exponential backoff and its cap, in ms. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
@@ -428,7 +428,7 @@ export class HttpClient {
       );
     }
     const signed = await this.headersFor(request, authorize);
-    const doFetch = this.options.fetch ?? nodeTransport;
+    const transport = this.options.transport ?? nodeTransport;
     if (debug) {
       debug(`> ${request.method} ${request.url.href} (attempt ${attempt})`);
       for (const [k, v] of Object.entries(redactHeaders(signed))) debug(`> ${k}: ${v}`);
@@ -450,7 +450,7 @@ export class HttpClient {
     let res: TransportResponse;
     let text: string;
     try {
-      res = await doFetch(request.url, init);
+      res = await transport(request.url, init);
       // The timeout signal covers the body too: a server that stalls mid-body is cut off like a silent one.
       text = await answerText(res, limit);
     } catch (error) {

@@ -1,21 +1,13 @@
 /**
- * The API's documented limits as zod schemas: request bodies, identifiers, API responses and the store
- * file. Messages name the rule; callers prefix them with the value they were given.
+ * The API's documented limits as zod schemas: request bodies, identifiers and API responses. Messages
+ * name the rule; callers prefix them with the value they were given. (The profile store's schema is
+ * src/settings/store-schema.ts.)
  */
 import * as z from 'zod';
-import {
-  ClusterId as ClusterIdRule,
-  firstIssue,
-  ProfileName as ProfileNameRule,
-  type Rule,
-} from '../core/rules.js';
+import { fromRule } from '../core/rule-schema.js';
+import { ClusterId as ClusterIdRule } from '../core/rules.js';
 import { quote } from '../core/text.js';
-import { AUTH_KINDS, MAX_CLUSTERS, SCAN_TYPES } from '../core/vocabulary.js';
-
-// A CLI parses a handful of values per run: compiling object parsers with `new Function` costs more
-// than it saves, and zod's probe for it touches `navigator`, which on Node ≥ 21 loads Node's bundled
-// undici (tens of milliseconds).
-z.config({ jitless: true });
+import { MAX_CLUSTERS, SCAN_TYPES } from '../core/vocabulary.js';
 
 export {
   ClusterId,
@@ -36,14 +28,6 @@ export {
   TASK_STATUSES,
   TRIGGER_TYPES,
 } from '../core/vocabulary.js';
-
-/** A zod schema of a string that keeps a rule of src/core/rules.ts, with its message. */
-function fromRule(rule: Rule<string, string>) {
-  return z.string().superRefine((s, ctx) => {
-    const parsed = rule.safeParse(s);
-    if (!parsed.success) ctx.addIssue({ code: 'custom', message: firstIssue(parsed.error) });
-  });
-}
 
 export const ScanTypeSchema = z.enum(SCAN_TYPES, {
   error: (iss) => `scan type ${quote(String(iss.input))} is not one of ${SCAN_TYPES.join(', ')}`,
@@ -156,34 +140,3 @@ export const ListTaskResourcesResponse = z.looseObject({
   total_num: z.number().int().nonnegative().optional(),
   cluster_scan_data_list: z.array(ClusterResult).default([]),
 });
-
-/* ---------- The profile store file ---------- */
-
-export const Profile = z.looseObject({
-  region: z.string().optional(),
-  project_id: z.string().optional(),
-  /** Where project_id came from when hss looked it up itself (e.g. `iam:login`, `iam:projects`). */
-  project_id_source: z.string().optional(),
-  enterprise_project_id: z.string().optional(),
-  endpoint: z.string().optional(),
-  iam_endpoint: z.string().optional(),
-  auth: z.enum(AUTH_KINDS).optional(),
-  token: z.string().optional(),
-  access_key: z.string().optional(),
-  secret_key: z.string().optional(),
-  security_token: z.string().optional(),
-  user: z.string().optional(),
-  domain: z.string().optional(),
-  credential_command: z.string().optional(),
-  /** Written by `hss sandbox --save-profile`: a later one may replace this profile. */
-  sandbox: z.boolean().optional(),
-});
-export type Profile = z.infer<typeof Profile>;
-
-export const StoreFile = z.looseObject({
-  version: z.number().optional(),
-  current: fromRule(ProfileNameRule).optional(),
-  /** profile name → profile; a map without a prototype once read (src/settings/store.ts). */
-  profiles: z.record(fromRule(ProfileNameRule), Profile).default({}),
-});
-export type StoreFile = z.infer<typeof StoreFile>;

@@ -6,57 +6,32 @@
  */
 import { ConfigError, HssError, UsageError } from '../core/errors.js';
 import { READ_LIMIT, readFileUpTo } from '../core/io.js';
+import { isLoopback } from '../core/net.js';
 import { quote } from '../core/text.js';
 import { MASK, registerSecret } from '../output/redact.js';
-import { isLoopback } from '../settings/resolve.js';
 import { answerText, nodeTransport, type Transport, type TransportResponse } from './node-transport.js';
 
-type Env = Record<string, string | undefined>;
-
-export type Fetch = Transport;
-
-export interface EnvValue {
+/** A setting as the transport is handed it: its value, and where it came from (`flag`, `env:NAME`) for messages. */
+export interface NamedValue {
   value: string;
-  /** `env:NAME` or `flag`. */
   source: string;
 }
 
-export interface ProxySettings {
-  http?: EnvValue;
-  https?: EnvValue;
-  noProxy?: EnvValue;
+export interface ProxyUrls {
+  http?: NamedValue;
+  https?: NamedValue;
+  noProxy?: NamedValue;
 }
 
+/** What the transport is asked for, as the settings resolved it (src/settings/network.ts). */
 export interface TransportSettings {
-  env: Env;
-  caBundle?: EnvValue;
+  proxies: ProxyUrls;
+  caBundle?: NamedValue;
+  /** The file of NODE_EXTRA_CA_CERTS, whose CAs are kept when a CA bundle replaces Node's roots. */
+  extraCaCerts?: string;
+  /** NODE_TLS_REJECT_UNAUTHORIZED=0: undici is used, so that certificates are checked all the same. */
+  tlsChecksOffAsked?: boolean;
   debug?: (line: string) => void;
-}
-
-function firstSet(env: Env, names: string[]): EnvValue | undefined {
-  for (const name of names) {
-    const value = env[name]?.trim();
-    if (value) return { value, source: `env:${name}` };
-  }
-  return undefined;
-}
-
-/** Proxy variables, lower case first as curl and undici read them. */
-export function proxySettings(env: Env): ProxySettings {
-  const out: ProxySettings = {};
-  const http = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-  const https = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-  const noProxy = firstSet(env, ['no_proxy', 'NO_PROXY']);
-  if (http) out.http = http;
-  if (https) out.https = https;
-  if (noProxy) out.noProxy = noProxy;
-  return out;
-}
-
-/** The CA bundle named by --ca-bundle or HSS_CA_BUNDLE, if any. */
-export function caBundleSetting(flag: string | undefined, env: Env): EnvValue | undefined {
-  if (flag !== undefined) return { value: flag, source: 'flag' };
-  return firstSet(env, ['HSS_CA_BUNDLE']);
 }
 
 /**
@@ -96,7 +71,7 @@ function registerProxyPassword(text: string): void {
 }
 
 /** A proxy URL as a URL (a bare `host:port` means http, as for curl); its password becomes a secret. */
-export function parseProxyUrl(setting: EnvValue): URL {
+export function parseProxyUrl(setting: NamedValue): URL {
   // Before anything can fail: a URL that does not parse still must not show its password.
   registerProxyPassword(setting.value);
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(setting.value) ? setting.value : `http://${setting.value}`;
@@ -127,7 +102,7 @@ export function describeProxy(url: URL): string {
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** Every PEM certificate of a file, each checked to be one. */
-export function loadCaBundle(setting: EnvValue): string[] {
+export function loadCaBundle(setting: NamedValue): string[] {
   const what = setting.source === 'flag' ? '--ca-bundle' : setting.source.slice(4);
   const refuse = (why: string): never => {
     const message = `${what} ${quote(setting.value)}: ${why}`;
@@ -147,8 +122,7 @@ export function loadCaBundle(setting: EnvValue): string[] {
 }
 
 /** Certificates of NODE_EXTRA_CA_CERTS; Node itself already warned at start-up if it is unreadable. */
-function extraCaCerts(env: Env): string[] {
-  const file = env['NODE_EXTRA_CA_CERTS'];
+function extraCaCerts(file: string | undefined): string[] {
   if (!file) return [];
   try {
     return readFileUpTo(file, READ_LIMIT).match(PEM_CERTIFICATE) ?? [];
@@ -159,24 +133,24 @@ function extraCaCerts(env: Env): string[] {
 
 /** True when a request needs undici rather than Node's fetch. */
 export function needsUndici(settings: TransportSettings): boolean {
-  const proxies = proxySettings(settings.env);
+  const { proxies } = settings;
   return (
     proxies.http !== undefined ||
     proxies.https !== undefined ||
     settings.caBundle !== undefined ||
-    settings.env['NODE_TLS_REJECT_UNAUTHORIZED'] === '0'
+    settings.tlsChecksOffAsked === true
   );
 }
 
 /**
- * The fetch the HTTP client uses. Bad settings (an unreadable CA bundle, a malformed proxy URL) are
+ * The transport the HTTP client uses. Bad settings (an unreadable CA bundle, a malformed proxy URL) are
  * reported by the first call, before anything is sent.
  */
-export function createFetch(settings: TransportSettings): Fetch {
+export function createTransport(settings: TransportSettings): Transport {
   if (!needsUndici(settings)) return nodeTransport;
-  let transport: Promise<Fetch> | undefined;
+  let transport: Promise<Transport> | undefined;
   return async (url, init) => {
-    transport ??= undiciFetch(settings).catch((error: unknown) => {
+    transport ??= undiciTransport(settings).catch((error: unknown) => {
       if (error instanceof HssError) throw error;
       // A set-up failure is a bug, not a network error to retry.
       throw new HssError(
@@ -197,9 +171,8 @@ export function createFetch(settings: TransportSettings): Fetch {
   };
 }
 
-async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
-  const { env, debug } = settings;
-  const proxies = proxySettings(env);
+async function undiciTransport(settings: TransportSettings): Promise<Transport> {
+  const { debug, proxies } = settings;
   const httpProxy = proxies.http ? parseProxyUrl(proxies.http) : undefined;
   const httpsProxy = proxies.https ? parseProxyUrl(proxies.https) : undefined;
   let ca: string[] | undefined;
@@ -207,7 +180,7 @@ async function undiciFetch(settings: TransportSettings): Promise<Fetch> {
     const bundle = loadCaBundle(settings.caBundle);
     const { rootCertificates } = process.getBuiltinModule('node:tls');
     // Giving `ca` replaces Node's roots, so the system roots and NODE_EXTRA_CA_CERTS are added back.
-    ca = [...rootCertificates, ...extraCaCerts(env), ...bundle];
+    ca = [...rootCertificates, ...extraCaCerts(settings.extraCaCerts), ...bundle];
     debug?.(
       `CA bundle ${settings.caBundle.value} (${bundle.length} certificate${bundle.length === 1 ? '' : 's'}) added to the system roots`,
     );

@@ -4,22 +4,16 @@
  * the output of credential commands that said when it expires. Kept apart from the profile store so
  * that short-lived tokens never churn the file people edit, and `hss auth logout` can drop them alone.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, HssError } from '../core/errors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.js';
+import { ConfigError, errorCode, HssError } from '../core/errors.js';
+import { bareRecord } from '../core/json.js';
 import { registerSecret } from '../output/redact.js';
-import {
-  bareRecord,
-  readTrustedFile,
-  type TrustedFile,
-  withFileLock,
-  writeFileAtomic,
-} from '../settings/store.js';
+import { type UpdateOptions, withFileLock, writeFileAtomic } from '../settings/lock.js';
+import { readTrustedFile, type TrustedFile } from '../settings/trust.js';
 import type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
 
 export const CACHE_FILE = 'credentials.json';
-/** What a refusal of the cache or its folder names (readTrustedFile, src/settings/store.ts). */
+/** What a refusal of the cache or its folder names (readTrustedFile, src/settings/trust.ts). */
 const CACHE_TRUST: TrustedFile = {
   what: 'the credential cache',
   elsewhere: 'point HSS_CONFIG_DIR at a folder of your own',
@@ -30,27 +24,6 @@ const CACHE_VERSION = 1;
 export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
 export type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
-
-type CacheSchema = typeof import('./cache-schema.js')['CacheFile'];
-let cacheSchema: CacheSchema | undefined;
-
-/**
- * Loads zod and the cache's schema, which readCache (synchronous) needs. A run calls prepareCache
- * first, so one without a cache file never loads zod (docs/performance.md); updateCache loads it.
- */
-export async function loadCacheSchema(): Promise<void> {
-  cacheSchema ??= (await import('./cache-schema.js')).CacheFile;
-}
-
-/** Loads the cache's schema if `dir` holds a credential cache: the start of every run that may read it. */
-/** Folders prepareCache looked at this run and found without a cache file. */
-const absentAtStart = new Set<string>();
-
-export async function prepareCache(dir: string): Promise<void> {
-  if (cacheSchema) return;
-  if (existsSync(cachePath(dir))) await loadCacheSchema();
-  else absentAtStart.add(dir);
-}
 
 export function cachePath(dir: string): string {
   return path.join(dir, CACHE_FILE);
@@ -67,45 +40,36 @@ function registerAll(data: CacheFile): void {
   }
 }
 
-/** The cache, every secret in it registered for masking; empty when the file does not exist. */
-export function readCache(dir: string): CacheFile {
+/**
+ * The cache as it is on disk now, read at once and parsed when first asked for (every secret in it then
+ * registered for masking); empty when there is no file. zod and the cache's schema are loaded only when
+ * there is one (docs/performance.md). A file that cannot be read or parsed is reported when asked for.
+ */
+export async function loadCache(dir: string): Promise<() => CacheFile> {
   const file = cachePath(dir);
   let text: string;
   try {
     const read = readTrustedFile(file, CACHE_TRUST);
-    if (read === undefined) return emptyCache();
+    if (read === undefined) return emptyCache;
     text = read.text;
   } catch (error) {
-    if (error instanceof HssError) throw error;
-    throw new ConfigError(
-      `cannot read the credential cache ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    const failure =
+      error instanceof HssError
+        ? error
+        : new ConfigError(`cannot read the credential cache ${file}: ${errorCode(error) ?? String(error)}`);
+    return () => {
+      throw failure;
+    };
   }
-  // Written by another process after this run began: read as it was when the run started (empty).
-  if (!cacheSchema && absentAtStart.has(dir)) return emptyCache();
-  const hint = `remove ${file} (it holds only cached logins) and log in again`;
-  // JSON nested deeper than any cache would overflow the stack of what walks it later (zod, writing).
-  if (nestedDeeperThan(text)) {
-    throw new ConfigError(`the credential cache ${file} is nested deeper than ${MAX_JSON_DEPTH} levels`, {
-      hint,
-    });
-  }
-  let raw: unknown;
-  try {
-    raw = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new ConfigError(`the credential cache ${file} is not valid JSON`, { hint });
-  }
-  if (!cacheSchema) throw new Error('the credential cache schema is not loaded: call prepareCache first');
-  const parsed = cacheSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(`the credential cache ${file} is not a valid hss credential cache`, { hint });
-  }
-  registerAll(parsed.data);
-  const logins = bareRecord<Record<string, LoginEntry>>();
-  for (const [profile, byEndpoint] of Object.entries(parsed.data.logins))
-    logins[profile] = bareRecord(byEndpoint);
-  return { ...parsed.data, logins, commands: bareRecord(parsed.data.commands) };
+  const { parseCache } = await import('./cache-schema.js');
+  let parsed: CacheFile | undefined;
+  return () => {
+    if (!parsed) {
+      parsed = parseCache(text, file);
+      registerAll(parsed);
+    }
+    return parsed;
+  };
 }
 
 function emptyCache(): CacheFile {
@@ -123,23 +87,33 @@ export function findCommandOutput(cache: CacheFile, profile: string): CommandEnt
   return Object.hasOwn(cache.commands, profile) ? cache.commands[profile] : undefined;
 }
 
-/** Read-modify-write of the cache under its own lock; the file is written 0600. */
-export async function updateCache(dir: string, mutate: (data: CacheFile) => void): Promise<CacheFile> {
+/** Read-modify-write of the cache under its own lock, read afresh inside it; the file is written 0600. */
+export async function updateCache(
+  dir: string,
+  mutate: (data: CacheFile) => void,
+  options: UpdateOptions = {},
+): Promise<CacheFile> {
   const file = cachePath(dir);
-  await loadCacheSchema();
-  return withFileLock(dir, CACHE_FILE, () => {
-    const data = readCache(dir);
-    mutate(data);
-    data.version = Math.max(data.version ?? 0, CACHE_VERSION);
-    try {
-      writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
-    } catch (error) {
-      throw new ConfigError(
-        `cannot write the credential cache ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
-    }
-    return data;
-  });
+  // Loaded before the lock is taken, so that the lock is held only for the read and the write.
+  await import('./cache-schema.js');
+  return withFileLock(
+    dir,
+    CACHE_FILE,
+    async () => {
+      const data = (await loadCache(dir))();
+      mutate(data);
+      data.version = Math.max(data.version ?? 0, CACHE_VERSION);
+      try {
+        writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
+      } catch (error) {
+        throw new ConfigError(
+          `cannot write the credential cache ${file}: ${errorCode(error) ?? String(error)}`,
+        );
+      }
+      return data;
+    },
+    options,
+  );
 }
 
 /**

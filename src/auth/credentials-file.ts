@@ -16,7 +16,7 @@
  */
 import { join } from 'node:path';
 import { HssError } from '../core/errors.js';
-import { readTrustedFile, type TrustedFile } from '../settings/store.js';
+import { readTrustedFile, type TrustedFile } from '../settings/trust.js';
 
 export interface SdkCredentialsFile {
   path: string;
@@ -29,7 +29,7 @@ export interface SdkCredentialsFile {
 
 export const CREDENTIALS_FILE_ENV = 'HUAWEICLOUD_SDK_CREDENTIALS_FILE';
 
-/** What a refusal of the file or its folder names (readTrustedFile, src/settings/store.ts). */
+/** What a refusal of the file or its folder names (readTrustedFile, src/settings/trust.ts). */
 const SDK_FILE_TRUST: TrustedFile = {
   what: 'the credentials file',
   elsewhere: `point ${CREDENTIALS_FILE_ENV} at a file of your own`,

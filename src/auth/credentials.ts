@@ -12,23 +12,23 @@
  */
 
 import type { ApiRequest, Authorize } from '../api/http.js';
-import type { AuthKind, Profile } from '../api/schemas.js';
 import { parseDuration } from '../core/duration.js';
 import { AuthError, ConfigError, UsageError } from '../core/errors.js';
 import { firstIssue, Token } from '../core/rules.js';
 import { quote } from '../core/text.js';
+import type { AuthKind } from '../core/vocabulary.js';
 import { registerSecret } from '../output/redact.js';
 import type { Settings } from '../settings/resolve.js';
-import { exposedMode } from '../settings/store.js';
+import type { Profile } from '../settings/store-schema.js';
+import { exposedMode } from '../settings/trust.js';
 import {
+  type CacheFile,
   type CommandEntry,
   findCommandOutput,
   findLogin,
   isExpired,
   type LoginEntry,
   parseExpiry,
-  readCache,
-  updateCache,
 } from './cache.js';
 // The machinery of each credential kind (signing, credential commands, the SDK credentials file) is
 // loaded only when that kind is in use: a run with a token needs none of it.
@@ -69,6 +69,9 @@ export interface CredentialSources {
   /** The token read from standard input by --token-stdin. */
   stdinToken?: string;
   configDir: string;
+  /** The credential cache as the run loaded it, and its read-modify-write (src/cli/context.ts). */
+  readCache(): CacheFile;
+  updateCache(mutate: (cache: CacheFile) => void): Promise<CacheFile>;
   homeDir: string;
   signal: AbortSignal;
   now(): number;
@@ -115,11 +118,6 @@ function ready(kind: AuthKind, source: string, credential: () => Credential, pro
 /** The exact command that gives a profile a fresh login. */
 export function loginCommand(profile: string): string {
   return `hss auth login -p ${profile}`;
-}
-
-/** The login cached for this profile and IAM endpoint, if any (expired or not). */
-export function cachedLogin(configDir: string, profile: string, iamEndpoint: string): LoginEntry | undefined {
-  return findLogin(readCache(configDir), profile, iamEndpoint);
 }
 
 function loginCredential(entry: LoginEntry, profile: string, now: number): Credential {
@@ -190,7 +188,7 @@ async function commandCredential(command: string, profile: string, sources: Cred
   let pending = COMMAND_MEMO.get(key);
   if (!pending) {
     pending = (async () => {
-      const entry = findCommandOutput(readCache(sources.configDir), profile);
+      const entry = findCommandOutput(sources.readCache(), profile);
       if (entry && entry.command_sha256 === digest) {
         const cached = outputFromEntry(entry);
         if (cached?.expiresAt !== undefined && !isExpired(cached.expiresAt, sources.now())) return cached;
@@ -211,7 +209,7 @@ async function commandCredential(command: string, profile: string, sources: Cred
           );
         }
         const expiresAt = output.expiresAt;
-        await updateCache(sources.configDir, (data) => {
+        await sources.updateCache((data) => {
           const fresh: CommandEntry = {
             command_sha256: digest,
             expires_at: new Date(expiresAt).toISOString(),
@@ -243,7 +241,7 @@ function fromProfile(sources: CredentialSources): CredentialPlan | undefined {
   registerSecret(profile.secret_key);
   registerSecret(profile.security_token);
 
-  const login = cachedLogin(sources.configDir, name, settings.iamEndpoint.value);
+  const login = findLogin(sources.readCache(), name, settings.iamEndpoint.value);
   if (login) {
     return ready('password', `login:${name}`, () => loginCredential(login, name, sources.now()), name);
   }

@@ -6,8 +6,11 @@ import type { HttpClient } from '../api/http.js';
 import { ConfigError, HssError } from '../core/errors.js';
 import { firstIssue, ProjectId } from '../core/rules.js';
 import { quote } from '../core/text.js';
-import { describeSource, iamEndpointIsOneOff, type Resolved, type Settings } from '../settings/resolve.js';
-import { findProfile, updateStore } from '../settings/store.js';
+import { describeSource } from '../settings/describe.js';
+import { iamEndpointIsOneOff, type Settings } from '../settings/resolve.js';
+import type { Resolved } from '../settings/source.js';
+import { findProfile } from '../settings/store.js';
+import type { StoreFile } from '../settings/store-schema.js';
 import { authorizerFor, type Credential } from './credentials.js';
 import { lookupProjectId } from './iam.js';
 
@@ -15,7 +18,8 @@ export interface ProjectLookup {
   settings: Settings;
   credential: Credential;
   http: HttpClient;
-  configDir: string;
+  /** Read-modify-write of the profile store (the context's, which Ctrl-C interrupts). */
+  updateStore(mutate: (store: StoreFile) => void): Promise<StoreFile>;
   debug(line: string): void;
   warn(line: string): void;
   /** Send nothing (--dry-run): a project ID that needs IAM is an error instead. */
@@ -47,7 +51,7 @@ async function remember(
   // --iam-endpoint for once must not rewrite it.
   if (!stored || stored.project_id || stored.region !== region || iamEndpointIsOneOff(settings)) return;
   try {
-    await updateStore(lookup.configDir, (store) => {
+    await lookup.updateStore((store) => {
       const profile = findProfile(store, name);
       if (!profile || profile.project_id || profile.region !== region) return;
       profile.project_id = projectId;

@@ -1,13 +1,14 @@
 /**
- * What a command handler is given: the world (io), the global flags, the renderer, and lazy accessors
- * for settings, credentials and the API, so a command pays only for what it uses.
+ * What a command handler is given: the world (io), the global flags, the renderer, the profile store and
+ * credential cache as the run found them, and lazy accessors for settings, credentials and the API, so a
+ * command pays only for what it uses.
  */
 
 import { HssApi } from '../api/hss.js';
 import { type Authorize, HttpClient } from '../api/http.js';
-import type { StoreFile } from '../api/schemas.js';
-import { caBundleSetting, createFetch, type Fetch } from '../api/transport.js';
-import { cachePath, prepareCache } from '../auth/cache.js';
+import type { Transport } from '../api/node-transport.js';
+import { createTransport } from '../api/transport.js';
+import { type CacheFile, cachePath, loadCache, updateCache } from '../auth/cache.js';
 import {
   authHintFor,
   authorizerFor,
@@ -15,28 +16,19 @@ import {
   type CredentialSources,
   requireCredential,
 } from '../auth/credentials.js';
-import { parseDuration, parseInteger } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { configDir, type Io, readAll } from '../core/io.js';
 import { quote } from '../core/text.js';
 import { userAgent } from '../core/version.js';
 import type { Renderer } from '../output/renderer.js';
-import {
-  type GlobalFlags,
-  KNOWN_REGIONS,
-  type Resolved,
-  requireEndpoint,
-  resolveSettings,
-  type Settings,
-} from '../settings/resolve.js';
-import {
-  exposedMode,
-  interruptStoreWritesOn,
-  prepareStore,
-  readStore,
-  storeMode,
-  storePath,
-} from '../settings/store.js';
+import { KNOWN_REGIONS } from '../settings/endpoints.js';
+import type { GlobalFlags } from '../settings/flags.js';
+import { maxAttempts, type NetworkSettings, resolveNetwork, timeoutMs } from '../settings/network.js';
+import { requireEndpoint, resolveSettings, type Settings } from '../settings/resolve.js';
+import type { Resolved } from '../settings/source.js';
+import { loadStore, storeMode, storePath, updateStore } from '../settings/store.js';
+import type { StoreFile } from '../settings/store-schema.js';
+import { exposedMode } from '../settings/trust.js';
 
 export interface Context {
   io: Io;
@@ -44,8 +36,16 @@ export interface Context {
   renderer: Renderer;
   configDir: string;
   settings(): Settings;
-  /** The profile store as it is on disk (warns once per run when others can read it). */
+  /** Timeout, attempts, CA bundle and proxies: the settings of every request (the store plays no part). */
+  network(): NetworkSettings;
+  /** The profile store as the run found it (warns once per run when others can read it). */
   readStore(): StoreFile;
+  /** The credential cache as the run found it. */
+  readCache(): CacheFile;
+  /** Read-modify-write of the store under its lock (src/settings/store.ts); Ctrl-C stops a wait for the lock. */
+  updateStore(mutate: (store: StoreFile) => void): Promise<StoreFile>;
+  /** Read-modify-write of the credential cache under its lock (src/auth/cache.ts), as updateStore. */
+  updateCache(mutate: (cache: CacheFile) => void): Promise<CacheFile>;
   /** Standard input, read once, for whichever option claimed it. */
   stdinText(purpose: string): Promise<string>;
   /** Where credentials would be looked up: the environment, settings, stdin token, files. */
@@ -58,162 +58,192 @@ export interface Context {
   hss(options?: { offline?: boolean }): Promise<HssApi>;
 }
 
-export { userAgent };
-
-/**
- * What createContext needs loaded first: the store's schema (and zod) when a store file exists. A run
- * without one never loads zod for it. A config folder that cannot be named is reported by createContext.
- */
-export async function prepareContext(io: Io): Promise<void> {
-  let dir: string;
+/** A load whose failure is reported when its result is used, not when the run begins. */
+async function later<T>(load: Promise<T>): Promise<() => T> {
   try {
-    dir = configDir(io);
-  } catch {
-    return;
+    const value = await load;
+    return () => value;
+  } catch (error) {
+    return () => {
+      throw error;
+    };
   }
-  await Promise.all([prepareStore(dir), prepareCache(dir)]);
 }
 
-export function createContext(io: Io, flags: GlobalFlags, renderer: Renderer): Context {
-  let settings: Settings | undefined;
-  let stdinClaim: string | undefined;
-  let stdinPromise: Promise<string> | undefined;
-  let credential: Promise<Credential> | undefined;
-  let projectId: Promise<Resolved<string>> | undefined;
-  let transport: Fetch | undefined;
-  let storeChecked = false;
+/**
+ * The context of a run. The profile store and the credential cache are read here, once: every reader
+ * takes what was read, and a file another process creates or changes later in the run (a parallel
+ * `hss profile set`) is seen as it was when the run began. zod is loaded only for a file that exists.
+ * Reading the store registers its secrets before anything can print a value the user typed (a stored
+ * token pasted as an argument is masked in a usage error too); a bad store is reported when used.
+ */
+export async function loadContext(io: Io, flags: GlobalFlags, renderer: Renderer): Promise<Context> {
   const dir = configDir(io);
-  interruptStoreWritesOn(io.signal);
-  try {
-    // Registers the stored secrets before anything can print a value the user typed (a stored token
-    // pasted as an argument is masked in the usage error too). A bad store is reported when used.
-    readStore(dir);
-  } catch {}
+  const [store, cache] = await Promise.all([later(loadStore(dir)), loadCache(dir)]);
+  return new RunContext(io, flags, renderer, dir, store, cache);
+}
 
-  // The store and the credential cache hold secrets: say so once per run when group or others may read one.
-  const checkStoreMode = () => {
-    if (storeChecked || io.platform === 'win32') return;
-    storeChecked = true;
-    const mode = storeMode(dir);
+class RunContext implements Context {
+  private resolved: Settings | undefined;
+  private networkSettings: NetworkSettings | undefined;
+  private stdinClaim: string | undefined;
+  private stdinPromise: Promise<string> | undefined;
+  private credentialPromise: Promise<Credential> | undefined;
+  private projectIdPromise: Promise<Resolved<string>> | undefined;
+  private transport: Transport | undefined;
+  private modesChecked = false;
+
+  constructor(
+    readonly io: Io,
+    readonly flags: GlobalFlags,
+    readonly renderer: Renderer,
+    readonly configDir: string,
+    private readonly store: () => StoreFile,
+    private readonly cache: () => CacheFile,
+  ) {}
+
+  settings(): Settings {
+    if (!this.resolved) {
+      const settings = resolveSettings(this.flags, this.io.env, this.store());
+      const region = settings.region;
+      if (region && !KNOWN_REGIONS.has(region.value)) {
+        const endpoint = settings.endpoint?.source.startsWith('derived:')
+          ? `; using ${settings.endpoint.value}`
+          : '';
+        this.renderer.warn(`region ${quote(region.value)} is not one hss knows${endpoint}`);
+      }
+      this.resolved = settings;
+      this.checkModes();
+    }
+    return this.resolved;
+  }
+
+  network(): NetworkSettings {
+    this.networkSettings ??= resolveNetwork(this.flags, this.io.env);
+    return this.networkSettings;
+  }
+
+  readStore(): StoreFile {
+    const store = this.store();
+    this.checkModes();
+    return store;
+  }
+
+  readCache(): CacheFile {
+    return this.cache();
+  }
+
+  updateStore(mutate: (store: StoreFile) => void): Promise<StoreFile> {
+    return updateStore(this.configDir, mutate, { signal: this.io.signal });
+  }
+
+  updateCache(mutate: (cache: CacheFile) => void): Promise<CacheFile> {
+    return updateCache(this.configDir, mutate, { signal: this.io.signal });
+  }
+
+  /** The store and the credential cache hold secrets: said once per run when group or others may read one. */
+  private checkModes(): void {
+    if (this.modesChecked || this.io.platform === 'win32') return;
+    this.modesChecked = true;
+    const mode = storeMode(this.configDir);
     if (mode !== undefined && (mode & 0o077) !== 0) {
-      const file = storePath(dir);
-      renderer.warn(
+      const file = storePath(this.configDir);
+      this.renderer.warn(
         `the profile store ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); run \`chmod 600 ${file}\``,
       );
     }
-    const cache = cachePath(dir);
+    const cache = cachePath(this.configDir);
     const cacheMode = exposedMode(cache);
     if (cacheMode !== undefined) {
-      renderer.warn(
+      this.renderer.warn(
         `the credential cache ${cache} can be read by other users (mode ${cacheMode.toString(8)}); run \`chmod 600 ${cache}\``,
       );
     }
-  };
+  }
 
-  const ctx: Context = {
-    io,
-    flags,
-    renderer,
-    configDir: dir,
-    settings() {
-      if (!settings) {
-        settings = resolveSettings(flags, io.env, dir);
-        const region = settings.region;
-        if (region && !KNOWN_REGIONS.has(region.value)) {
-          const endpoint = settings.endpoint?.source.startsWith('derived:')
-            ? `; using ${settings.endpoint.value}`
-            : '';
-          renderer.warn(`region ${quote(region.value)} is not one hss knows${endpoint}`);
-        }
-        checkStoreMode();
-      }
-      return settings;
-    },
-    readStore() {
-      const store = readStore(dir);
-      checkStoreMode();
-      return store;
-    },
-    stdinText(purpose) {
-      if (stdinClaim !== undefined && stdinClaim !== purpose) {
-        throw new UsageError(`standard input can feed only one of ${stdinClaim} and ${purpose}`, {
-          hint: 'give the other one from a file or the environment (e.g. HSS_TOKEN instead of --token-stdin)',
-        });
-      }
-      stdinClaim = purpose;
-      if (!stdinPromise) renderer.debug(`reading ${purpose} from standard input`);
-      stdinPromise ??= readAll(io.stdin, purpose, io.signal);
-      return stdinPromise;
-    },
-    async credentialSources() {
-      const sources: CredentialSources = {
-        env: io.env,
-        settings: ctx.settings(),
-        configDir: dir,
-        homeDir: io.homeDir,
-        signal: io.signal,
-        now: () => io.now(),
-        warn: (line) => renderer.warn(line),
-      };
-      if (flags.tokenStdin) sources.stdinToken = (await ctx.stdinText('--token-stdin')).replace(/\r?\n$/, '');
-      return sources;
-    },
-    credential() {
-      credential ??= (async () => requireCredential(await ctx.credentialSources()))();
-      return credential;
-    },
-    projectId(options = {}) {
-      projectId ??= (async () => {
-        const settings = ctx.settings();
-        if (settings.projectId) return settings.projectId;
-        const cred = await ctx.credential();
-        const { resolveProjectId } = await import('../auth/project.js');
-        return resolveProjectId({
-          settings,
-          credential: cred,
-          http: ctx.http(authHintFor(cred)),
-          configDir: dir,
-          debug: (line) => renderer.debug(line),
-          warn: (line) => renderer.warn(line),
-          offline: options.offline === true,
-        });
-      })();
-      return projectId;
-    },
-    http(authHint) {
-      // An empty variable is unset; an empty flag value is a mistake to report.
-      const timeoutFrom = flags.timeout !== undefined ? '--timeout' : 'HSS_TIMEOUT';
-      const timeout = flags.timeout ?? (io.env['HSS_TIMEOUT'] || undefined);
-      const attemptsFrom = flags.maxAttempts !== undefined ? '--max-attempts' : 'HSS_MAX_ATTEMPTS';
-      const attempts = flags.maxAttempts ?? (io.env['HSS_MAX_ATTEMPTS'] || undefined);
-      const debug = (line: string) => renderer.debug(line);
-      const caBundle = caBundleSetting(flags.caBundle, io.env);
-      // One transport per run, so proxy and CA set-up happen once whatever the number of clients.
-      transport ??= createFetch(caBundle ? { env: io.env, caBundle, debug } : { env: io.env, debug });
-      const options: ConstructorParameters<typeof HttpClient>[0] = {
-        timeoutMs: timeout !== undefined ? parseDuration(timeout, timeoutFrom) : 30_000,
-        maxAttempts: attempts !== undefined ? parseInteger(attempts, attemptsFrom, 1, 10) : 3,
-        userAgent: userAgent(),
-        signal: io.signal,
-        debug,
-        fetch: transport,
-      };
-      if (authHint) options.authHint = authHint;
-      return new HttpClient(options);
-    },
-    async hss(options = {}) {
-      const endpoint = requireEndpoint(ctx.settings());
-      const cred = await ctx.credential();
-      const project = (await ctx.projectId(options)).value;
-      const authorize: Authorize = authorizerFor(cred, project);
-      const enterpriseProject = ctx.settings().enterpriseProject?.value;
-      const target = { endpoint, projectId: project };
-      return new HssApi(
-        ctx.http(authHintFor(cred)),
-        enterpriseProject === undefined ? target : { ...target, enterpriseProject },
-        authorize,
-      );
-    },
-  };
-  return ctx;
+  stdinText(purpose: string): Promise<string> {
+    if (this.stdinClaim !== undefined && this.stdinClaim !== purpose) {
+      throw new UsageError(`standard input can feed only one of ${this.stdinClaim} and ${purpose}`, {
+        hint: 'give the other one from a file or the environment (e.g. HSS_TOKEN instead of --token-stdin)',
+      });
+    }
+    this.stdinClaim = purpose;
+    if (!this.stdinPromise) this.renderer.debug(`reading ${purpose} from standard input`);
+    this.stdinPromise ??= readAll(this.io.stdin, purpose, this.io.signal);
+    return this.stdinPromise;
+  }
+
+  async credentialSources(): Promise<CredentialSources> {
+    const { io, renderer } = this;
+    const sources: CredentialSources = {
+      env: io.env,
+      settings: this.settings(),
+      configDir: this.configDir,
+      readCache: () => this.readCache(),
+      updateCache: (mutate) => this.updateCache(mutate),
+      homeDir: io.homeDir,
+      signal: io.signal,
+      now: () => io.now(),
+      warn: (line) => renderer.warn(line),
+    };
+    if (this.flags.tokenStdin) {
+      sources.stdinToken = (await this.stdinText('--token-stdin')).replace(/\r?\n$/, '');
+    }
+    return sources;
+  }
+
+  credential(): Promise<Credential> {
+    this.credentialPromise ??= (async () => requireCredential(await this.credentialSources()))();
+    return this.credentialPromise;
+  }
+
+  projectId(options: { offline?: boolean } = {}): Promise<Resolved<string>> {
+    this.projectIdPromise ??= (async () => {
+      const settings = this.settings();
+      if (settings.projectId) return settings.projectId;
+      const cred = await this.credential();
+      const { resolveProjectId } = await import('../auth/project.js');
+      return resolveProjectId({
+        settings,
+        credential: cred,
+        http: this.http(authHintFor(cred)),
+        updateStore: (mutate) => this.updateStore(mutate),
+        debug: (line) => this.renderer.debug(line),
+        warn: (line) => this.renderer.warn(line),
+        offline: options.offline === true,
+      });
+    })();
+    return this.projectIdPromise;
+  }
+
+  http(authHint?: string): HttpClient {
+    const network = this.network();
+    const debug = (line: string) => this.renderer.debug(line);
+    // One transport per run, so proxy and CA set-up happen once whatever the number of clients.
+    this.transport ??= createTransport({ ...network, debug });
+    const options: ConstructorParameters<typeof HttpClient>[0] = {
+      timeoutMs: timeoutMs(network),
+      maxAttempts: maxAttempts(network),
+      userAgent: userAgent(),
+      signal: this.io.signal,
+      debug,
+      transport: this.transport,
+    };
+    if (authHint) options.authHint = authHint;
+    return new HttpClient(options);
+  }
+
+  async hss(options: { offline?: boolean } = {}): Promise<HssApi> {
+    const endpoint = requireEndpoint(this.settings());
+    const cred = await this.credential();
+    const project = (await this.projectId(options)).value;
+    const authorize: Authorize = authorizerFor(cred, project);
+    const enterpriseProject = this.settings().enterpriseProject?.value;
+    const target = { endpoint, projectId: project };
+    return new HssApi(
+      this.http(authHintFor(cred)),
+      enterpriseProject === undefined ? target : { ...target, enterpriseProject },
+      authorize,
+    );
+  }
 }

@@ -7,8 +7,9 @@ import { HssError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { userAgent } from '../core/version.js';
 import { registerEnvSecrets } from '../output/redact.js';
-import type { CommandResult, OutputFlags, Renderer } from '../output/renderer.js';
-import type { GlobalFlags } from '../settings/resolve.js';
+import type { CommandResult, Renderer } from '../output/renderer.js';
+import type { GlobalFlags } from '../settings/flags.js';
+import { type OutputFlags, outputOptions, resolveOutput } from '../settings/output.js';
 import type { Context } from './context.js';
 import { buildProgram, helpData } from './program.js';
 
@@ -36,16 +37,13 @@ function commanderMessage(error: CommanderError): string {
 
 /** The renderer (and chalk) is loaded only to print a result or an error: --help never needs it. */
 async function createRenderer(io: Io, flags: OutputFlags): Promise<Renderer> {
-  const { Renderer, outputOptions } = await import('../output/renderer.js');
+  const { Renderer } = await import('../output/renderer.js');
   return Renderer.create(io, outputOptions(flags, io.env, io));
 }
 
 /** --debug lines written before any renderer exists (no colour: chalk is not loaded for them). */
 function earlyDebug(argv: string[], io: Io): (line: string) => void {
-  const env = io.env['HSS_DEBUG'];
-  const on =
-    earlyFlags(argv).debug === true ||
-    (env !== undefined && env !== '' && env !== '0' && env.toLowerCase() !== 'false');
+  const on = resolveOutput(earlyFlags(argv), io.env).debug.value;
   return (line) => {
     if (on) io.stderr.write(`debug: ${line}\n`);
   };
@@ -62,17 +60,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const flags = program.opts<GlobalFlags>();
     // The context (settings, credentials, HTTP, zod schemas) and the handler are loaded only when a
     // command runs, so --help and usage errors never pay for them.
-    const [created, { createContext }, { default: handler }] = await Promise.all([
+    const [created, { loadContext }, { default: handler }] = await Promise.all([
       createRenderer(io, flags),
-      import('./context.js').then(async (context) => {
-        await context.prepareContext(io);
-        return context;
-      }),
+      import('./context.js'),
       command.load(),
     ]);
     renderer = created;
     const run = handler as (input: HandlerInput<unknown, unknown>, ctx: Context) => Promise<CommandResult>;
-    result = await run({ ...input, program }, createContext(io, flags, created));
+    result = await run({ ...input, program }, await loadContext(io, flags, created));
   });
   program.hook('preAction', (_program, action) => {
     const opts = action.optsWithGlobals();

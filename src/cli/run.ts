@@ -9,6 +9,7 @@
  */
 import { InterruptedError } from '../core/errors.js';
 import { outputFailure, processIo } from '../core/io.js';
+import { outputOptions } from '../settings/output.js';
 import { earlyFlags, main } from './main.js';
 
 /** How long main() gets, after a signal, to finish and render the interruption itself. */
@@ -64,7 +65,7 @@ export async function run(argv: string[], leave: (code?: number) => void): Promi
     if (outcome instanceof InterruptedError) {
       // main() is stuck on something that ignores the signal; it has written nothing yet (results are
       // written in one piece at the end), so the interruption is the only output.
-      const { outputOptions, Renderer, stopAllSpinners } = await import('../output/renderer.js');
+      const { Renderer, stopAllSpinners } = await import('../output/renderer.js');
       stopAllSpinners();
       (await Renderer.create(io, outputOptions(earlyFlags(argv), io.env, io))).fail(outcome);
       leave(outcome.exitCode);

@@ -47,61 +47,38 @@ export class HssError extends Error {
   }
 }
 
-/** Exit 2: the input is wrong; nothing was sent. */
-export class UsageError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('USAGE', 2, message, details);
-  }
+/** The base of the errors of one code and exit code: each is thrown with a message and its details. */
+function errorClass(code: ErrorCode, exitCode: number) {
+  return class extends HssError {
+    constructor(message: string, details?: ErrorDetails) {
+      super(code, exitCode, message, details);
+    }
+  };
 }
+
+/** Exit 2: the input is wrong; nothing was sent. */
+export class UsageError extends errorClass('USAGE', 2) {}
 
 /** Exit 3: settings, profile store or credentials are missing or unreadable. */
-export class ConfigError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('CONFIG', 3, message, details);
-  }
-}
+export class ConfigError extends errorClass('CONFIG', 3) {}
 
 /** Exit 4: authentication or permission failed. */
-export class AuthError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('AUTH', 4, message, details);
-  }
-}
+export class AuthError extends errorClass('AUTH', 4) {}
 
 /** Exit 5: the API refused the request (a 4xx other than 401/403/429). */
-export class ApiError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('API', 5, message, details);
-  }
-}
+export class ApiError extends errorClass('API', 5) {}
 
 /** Exit 6: the service could not be reached or answered 5xx/429 on every attempt. */
-export class UnavailableError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('UNAVAILABLE', 6, message, details);
-  }
-}
+export class UnavailableError extends errorClass('UNAVAILABLE', 6) {}
 
 /** Exit 6: a request timed out on every attempt. */
-export class RequestTimeoutError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('TIMEOUT', 6, message, details);
-  }
-}
+export class RequestTimeoutError extends errorClass('TIMEOUT', 6) {}
 
 /** Exit 7: a followed task finished with failed clusters. */
-export class WaitFailedError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('WAIT_FAILED', 7, message, details);
-  }
-}
+export class WaitFailedError extends errorClass('WAIT_FAILED', 7) {}
 
 /** Exit 8: gave up waiting for a task. */
-export class WaitTimeoutError extends HssError {
-  constructor(message: string, details?: ErrorDetails) {
-    super('WAIT_TIMEOUT', 8, message, details);
-  }
-}
+export class WaitTimeoutError extends errorClass('WAIT_TIMEOUT', 8) {}
 
 /** Exit 130 (SIGINT) or 143 (SIGTERM). */
 export class InterruptedError extends HssError {
@@ -110,6 +87,7 @@ export class InterruptedError extends HssError {
   }
 }
 
-export function isHssError(error: unknown): error is HssError {
-  return error instanceof HssError;
+/** The `code` of a failed system call (`ENOENT`, `EACCES`, …), if the error has one. */
+export function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }

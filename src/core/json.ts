@@ -22,3 +22,27 @@ export function nestedDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean 
   }
   return false;
 }
+
+/**
+ * The JSON of a file hss keeps (the profile store, the credential cache): empty text is `{}`; text
+ * nested too deep or not JSON is refused with the error `refuse` makes of the reason.
+ */
+export function parseJsonFile(text: string, refuse: (why: string) => Error): unknown {
+  // JSON nested deeper than any such file would overflow the stack of what walks it later (zod, writing).
+  if (nestedDeeperThan(text)) throw refuse(`is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  try {
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw refuse('is not valid JSON');
+  }
+}
+
+/**
+ * A map without a prototype: no key (`constructor`, `toString`) is in it before it is put there, and
+ * setting `__proto__` sets a key, not the prototype. The maps read from the store and the cache are kept so.
+ */
+export function bareRecord<T>(from?: Record<string, T>): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  if (from) for (const key of Object.keys(from)) record[key] = from[key] as T;
+  return record;
+}

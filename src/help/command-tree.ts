@@ -141,8 +141,3 @@ export function commandTree(program: Command): TreeCommand {
 export function allCommands(root: TreeCommand): TreeCommand[] {
   return [root, ...root.subcommands.flatMap(allCommands)];
 }
-
-/** The subcommand a word names (by name or alias), if any. */
-export function findSubcommand(command: TreeCommand, word: string): TreeCommand | undefined {
-  return command.subcommands.find((c) => c.name === word || c.aliases.includes(word));
-}

@@ -1,5 +1,5 @@
 import { escapeForTerminal } from './escape.js';
-import { unmarked } from './renderer.js';
+import { unmarked } from './styles.js';
 
 /** Columns a cell takes once written: its style markers gone, its unsafe characters escaped. */
 export function visibleLength(text: string): number {

@@ -1,21 +1,16 @@
 /**
- * Resolution of every setting with where it came from: flag > environment > profile > default.
+ * The settings that a profile may hold — the profile itself, region, project, enterprise project,
+ * endpoints — each resolved with where it came from: flag > environment > profile > default.
  */
-
-import type { Profile, StoreFile } from '../api/schemas.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { EnterpriseProjectId, firstIssue, ProfileName, ProjectId, Region } from '../core/rules.js';
 import { quote } from '../core/text.js';
+import { describeSource } from './describe.js';
+import { checkEndpoint, DEFAULT_IAM_ENDPOINT, hssEndpointFor } from './endpoints.js';
 import type { GlobalFlags } from './flags.js';
-import { findProfile, readStore } from './store.js';
-
-export type { GlobalFlags } from './flags.js';
-
-export interface Resolved<T> {
-  value: T;
-  /** `flag`, `env:NAME`, `profile:NAME`, `default`, or `derived:…`. */
-  source: string;
-}
+import { type Env, fromEnv, type Resolved } from './source.js';
+import { findProfile } from './store.js';
+import type { Profile, StoreFile } from './store-schema.js';
 
 export interface Settings {
   profileName: Resolved<string>;
@@ -28,58 +23,6 @@ export interface Settings {
   enterpriseProject?: Resolved<string>;
   endpoint?: Resolved<string>;
   iamEndpoint: Resolved<string>;
-}
-
-type Env = Record<string, string | undefined>;
-
-export const KNOWN_REGIONS = new Set([
-  'cn-north-1',
-  'cn-north-2',
-  'cn-north-4',
-  'cn-north-9',
-  'cn-north-11',
-  'cn-north-12',
-  'cn-east-2',
-  'cn-east-3',
-  'cn-east-4',
-  'cn-east-5',
-  'cn-south-1',
-  'cn-south-2',
-  'cn-south-4',
-  'cn-southwest-2',
-  'cn-southwest-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'ap-southeast-5',
-  'af-south-1',
-  'af-north-1',
-  'na-mexico-1',
-  'sa-brazil-1',
-  'la-south-2',
-  'la-north-2',
-  'tr-west-1',
-  'ae-ad-1',
-  'me-east-1',
-  'my-kualalumpur-1',
-  'eu-west-101',
-  'ru-moscow-1',
-]);
-
-export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
-
-export function hssEndpointFor(region: string): string {
-  const domain = region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
-  return `https://hss.${region}.${domain}`;
-}
-
-function fromEnv(env: Env, names: string[]): Resolved<string> | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== '') return { value, source: `env:${name}` };
-  }
-  return undefined;
 }
 
 /** The first defined of flag, environment variables, profile field. */
@@ -96,33 +39,6 @@ function pick(
   if (profileValue !== undefined && profileValue !== '')
     return { value: profileValue, source: `profile:${profileName}` };
   return undefined;
-}
-
-const LOOKUPS: Record<string, string> = {
-  'iam:login': 'the IAM login token',
-  'iam:projects': 'the IAM project list',
-};
-
-export function describeSource(source: string): string {
-  if (source === 'flag') return 'command-line flag';
-  if (source === 'stdin') return 'standard input (--token-stdin)';
-  if (source.startsWith('env:')) return `environment ${source.slice(4)}`;
-  const looked = /^profile:(.*) \((iam:[a-z]+)\)$/.exec(source);
-  if (looked) {
-    const [, name = '', how = ''] = looked;
-    return `profile ${quote(name)}, looked up from ${LOOKUPS[how] ?? how}`;
-  }
-  if (source.startsWith('profile:')) return `profile ${quote(source.slice(8))}`;
-  const notLoggedIn = /^login:(.*) \(not logged in\)$/.exec(source);
-  if (notLoggedIn) {
-    const name = notLoggedIn[1] ?? '';
-    return `profile ${quote(name)} logs in with a password, and is not logged in (\`hss auth login -p ${name}\`)`;
-  }
-  if (source.startsWith('login:')) return `cached login of profile ${quote(source.slice(6))}`;
-  if (source.startsWith('command:')) return `credential command of profile ${quote(source.slice(8))}`;
-  if (source.startsWith('file:')) return `SDK credentials file ${source.slice(5)}`;
-  if (LOOKUPS[source]) return `looked up from ${LOOKUPS[source]}`;
-  return source;
 }
 
 /** A profile name given by the user, or an exit-2 error naming it, where it came from, and the rule. */
@@ -149,42 +65,6 @@ export function selectProfile(
   return { name: { value: 'default', source: 'default' }, explicit: false };
 }
 
-/** An endpoint must be https, or http on a loopback address (the sandbox), so no credential crosses a network in clear. */
-export function checkEndpoint(value: string, what: string, source: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${what} ${quote(value)} (from ${describeSource(source)}): not a URL`, {
-      hint: 'give a full URL, e.g. https://hss.cn-north-4.myhuaweicloud.com',
-    });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(
-      `${what} ${quote(value)} (from ${describeSource(source)}): must be an https:// URL`,
-      {
-        hint: 'give a full URL, e.g. https://hss.cn-north-4.myhuaweicloud.com',
-      },
-    );
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new UsageError(
-      `${what} ${quote(value)} (from ${describeSource(source)}): plain http is refused except on loopback; use https://`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new UsageError(`${what} (from ${describeSource(source)}): must not carry a user name or password`, {
-      hint: 'remove the user:password@ part; credentials come from a token, keys or `hss auth login`',
-    });
-  }
-  return url.origin + url.pathname.replace(/\/+$/, '');
-}
-
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 function checked(resolved: Resolved<string> | undefined, schema: typeof ProjectId, what: string) {
   if (!resolved) return undefined;
   const parsed = schema.safeParse(resolved.value);
@@ -196,9 +76,13 @@ function checked(resolved: Resolved<string> | undefined, schema: typeof ProjectI
   return resolved;
 }
 
-export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Settings {
-  const store = readStore(dir);
-  const { name, explicit } = selectProfile(flags, env, store);
+/** An endpoint setting with its value checked and normalised (checkEndpoint). */
+function checkedEndpoint(resolved: Resolved<string>, what: string): Resolved<string> {
+  return { ...resolved, value: checkEndpoint(resolved.value, what, resolved.source) };
+}
+
+/** The selected profile, or an exit-3 error when one named explicitly is not in the store. */
+function profileOf(store: StoreFile, name: Resolved<string>, explicit: boolean): Profile {
   const stored = findProfile(store, name.value);
   if (!stored && explicit) {
     const known = Object.keys(store.profiles);
@@ -208,7 +92,13 @@ export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Sett
         : `create it with \`hss profile set ${name.value} --region …\``,
     });
   }
-  const profile: Profile = stored ?? {};
+  return stored ?? {};
+}
+
+/** The settings of this run from the flags, the environment and the store as the run loaded it. */
+export function resolveSettings(flags: GlobalFlags, env: Env, store: StoreFile): Settings {
+  const { name, explicit } = selectProfile(flags, env, store);
+  const profile = profileOf(store, name, explicit);
   const p = name.value;
   const region = checked(pick(flags.region, env, ['HSS_REGION'], profile.region, p), Region, 'region');
   const projectId = checked(
@@ -225,29 +115,28 @@ export function resolveSettings(flags: GlobalFlags, env: Env, dir: string): Sett
     'enterprise project ID',
   );
   let endpoint = pick(flags.endpoint, env, ['HSS_ENDPOINT'], profile.endpoint, p);
-  if (endpoint) endpoint = { ...endpoint, value: checkEndpoint(endpoint.value, 'endpoint', endpoint.source) };
+  if (endpoint) endpoint = checkedEndpoint(endpoint, 'endpoint');
   else if (region) {
-    const source = `derived:region ${region.value}`;
-    endpoint = { value: checkEndpoint(hssEndpointFor(region.value), 'endpoint', source), source };
+    endpoint = checkedEndpoint(
+      { value: hssEndpointFor(region.value), source: `derived:region ${region.value}` },
+      'endpoint',
+    );
   }
-  let iamEndpoint = pick(
+  const iamEndpoint = pick(
     flags.iamEndpoint,
     env,
     ['HSS_IAM_ENDPOINT', 'HUAWEICLOUD_SDK_IAM_ENDPOINT'],
     profile.iam_endpoint,
     p,
   );
-  if (iamEndpoint)
-    iamEndpoint = {
-      ...iamEndpoint,
-      value: checkEndpoint(iamEndpoint.value, 'IAM endpoint', iamEndpoint.source),
-    };
   const settings: Settings = {
     profileName: name,
     profileExplicit: explicit,
     profile,
     store,
-    iamEndpoint: iamEndpoint ?? { value: DEFAULT_IAM_ENDPOINT, source: 'default' },
+    iamEndpoint: iamEndpoint
+      ? checkedEndpoint(iamEndpoint, 'IAM endpoint')
+      : { value: DEFAULT_IAM_ENDPOINT, source: 'default' },
   };
   if (region) settings.region = region;
   if (projectId) settings.projectId = projectId;
@@ -285,15 +174,4 @@ export function requireEndpoint(settings: Settings): string {
     });
   }
   return settings.endpoint.value;
-}
-
-/** The HSS endpoint and project ID a call needs, or an exit-3 error saying how to set them. */
-export function requireTarget(settings: Settings): { endpoint: string; projectId: string } {
-  const endpoint = requireEndpoint(settings);
-  if (!settings.projectId) {
-    throw new ConfigError('no project ID is set', {
-      hint: 'pass --project-id, set HSS_PROJECT_ID, or `hss profile set NAME --project-id …`',
-    });
-  }
-  return { endpoint, projectId: settings.projectId.value };
 }

@@ -191,7 +191,7 @@ describe('authorizerFor', () => {
       sleep: async () => {
         vi.setSystemTime(Date.now() + 61_000);
       },
-      fetch: (async (_url: URL, init: RequestInit) => {
+      transport: (async (_url: URL, init: RequestInit) => {
         sent.push({ ...(init.headers as Record<string, string>) });
         return new Response('', { status: answers.shift() ?? 500 });
       }) as typeof fetch,

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HssApi } from '../../src/api/hss.js';
 import type { TaskSummary } from '../../src/api/schemas.js';
-import { createContext } from '../../src/cli/context.js';
+import { loadContext } from '../../src/cli/context.js';
 import { taskRetry } from '../../src/commands/task/retry/index.js';
 import { InterruptedError } from '../../src/core/errors.js';
 import type { Io, OutStream } from '../../src/core/io.js';
-import { outputOptions, Renderer } from '../../src/output/renderer.js';
+import { Renderer } from '../../src/output/renderer.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN } from '../../src/sandbox/constants.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { outputOptions } from '../../src/settings/output.js';
 import type { RetryRunDocument } from '../../src/tasks/documents.js';
 import { followTask, type Poll } from '../../src/tasks/follow.js';
 
@@ -208,7 +209,7 @@ describe('a batch resolves credentials and target once', () => {
       now: () => Date.now(),
       signal: new AbortController().signal,
     };
-    const ctx = createContext(world, {}, new Renderer(world, outputOptions({ json: true }, env, world)));
+    const ctx = await loadContext(world, {}, new Renderer(world, outputOptions({ json: true }, env, world)));
     const hss = vi.spyOn(ctx, 'hss');
     const credential = vi.spyOn(ctx, 'credential');
     const result = await taskRetry(

@@ -24,10 +24,9 @@ import {
   ListTasksResponse,
   RetryBody,
   SCAN_TYPES,
-  StoreFile,
   TaskId,
 } from '../../src/api/schemas.js';
-import { createFetch, loadCaBundle } from '../../src/api/transport.js';
+import { createTransport, loadCaBundle } from '../../src/api/transport.js';
 import { runCredentialCommand } from '../../src/auth/credential-command.js';
 import { parseDuration, parseInteger } from '../../src/core/duration.js';
 import { HssError } from '../../src/core/errors.js';
@@ -35,8 +34,9 @@ import { readFileLimited } from '../../src/core/io.js';
 import { nestedDeeperThan } from '../../src/core/json.js';
 import { registerSecret } from '../../src/output/redact.js';
 import { parseFaultSpec } from '../../src/sandbox/faults.js';
-import { checkEndpoint } from '../../src/settings/resolve.js';
-import { parseStore } from '../../src/settings/store.js';
+import { checkEndpoint } from '../../src/settings/endpoints.js';
+import { resolveNetwork } from '../../src/settings/network.js';
+import { parseStore, StoreFile } from '../../src/settings/store-schema.js';
 import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/tasks/cluster-specs.js';
 import { collectTaskIds } from '../../src/tasks/retry-plan.js';
 import { tempDir } from '../helpers/cli.js';
@@ -537,7 +537,7 @@ function apiAnswering(a: Answer, maxResponseBytes = 8192): HssApi {
     signal: new AbortController().signal,
     sleep: async () => {},
     maxResponseBytes,
-    fetch: async () => {
+    transport: async () => {
       const headers = new Headers();
       // Header values cannot hold line breaks or NUL; a server cannot send them either.
       if (a.contentType) headers.set('content-type', a.contentType.replace(/[\u0000-\u001f]/g, ''));
@@ -625,7 +625,7 @@ describe('API answers', () => {
       maxAttempts: 1,
       userAgent: 'ua',
       signal: new AbortController().signal,
-      fetch: async () =>
+      transport: async () =>
         new Response(
           new ReadableStream({
             pull(controller) {
@@ -681,8 +681,11 @@ describe('API answers', () => {
 /* A server that lies: what comes back, over a real local connection                               */
 /* ------------------------------------------------------------------------------------------------ */
 
-/** An HssApi on a real local server (node:http transport, or `fetch` given), with --debug lines kept. */
-function apiOn(base: string, options: { fetch?: Transport; maxAttempts?: number; debug?: string[] } = {}) {
+/** An HssApi on a real local server (node:http transport, or `transport` given), with --debug lines kept. */
+function apiOn(
+  base: string,
+  options: { transport?: Transport; maxAttempts?: number; debug?: string[] } = {},
+) {
   const debug = options.debug;
   const http = new HttpClient({
     timeoutMs: 5000,
@@ -690,7 +693,7 @@ function apiOn(base: string, options: { fetch?: Transport; maxAttempts?: number;
     userAgent: 'hss-cli/test',
     signal: new AbortController().signal,
     sleep: async () => {},
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
     ...(debug ? { debug: (line: string) => debug.push(line) } : {}),
   });
   return new HssApi(http, { endpoint: base, projectId: 'p1' }, (req) => req.headers);
@@ -732,8 +735,8 @@ describe('a compressed answer is limited by what it decodes to', () => {
   it('undici transport (proxies, CA bundles): the same bomb is refused the same way', async () => {
     const server = await startRecordingServer(bomb);
     // A proxy variable makes the transport undici's; plain http to loopback goes around the proxy.
-    const fetch = createFetch({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } });
-    const e = await failure(apiOn(server.base, { fetch }).listTasks({}, 0, 10));
+    const transport = createTransport(resolveNetwork({}, { HTTPS_PROXY: 'http://127.0.0.1:9' }));
+    const e = await failure(apiOn(server.base, { transport }).listTasks({}, 0, 10));
     expect(e.exitCode).toBe(5);
     expect(e.message).toBe(
       `ListTasks: the answer from 127.0.0.1:${server.port} is larger than 16777216 bytes; refused`,
@@ -783,8 +786,8 @@ describe('a compressed answer is limited by what it decodes to', () => {
 describe('a body that never ends', () => {
   it.each([
     ['node:http', undefined],
-    ['undici', () => createFetch({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } })],
-  ])('%s: a body that trickles on forever is cut off at the timeout', async (_name, makeFetch) => {
+    ['undici', () => createTransport(resolveNetwork({}, { HTTPS_PROXY: 'http://127.0.0.1:9' }))],
+  ])('%s: a body that trickles on forever is cut off at the timeout', async (_name, makeTransport) => {
     const timers = new Set<NodeJS.Timeout>();
     const server = await startRecordingServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -800,7 +803,7 @@ describe('a body that never ends', () => {
         userAgent: 'ua',
         signal: new AbortController().signal,
         sleep: async () => {},
-        ...(makeFetch ? { fetch: makeFetch() } : {}),
+        ...(makeTransport ? { transport: makeTransport() } : {}),
       });
       const api = new HssApi(http, { endpoint: server.base, projectId: 'p1' }, (r) => r.headers);
       const started = Date.now();

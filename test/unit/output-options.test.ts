@@ -1,6 +1,8 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { outputOptions, PLAIN, Renderer } from '../../src/output/renderer.js';
+import { Renderer } from '../../src/output/renderer.js';
+import { PLAIN } from '../../src/output/styles.js';
+import { outputOptions } from '../../src/settings/output.js';
 
 const out = { write: (): boolean => true, isTTY: true, columns: 80 };
 

@@ -2,19 +2,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { HttpClient } from '../../src/api/http.js';
+import { resolveProjectId } from '../../src/auth/project.js';
 import { ConfigError, UsageError } from '../../src/core/errors.js';
+import { isLoopback } from '../../src/core/net.js';
+import { checkEndpoint, DEFAULT_IAM_ENDPOINT, hssEndpointFor } from '../../src/settings/endpoints.js';
+import type { GlobalFlags } from '../../src/settings/flags.js';
 import {
-  checkEndpoint,
-  DEFAULT_IAM_ENDPOINT,
-  type GlobalFlags,
-  hssEndpointFor,
-  isLoopback,
-  requireTarget,
+  requireEndpoint,
   resolveSettings,
   type Settings,
   selectProfile,
 } from '../../src/settings/resolve.js';
-import { readStore, STORE_FILE, storePath, updateStore } from '../../src/settings/store.js';
+import { loadStore, STORE_FILE, storePath, updateStore } from '../../src/settings/store.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -54,6 +54,11 @@ async function rejected(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/** The settings of a run with these flags and variables, and the store in `dir` as the run loads it. */
+async function settingsFor(flags: GlobalFlags, env: Env, dir: string): Promise<Settings> {
+  return resolveSettings(flags, env, await loadStore(dir));
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -143,7 +148,7 @@ const PRECEDENCE_ROWS: PrecedenceRow[] = SETTINGS.flatMap((spec) => {
 });
 
 describe('setting precedence', () => {
-  it.each(PRECEDENCE_ROWS)('$setting: $winner wins over every lower layer', ({ spec, from }) => {
+  it.each(PRECEDENCE_ROWS)('$setting: $winner wins over every lower layer', async ({ spec, from }) => {
     const flags: GlobalFlags = {};
     const env: Env = { UNRELATED: 'x' };
     const profile: Record<string, string> = { ...spec.baseProfile };
@@ -155,7 +160,7 @@ describe('setting precedence', () => {
       else profile[spec.profileField] = value;
     }
     const dir = configDir({ version: 1, current: 'work', profiles: { work: profile } });
-    const resolved = spec.get(resolveSettings(flags, env, dir));
+    const resolved = spec.get(await settingsFor(flags, env, dir));
     if (from === layerCount) {
       expect(resolved).toEqual(spec.fallback);
       return;
@@ -173,44 +178,44 @@ describe('setting precedence', () => {
       (s: Settings) => s.iamEndpoint,
       'https://iam.sdk.example',
     ],
-  ])('an empty %s does not hide %s', (first, second, get, value) => {
-    const settings = resolveSettings({}, { [first]: '', [second]: value }, configDir());
+  ])('an empty %s does not hide %s', async (first, second, get, value) => {
+    const settings = await settingsFor({}, { [first]: '', [second]: value }, configDir());
     expect(get(settings)).toEqual({ value, source: `env:${second}` });
   });
 
-  it('ignores an empty environment variable and falls back to the profile', () => {
+  it('ignores an empty environment variable and falls back to the profile', async () => {
     const dir = configDir({ current: 'work', profiles: { work: { region: 'cn-north-4' } } });
-    expect(resolveSettings({}, { HSS_REGION: '' }, dir).region).toEqual({
+    expect((await settingsFor({}, { HSS_REGION: '' }, dir)).region).toEqual({
       value: 'cn-north-4',
       source: 'profile:work',
     });
   });
 
-  it('tells where a looked-up project ID came from', () => {
+  it('tells where a looked-up project ID came from', async () => {
     const dir = configDir({
       current: 'work',
       profiles: { work: { project_id: 'abc', project_id_source: 'iam:login' } },
     });
-    expect(resolveSettings({}, {}, dir).projectId).toEqual({
+    expect((await settingsFor({}, {}, dir)).projectId).toEqual({
       value: 'abc',
       source: 'profile:work (iam:login)',
     });
     // Overridden by a flag: the flag is the source, not the profile's note.
-    expect(resolveSettings({ projectId: 'def' }, {}, dir).projectId).toEqual({
+    expect((await settingsFor({ projectId: 'def' }, {}, dir)).projectId).toEqual({
       value: 'def',
       source: 'flag',
     });
   });
 
-  it('checks the project ID limits, naming where the value came from', () => {
+  it('checks the project ID limits, naming where the value came from', async () => {
     const dir = configDir();
-    expect(resolveSettings({ projectId: 'p'.repeat(256) }, {}, dir).projectId?.value).toHaveLength(256);
-    const error = thrown(() => resolveSettings({}, { HSS_PROJECT_ID: 'p'.repeat(257) }, dir));
+    expect((await settingsFor({ projectId: 'p'.repeat(256) }, {}, dir)).projectId?.value).toHaveLength(256);
+    const error = await rejected(settingsFor({}, { HSS_PROJECT_ID: 'p'.repeat(257) }, dir));
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
     expect((error as UsageError).message).toContain('environment HSS_PROJECT_ID');
     expect((error as UsageError).message).toContain('the limit is 1–256');
-    const empty = thrown(() => resolveSettings({ enterpriseProject: '' }, {}, dir));
+    const empty = await rejected(settingsFor({ enterpriseProject: '' }, {}, dir));
     expect(empty).toBeInstanceOf(UsageError);
     expect((empty as UsageError).message).toContain('enterprise project ID');
   });
@@ -232,25 +237,25 @@ describe('profile selection', () => {
     });
   });
 
-  it('reads the selected profile from the store, -p beating the current one', () => {
+  it('reads the selected profile from the store, -p beating the current one', async () => {
     const dir = configDir({
       current: 'a',
       profiles: { a: { region: 'cn-north-1' }, b: { region: 'cn-north-4' } },
     });
-    const byCurrent = resolveSettings({}, {}, dir);
+    const byCurrent = await settingsFor({}, {}, dir);
     expect(byCurrent.profileName).toEqual({ value: 'a', source: 'store:current' });
     expect(byCurrent.profileExplicit).toBe(false);
     expect(byCurrent.region).toEqual({ value: 'cn-north-1', source: 'profile:a' });
-    const byFlag = resolveSettings({ profile: 'b' }, { HSS_PROFILE: 'a' }, dir);
+    const byFlag = await settingsFor({ profile: 'b' }, { HSS_PROFILE: 'a' }, dir);
     expect(byFlag.profileExplicit).toBe(true);
     expect(byFlag.region).toEqual({ value: 'cn-north-4', source: 'profile:b' });
-    const byEnv = resolveSettings({}, { HSS_PROFILE: 'b' }, dir);
+    const byEnv = await settingsFor({}, { HSS_PROFILE: 'b' }, dir);
     expect(byEnv.region).toEqual({ value: 'cn-north-4', source: 'profile:b' });
   });
 
-  it('refuses an unknown profile named by -p: ConfigError exit 3 listing the known ones', () => {
+  it('refuses an unknown profile named by -p: ConfigError exit 3 listing the known ones', async () => {
     const dir = configDir({ profiles: { a: {}, b: {} } });
-    const error = thrown(() => resolveSettings({ profile: 'nope' }, {}, dir));
+    const error = await rejected(settingsFor({ profile: 'nope' }, {}, dir));
     expect(error).toBeInstanceOf(ConfigError);
     const e = error as ConfigError;
     expect(e.exitCode).toBe(3);
@@ -260,19 +265,22 @@ describe('profile selection', () => {
     expect(e.hint).toContain('hss profile set nope');
   });
 
-  it('refuses an unknown profile named by HSS_PROFILE, with a hint to create it', () => {
-    const error = thrown(() => resolveSettings({}, { HSS_PROFILE: 'ghost' }, configDir()));
+  it('refuses an unknown profile named by HSS_PROFILE, with a hint to create it', async () => {
+    const error = await rejected(settingsFor({}, { HSS_PROFILE: 'ghost' }, configDir()));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).exitCode).toBe(3);
     expect((error as ConfigError).message).toContain('"ghost" (from environment HSS_PROFILE)');
     expect((error as ConfigError).hint).toBe('create it with `hss profile set ghost --region …`');
   });
 
-  it('does not refuse a missing implicit profile (store current or "default")', () => {
-    const dangling = resolveSettings({}, {}, configDir({ current: 'gone', profiles: {} }));
+  it('does not refuse a missing implicit profile (store current or "default")', async () => {
+    const dangling = await settingsFor({}, {}, configDir({ current: 'gone', profiles: {} }));
     expect(dangling.profileName.value).toBe('gone');
     expect(dangling.profile).toEqual({});
-    expect(resolveSettings({}, {}, configDir()).profileName).toEqual({ value: 'default', source: 'default' });
+    expect((await settingsFor({}, {}, configDir())).profileName).toEqual({
+      value: 'default',
+      source: 'default',
+    });
   });
 });
 
@@ -282,16 +290,16 @@ describe('endpoints', () => {
     ['ap-southeast-3', 'https://hss.ap-southeast-3.myhuaweicloud.com'],
     ['eu-west-101', 'https://hss.eu-west-101.myhuaweicloud.eu'],
     ['xx-new-9', 'https://hss.xx-new-9.myhuaweicloud.com'],
-  ])('derives the HSS endpoint of %s', (region, endpoint) => {
+  ])('derives the HSS endpoint of %s', async (region, endpoint) => {
     expect(hssEndpointFor(region)).toBe(endpoint);
-    expect(resolveSettings({ region }, {}, configDir()).endpoint).toEqual({
+    expect((await settingsFor({ region }, {}, configDir())).endpoint).toEqual({
       value: endpoint,
       source: `derived:region ${region}`,
     });
   });
 
-  it('has no endpoint without a region or an endpoint setting', () => {
-    expect(resolveSettings({}, {}, configDir()).endpoint).toBeUndefined();
+  it('has no endpoint without a region or an endpoint setting', async () => {
+    expect((await settingsFor({}, {}, configDir())).endpoint).toBeUndefined();
   });
 
   it.each([
@@ -352,16 +360,16 @@ describe('endpoints', () => {
     expect(message).not.toContain('s3cretPass');
   });
 
-  it('applies the endpoint checks to every layer, naming the layer', () => {
+  it('applies the endpoint checks to every layer, naming the layer', async () => {
     const dir = configDir({
       current: 'w',
       profiles: { w: { endpoint: 'http://hss.example.com', iam_endpoint: 'https://iam.example.com' } },
     });
-    const profileErr = thrown(() => resolveSettings({}, {}, dir));
+    const profileErr = await rejected(settingsFor({}, {}, dir));
     expect(profileErr).toBeInstanceOf(UsageError);
     expect((profileErr as UsageError).message).toContain('(from profile "w")');
-    const iamErr = thrown(() =>
-      resolveSettings(
+    const iamErr = await rejected(
+      settingsFor(
         { endpoint: 'https://ok.example.com' },
         { HUAWEICLOUD_SDK_IAM_ENDPOINT: 'http://iam.x' },
         dir,
@@ -387,25 +395,38 @@ describe('endpoints', () => {
   });
 });
 
-describe('requireTarget', () => {
-  it('returns the endpoint and project ID when both are set', () => {
-    const settings = resolveSettings({ region: 'cn-north-4', projectId: 'p1' }, {}, configDir());
-    expect(requireTarget(settings)).toEqual({
+describe('the target of a call: requireEndpoint, and resolveProjectId for the project ID', () => {
+  it('returns the endpoint and project ID when both are set', async () => {
+    const settings = await settingsFor({ region: 'cn-north-4', projectId: 'p1' }, {}, configDir());
+    const target = { endpoint: requireEndpoint(settings), projectId: settings.projectId?.value };
+    expect(target).toEqual({
       endpoint: 'https://hss.cn-north-4.myhuaweicloud.com',
       projectId: 'p1',
     });
   });
 
-  it('refuses a missing region/endpoint with exit 3 and a hint', () => {
-    const error = thrown(() => requireTarget(resolveSettings({ projectId: 'p1' }, {}, configDir())));
+  it('refuses a missing region/endpoint with exit 3 and a hint', async () => {
+    const settings = await settingsFor({ projectId: 'p1' }, {}, configDir());
+    const error = thrown(() => requireEndpoint(settings));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).exitCode).toBe(3);
     expect((error as ConfigError).message).toBe('no region or endpoint is set');
     expect((error as ConfigError).hint).toContain('--region');
   });
 
-  it('refuses a missing project ID with exit 3 and a hint', () => {
-    const error = thrown(() => requireTarget(resolveSettings({ region: 'cn-north-4' }, {}, configDir())));
+  it('refuses a missing project ID with exit 3 and a hint', async () => {
+    // Without a region there is no project to look up in IAM.
+    const settings = await settingsFor({ endpoint: 'https://hss.example.com' }, {}, configDir());
+    const error = await rejected(
+      resolveProjectId({
+        settings,
+        credential: { kind: 'token', token: 't0k3n', source: 'env:HSS_TOKEN' },
+        http: {} as HttpClient,
+        updateStore: () => Promise.reject(new Error('nothing is written')),
+        debug: () => {},
+        warn: () => {},
+      }),
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).exitCode).toBe(3);
     expect((error as ConfigError).message).toBe('no project ID is set');
@@ -418,18 +439,18 @@ describe('requireTarget', () => {
 /* The store file.                                                                                   */
 /* ------------------------------------------------------------------------------------------------ */
 
-describe('readStore', () => {
-  it('reads a missing file (and a missing folder) as an empty store', () => {
-    expect(readStore(configDir())).toEqual({ version: 1, profiles: {} });
-    expect(readStore(path.join(root, 'does', 'not', 'exist'))).toEqual({ version: 1, profiles: {} });
+describe('loadStore', () => {
+  it('reads a missing file (and a missing folder) as an empty store', async () => {
+    expect(await loadStore(configDir())).toEqual({ version: 1, profiles: {} });
+    expect(await loadStore(path.join(root, 'does', 'not', 'exist'))).toEqual({ version: 1, profiles: {} });
   });
 
-  it('reads an empty file as a store without profiles', () => {
-    expect(readStore(configDir('  \n')).profiles).toEqual({});
+  it('reads an empty file as a store without profiles', async () => {
+    expect((await loadStore(configDir('  \n'))).profiles).toEqual({});
   });
 
-  it('reads profiles and keeps unknown fields', () => {
-    const store = readStore(
+  it('reads profiles and keeps unknown fields', async () => {
+    const store = await loadStore(
       configDir({ version: 1, current: 'a', later: { x: 1 }, profiles: { a: { region: 'r', extra: true } } }),
     );
     expect(store.current).toBe('a');
@@ -446,9 +467,9 @@ describe('readStore', () => {
     ['a profile field of the wrong type', '{"profiles": {"a": {"region": 5}}}', 'at profiles.a.region'],
     ['an unknown auth kind', '{"profiles": {"a": {"auth": "magic"}}}', 'at profiles.a.auth'],
     ['version as a string', '{"version": "1"}', 'at version'],
-  ])('refuses %s with a ConfigError naming the file', (_name, text, fragment) => {
+  ])('refuses %s with a ConfigError naming the file', async (_name, text, fragment) => {
     const dir = configDir(text);
-    const error = thrown(() => readStore(dir));
+    const error = await rejected(loadStore(dir));
     expect(error).toBeInstanceOf(ConfigError);
     const e = error as ConfigError;
     expect(e.exitCode).toBe(3);
@@ -457,10 +478,10 @@ describe('readStore', () => {
     expect(e.hint).toContain('never overwrites');
   });
 
-  it('refuses a store path that is a folder, naming it', () => {
+  it('refuses a store path that is a folder, naming it', async () => {
     const dir = configDir();
     mkdirSync(storePath(dir));
-    const error = thrown(() => readStore(dir));
+    const error = await rejected(loadStore(dir));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(storePath(dir));
   });
@@ -478,7 +499,7 @@ describe('updateStore', () => {
     const onDisk = JSON.parse(readFileSync(storePath(dir), 'utf8'));
     expect(onDisk).toEqual({ version: 1, current: 'work', profiles: { work: { region: 'cn-north-4' } } });
     expect(written).toEqual(onDisk);
-    expect(readStore(dir).profiles['work']?.region).toBe('cn-north-4');
+    expect((await loadStore(dir)).profiles['work']?.region).toBe('cn-north-4');
   });
 
   it('tightens an existing 0644 file, and leaves an existing 0755 folder as it is (hss did not make it)', async () => {
@@ -549,7 +570,7 @@ describe('updateStore', () => {
     await updateStore(dir, (data) => {
       data.current = 'ok';
     });
-    expect(readStore(dir).current).toBe('ok');
+    expect((await loadStore(dir)).current).toBe('ok');
   });
 
   it('does not lose updates made concurrently', async () => {
@@ -561,6 +582,6 @@ describe('updateStore', () => {
         }),
       ),
     );
-    expect(Object.keys(readStore(dir).profiles).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+    expect(Object.keys((await loadStore(dir)).profiles).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
   });
 });

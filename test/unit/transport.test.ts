@@ -3,17 +3,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpClient, serverText } from '../../src/api/http.js';
 import {
-  caBundleSetting,
-  createFetch,
+  createTransport,
   describeProxy,
   loadCaBundle,
   maskProxyUserinfo,
   needsUndici,
   parseProxyUrl,
-  proxySettings,
 } from '../../src/api/transport.js';
 import { ConfigError, type HssError, UnavailableError, UsageError } from '../../src/core/errors.js';
 import { redact } from '../../src/output/redact.js';
+import { caBundleSetting, proxySettings, resolveNetwork } from '../../src/settings/network.js';
 import { tempDir } from '../helpers/cli.js';
 import { TEST_CA, UNRELATED_CA } from '../helpers/network.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
@@ -49,7 +48,7 @@ describe('needsUndici', () => {
     [{ NODE_TLS_REJECT_UNAUTHORIZED: '0' }, undefined, true],
     [{ NODE_TLS_REJECT_UNAUTHORIZED: '1' }, undefined, false],
   ])('env %j, bundle %j → %s', (env, caBundle, expected) => {
-    expect(needsUndici(caBundle ? { env, caBundle } : { env })).toBe(expected);
+    expect(needsUndici(resolveNetwork(caBundle ? { caBundle: caBundle.value } : {}, env))).toBe(expected);
   });
 });
 
@@ -166,20 +165,20 @@ describe('CA bundles', () => {
   );
 });
 
-describe('createFetch', () => {
+describe('createTransport', () => {
   it('reports a bad CA bundle on every call, before sending, and never as a network error', async () => {
     let hits = 0;
     const { base } = await startRecordingServer((_req, res) => {
       hits++;
       res.end('{}');
     });
-    const send = createFetch({ env: {}, caBundle: { value: '/nonexistent.pem', source: 'flag' } });
+    const send = createTransport({ proxies: {}, caBundle: { value: '/nonexistent.pem', source: 'flag' } });
     const http = new HttpClient({
       timeoutMs: 1000,
       maxAttempts: 3,
       userAgent: 'ua',
       signal: new AbortController().signal,
-      fetch: send,
+      transport: send,
       sleep: async () => {},
     });
     const request = {
@@ -207,7 +206,7 @@ describe('HttpClient guards', () => {
       maxAttempts: 3,
       userAgent: 'ua',
       signal: new AbortController().signal,
-      fetch: async () => {
+      transport: async () => {
         throw new Error('must not be called');
       },
     });
@@ -243,7 +242,7 @@ describe('HttpClient guards', () => {
       userAgent: 'ua',
       signal: new AbortController().signal,
       sleep: async () => {},
-      fetch: async () => {
+      transport: async () => {
         calls++;
         const cause = Object.assign(new Error('self-signed certificate in certificate chain'), {
           code: 'SELF_SIGNED_CERT_IN_CHAIN',

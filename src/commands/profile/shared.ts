@@ -2,10 +2,12 @@
  * What the profile commands share: the rule of a profile name, and finding a profile or saying which
  * exist.
  */
-import { firstIssue, type Profile, ProfileName, type StoreFile } from '../../api/schemas.js';
+
 import { ConfigError, UsageError } from '../../core/errors.js';
+import { firstIssue, ProfileName } from '../../core/rules.js';
 import { quote } from '../../core/text.js';
 import { findProfile } from '../../settings/store.js';
+import type { Profile, StoreFile } from '../../settings/store-schema.js';
 
 export function checkName(name: string): string {
   const parsed = ProfileName.safeParse(name);

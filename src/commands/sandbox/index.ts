@@ -2,11 +2,12 @@
  * `hss sandbox`: runs the local HSS + IAM emulator until interrupted.
  */
 
-import { firstIssue, type Profile, ProfileName, type StoreFile } from '../../api/schemas.js';
-import { findCommandOutput, readCache, updateCache } from '../../auth/cache.js';
+import { findCommandOutput } from '../../auth/cache.js';
 import type { Context } from '../../cli/context.js';
 import { parseDuration, parseInteger } from '../../core/duration.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
+import { isLoopback } from '../../core/net.js';
+import { firstIssue, ProfileName } from '../../core/rules.js';
 import { quote } from '../../core/text.js';
 import type { CommandResult } from '../../output/renderer.js';
 import {
@@ -21,8 +22,8 @@ import {
 } from '../../sandbox/constants.js';
 import { parseFaultSpec } from '../../sandbox/faults.js';
 import { startSandbox } from '../../sandbox/server.js';
-import { isLoopback } from '../../settings/resolve.js';
-import { findProfile, updateStore } from '../../settings/store.js';
+import { findProfile } from '../../settings/store.js';
+import type { Profile, StoreFile } from '../../settings/store-schema.js';
 import type { Handler, Options } from '../define.js';
 import type { spec } from './command.js';
 
@@ -124,7 +125,7 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   if (opts.saveProfile !== undefined) {
     const name = opts.saveProfile;
     const write = (async () => {
-      await updateStore(ctx.configDir, (store) => {
+      await ctx.updateStore((store) => {
         checkReplaceable(store, name, opts.force);
         store.profiles[name] = {
           ...(findProfile(store, name) ?? {}),
@@ -142,9 +143,9 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
       });
       // A login cached from an earlier sandbox would win over the token just saved, and a restarted
       // sandbox refuses it: the profile starts afresh, as after `hss auth logout`.
-      const cache = readCache(ctx.configDir);
+      const cache = ctx.readCache();
       if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
-        await updateCache(ctx.configDir, (data) => {
+        await ctx.updateCache((data) => {
           delete data.logins[name];
           delete data.commands[name];
         });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { SCAN_TYPES, TASK_STATUSES, TRIGGER_TYPES } from '../../api/schemas.js';
-import { KNOWN_REGIONS } from '../../settings/resolve.js';
+import { KNOWN_REGIONS } from '../../settings/endpoints.js';
 import { commandTree, type TreeArgument, type TreeCommand, type TreeOption } from '../command-tree.js';
 import { HELP_TOPICS } from '../reference.js';
 

@@ -1,21 +1,18 @@
 /**
  * `hss auth login`: an IAM password login whose token is cached for the profile (never the password).
  */
-import { cachePath, type LoginEntry, updateCache } from '../../../auth/cache.js';
+import { cachePath, type LoginEntry } from '../../../auth/cache.js';
 import { type LoginInput, type LoginResult, passwordLogin } from '../../../auth/iam.js';
 import { ask, canPrompt } from '../../../auth/prompt.js';
 import type { Context } from '../../../cli/context.js';
 import { isoSeconds, relativeTime } from '../../../core/duration.js';
 import { ConfigError, UsageError } from '../../../core/errors.js';
+import { bareRecord } from '../../../core/json.js';
 import { plainText } from '../../../core/rules.js';
 import { registerSecret } from '../../../output/redact.js';
-import {
-  describeSource,
-  iamEndpointIsOneOff,
-  profileIamEndpoint,
-  type Settings,
-} from '../../../settings/resolve.js';
-import { bareRecord, findProfile, updateStore } from '../../../settings/store.js';
+import { describeSource } from '../../../settings/describe.js';
+import { iamEndpointIsOneOff, profileIamEndpoint, type Settings } from '../../../settings/resolve.js';
+import { findProfile } from '../../../settings/store.js';
 import type { Handler, Options } from '../../define.js';
 import type { spec } from './command.js';
 
@@ -84,7 +81,7 @@ async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, 
   if (login.issuedAtText) entry.issued_at = login.issuedAtText;
   if (login.projectId) entry.project_id = login.projectId;
   if (login.projectName) entry.project_name = login.projectName;
-  await updateCache(ctx.configDir, (data) => {
+  await ctx.updateCache((data) => {
     const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
     byEndpoint[input.iamEndpoint] = entry;
     data.logins[profileName] = byEndpoint;
@@ -107,7 +104,7 @@ async function rememberInProfile(
 ): Promise<string[]> {
   const remembered: string[] = [];
   const profileName = settings.profileName.value;
-  await updateStore(ctx.configDir, (store) => {
+  await ctx.updateStore((store) => {
     const profile = findProfile(store, profileName);
     if (!profile) return;
     // A profile with no credential of its own now logs in with a password: once the token expires

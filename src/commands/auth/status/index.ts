@@ -5,7 +5,8 @@
 import { type Credential, maskAccessKey, noCredentials, planCredential } from '../../../auth/credentials.js';
 import { iamEndpointFor } from '../../../auth/project.js';
 import { isoSeconds, relativeTime } from '../../../core/duration.js';
-import { describeSource, type Settings } from '../../../settings/resolve.js';
+import { describeSource } from '../../../settings/describe.js';
+import type { Settings } from '../../../settings/resolve.js';
 import type { Handler } from '../../define.js';
 import type { spec } from './command.js';
 

@@ -1,27 +1,34 @@
 /**
  * `hss config show`: every resolved setting and where it came from.
  */
-import { caBundleSetting, maskProxyUserinfo, parseProxyUrl, proxySettings } from '../../../api/transport.js';
-import { type CredentialPlan, cachedLogin, planCredential } from '../../../auth/credentials.js';
+import { maskProxyUserinfo, parseProxyUrl } from '../../../api/transport.js';
+import { findLogin } from '../../../auth/cache.js';
+import { type CredentialPlan, planCredential } from '../../../auth/credentials.js';
 import { iamEndpointFor } from '../../../auth/project.js';
 import type { Context } from '../../../cli/context.js';
 import type { CommandResult } from '../../../output/renderer.js';
-import { outputOptions } from '../../../output/renderer.js';
 import { table } from '../../../output/table.js';
-import { describeSource, type Resolved } from '../../../settings/resolve.js';
+import { describeSource } from '../../../settings/describe.js';
+import type { NetworkSettings, ProxySettings } from '../../../settings/network.js';
+import { resolveOutput } from '../../../settings/output.js';
+import type { Settings } from '../../../settings/resolve.js';
+import type { Resolved } from '../../../settings/source.js';
 import { storePath } from '../../../settings/store.js';
 import type { Handler } from '../../define.js';
 import type { spec } from './command.js';
 
 type Row = { value: string | number | boolean | null; source: string };
 
+function asRow(r: Resolved<string | boolean> | undefined): Row {
+  return r ? { value: r.value, source: r.source } : { value: null, source: 'unset' };
+}
+
 /**
  * Proxy settings as requests will use them, the password of a proxy URL masked by text (also in one
  * that does not parse, and also one too short to register as a secret).
  */
-function proxyRows(env: Record<string, string | undefined>): Record<string, Row> {
-  const proxies = proxySettings(env);
-  const row = (setting: { value: string; source: string } | undefined): Row => {
+function proxyRows(proxies: ProxySettings): Record<string, Row> {
+  const row = (setting: Resolved<string> | undefined): Row => {
     if (!setting) return { value: null, source: 'unset' };
     const value = maskProxyUserinfo(setting.value);
     try {
@@ -34,67 +41,76 @@ function proxyRows(env: Record<string, string | undefined>): Record<string, Row>
   return { https_proxy: row(proxies.https), http_proxy: row(proxies.http), no_proxy: row(proxies.noProxy) };
 }
 
-export async function configShow(ctx: Context): Promise<CommandResult> {
-  const { io, flags } = ctx;
-  const settings = ctx.settings();
-  const asRow = (r: Resolved<string> | undefined): Row =>
-    r ? { value: r.value, source: r.source } : { value: null, source: 'unset' };
-  const envOr = (flag: string | undefined, name: string, fallback: string): Row => {
-    if (flag !== undefined) return { value: flag, source: 'flag' };
-    const v = io.env[name];
-    if (v) return { value: v, source: `env:${name}` };
-    return { value: fallback, source: 'default' };
+function networkRows(network: NetworkSettings): Record<string, Row> {
+  return {
+    timeout: asRow(network.timeout),
+    max_attempts: asRow(network.maxAttempts),
+    ca_bundle: asRow(network.caBundle),
+    ...proxyRows(network.proxies),
   };
-  const output = outputOptions(flags, io.env, io);
-  let credentials: Row;
+}
+
+/** The credential in effect, found but not loaded (no command runs, nothing is sent). */
+async function credentialRow(ctx: Context, settings: Settings): Promise<{ row: Row; plan?: CredentialPlan }> {
   let plan: CredentialPlan | undefined;
   try {
     plan = await planCredential(await ctx.credentialSources());
-    credentials = plan ? { value: plan.kind, source: plan.source } : { value: null, source: 'none found' };
+    if (!plan) return { row: { value: null, source: 'none found' } };
     // A profile that logs in with a password and has no login for the IAM endpoint in effect: what
     // `hss auth status` refuses (exit 4), said here too rather than "cached login".
     if (
-      plan?.kind === 'password' &&
+      plan.kind === 'password' &&
       plan.profile !== undefined &&
-      !cachedLogin(ctx.configDir, plan.profile, settings.iamEndpoint.value)
+      !findLogin(ctx.readCache(), plan.profile, settings.iamEndpoint.value)
     ) {
-      credentials = { value: plan.kind, source: `${plan.source} (not logged in)` };
+      return { row: { value: plan.kind, source: `${plan.source} (not logged in)` }, plan };
     }
+    return { row: { value: plan.kind, source: plan.source }, plan };
   } catch (error) {
-    credentials = { value: null, source: `error: ${error instanceof Error ? error.message : String(error)}` };
+    const row = { value: null, source: `error: ${error instanceof Error ? error.message : String(error)}` };
+    return plan ? { row, plan } : { row };
   }
-  let projectId = asRow(settings.projectId);
-  if (!settings.projectId) {
-    const login =
-      plan?.source.startsWith('login:') && plan.profile !== undefined
-        ? cachedLogin(ctx.configDir, plan.profile, iamEndpointFor(settings))
-        : undefined;
-    const region = settings.region?.value;
-    if (login?.project_id && (region === undefined || login.project_name === region)) {
-      projectId = { value: login.project_id, source: plan?.source ?? 'login' };
-    } else if (region !== undefined && plan) {
-      projectId = { value: null, source: `unset: looked up in IAM for ${region} on the first call` };
-    }
+}
+
+/** The project ID as set, else as the login in effect gives it, else how the first call finds it. */
+function projectRow(ctx: Context, settings: Settings, plan: CredentialPlan | undefined): Row {
+  if (settings.projectId) return asRow(settings.projectId);
+  const login =
+    plan?.source.startsWith('login:') && plan.profile !== undefined
+      ? findLogin(ctx.readCache(), plan.profile, iamEndpointFor(settings))
+      : undefined;
+  const region = settings.region?.value;
+  if (login?.project_id && (region === undefined || login.project_name === region)) {
+    return { value: login.project_id, source: plan?.source ?? 'login' };
   }
+  if (region !== undefined && plan) {
+    return { value: null, source: `unset: looked up in IAM for ${region} on the first call` };
+  }
+  return asRow(undefined);
+}
+
+export async function configShow(ctx: Context): Promise<CommandResult> {
+  const settings = ctx.settings();
+  const credentials = await credentialRow(ctx, settings);
+  const output = resolveOutput(ctx.flags, ctx.io.env);
   const values: Record<string, Row> = {
     profile: asRow(settings.profileName),
     region: asRow(settings.region),
-    project_id: projectId,
+    project_id: projectRow(ctx, settings, credentials.plan),
     enterprise_project_id: asRow(settings.enterpriseProject),
     endpoint: asRow(settings.endpoint),
     iam_endpoint: asRow(settings.iamEndpoint),
-    credentials,
-    output: {
-      value: output.format,
-      source: flags.json || flags.output ? 'flag' : io.env['HSS_OUTPUT'] ? 'env:HSS_OUTPUT' : 'default',
-    },
-    timeout: envOr(flags.timeout, 'HSS_TIMEOUT', '30s'),
-    max_attempts: envOr(flags.maxAttempts, 'HSS_MAX_ATTEMPTS', '3'),
-    ca_bundle: asRow(caBundleSetting(flags.caBundle, io.env)),
-    ...proxyRows(io.env),
+    credentials: credentials.row,
+    output: asRow(output.format),
+    quiet: asRow(output.quiet),
+    color: asRow(output.color),
+    debug: asRow(output.debug),
+    plain: asRow(output.plain),
+    ...networkRows(ctx.network()),
   };
+  const store = storePath(ctx.configDir);
   return {
-    data: { ok: true, config_dir: ctx.configDir, store_file: storePath(ctx.configDir), settings: values },
+    data: { ok: true, config_dir: ctx.configDir, store_file: store, settings: values },
     text: (s) =>
       `${table(
         ['SETTING', 'VALUE', 'SOURCE'],
@@ -104,7 +120,7 @@ export async function configShow(ctx: Context): Promise<CommandResult> {
           describeSource(r.source),
         ]),
         s.bold,
-      )}\n${s.dim(`store: ${storePath(ctx.configDir)}`)}`,
+      )}\n${s.dim(`store: ${store}`)}`,
     exitCode: 0,
   };
 }

@@ -1,8 +1,7 @@
 /**
  * `hss profile remove <name>`: deletes a profile, and its cached login and command output with it.
  */
-import { findCommandOutput, readCache, updateCache } from '../../../auth/cache.js';
-import { updateStore } from '../../../settings/store.js';
+import { findCommandOutput } from '../../../auth/cache.js';
 import type { Handler } from '../../define.js';
 import { checkName, requireProfile } from '../shared.js';
 import type { spec } from './command.js';
@@ -17,7 +16,7 @@ export interface ProfileRemoveDocument {
 const profileRemove: Handler<typeof spec> = async ({ args }, ctx) => {
   const name = checkName(args.name);
   let wasCurrent = false;
-  await updateStore(ctx.configDir, (store) => {
+  await ctx.updateStore((store) => {
     requireProfile(store, name);
     delete store.profiles[name];
     if (store.current === name) {
@@ -27,9 +26,9 @@ const profileRemove: Handler<typeof spec> = async ({ args }, ctx) => {
   });
   // Its cached login and command output go with it: a profile created later under the same name
   // must not inherit someone's token.
-  const cache = readCache(ctx.configDir);
+  const cache = ctx.readCache();
   if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
-    await updateCache(ctx.configDir, (data) => {
+    await ctx.updateCache((data) => {
       delete data.logins[name];
       delete data.commands[name];
     });

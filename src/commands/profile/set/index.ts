@@ -3,14 +3,15 @@
  * project, endpoints), its own options, and secrets read from standard input.
  */
 import type { ChalkInstance } from 'chalk';
-import { EnterpriseProjectId, firstIssue, type Profile, ProjectId, Token } from '../../../api/schemas.js';
 import type { Context } from '../../../cli/context.js';
 import { UsageError } from '../../../core/errors.js';
-import { plainText, Region } from '../../../core/rules.js';
+import { EnterpriseProjectId, firstIssue, ProjectId, plainText, Region, Token } from '../../../core/rules.js';
 import { quote } from '../../../core/text.js';
 import { registerSecret } from '../../../output/redact.js';
-import { checkEndpoint, type GlobalFlags, KNOWN_REGIONS } from '../../../settings/resolve.js';
-import { findProfile, storePath, updateStore } from '../../../settings/store.js';
+import { checkEndpoint, KNOWN_REGIONS } from '../../../settings/endpoints.js';
+import type { GlobalFlags } from '../../../settings/flags.js';
+import { findProfile, storePath } from '../../../settings/store.js';
+import type { Profile } from '../../../settings/store-schema.js';
 import type { Handler, Options } from '../../define.js';
 import { checkName } from '../shared.js';
 import type { spec } from './command.js';
@@ -94,7 +95,7 @@ export async function profileSet(name: string, opts: ProfileSetOptions, ctx: Con
   if (auth !== undefined) changes.auth ??= auth;
   const unset = opts.unset ?? [];
   let created = false;
-  const store = await updateStore(ctx.configDir, (data) => {
+  const store = await ctx.updateStore((data) => {
     const existing = findProfile(data, name);
     created = existing === undefined;
     const profile: Profile = { ...(existing ?? {}), ...changes };

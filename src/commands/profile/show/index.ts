@@ -1,9 +1,10 @@
 /**
  * `hss profile show [name]`: one profile's fields, secrets masked.
  */
-import type { Profile } from '../../../api/schemas.js';
+
 import { maskSecret } from '../../../output/redact.js';
 import { selectProfile } from '../../../settings/resolve.js';
+import type { Profile } from '../../../settings/store-schema.js';
 import type { Handler } from '../../define.js';
 import { checkName, requireProfile } from '../shared.js';
 import type { spec } from './command.js';

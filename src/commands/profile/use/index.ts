@@ -1,7 +1,6 @@
 /**
  * `hss profile use <name>`: makes a profile the current one.
  */
-import { updateStore } from '../../../settings/store.js';
 import type { Handler } from '../../define.js';
 import { checkName, requireProfile } from '../shared.js';
 import type { spec } from './command.js';
@@ -14,7 +13,7 @@ export interface ProfileUseDocument {
 
 const profileUse: Handler<typeof spec> = async ({ args }, ctx) => {
   const name = checkName(args.name);
-  await updateStore(ctx.configDir, (store) => {
+  await ctx.updateStore((store) => {
     requireProfile(store, name);
     store.current = name;
   });

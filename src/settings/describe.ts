@@ -1,0 +1,31 @@
+/**
+ * How the source of a setting or a credential is named to people (`config show`, error messages).
+ */
+import { quote } from '../core/text.js';
+
+const LOOKUPS: Record<string, string> = {
+  'iam:login': 'the IAM login token',
+  'iam:projects': 'the IAM project list',
+};
+
+export function describeSource(source: string): string {
+  if (source === 'flag') return 'command-line flag';
+  if (source === 'stdin') return 'standard input (--token-stdin)';
+  if (source.startsWith('env:')) return `environment ${source.slice(4)}`;
+  const looked = /^profile:(.*) \((iam:[a-z]+)\)$/.exec(source);
+  if (looked) {
+    const [, name = '', how = ''] = looked;
+    return `profile ${quote(name)}, looked up from ${LOOKUPS[how] ?? how}`;
+  }
+  if (source.startsWith('profile:')) return `profile ${quote(source.slice(8))}`;
+  const notLoggedIn = /^login:(.*) \(not logged in\)$/.exec(source);
+  if (notLoggedIn) {
+    const name = notLoggedIn[1] ?? '';
+    return `profile ${quote(name)} logs in with a password, and is not logged in (\`hss auth login -p ${name}\`)`;
+  }
+  if (source.startsWith('login:')) return `cached login of profile ${quote(source.slice(6))}`;
+  if (source.startsWith('command:')) return `credential command of profile ${quote(source.slice(8))}`;
+  if (source.startsWith('file:')) return `SDK credentials file ${source.slice(5)}`;
+  if (LOOKUPS[source]) return `looked up from ${LOOKUPS[source]}`;
+  return source;
+}
