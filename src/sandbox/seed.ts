@@ -16,7 +16,6 @@
 import {
   CLUSTER_TYPES,
   type Cluster,
-  type ClusterType,
   NEVER,
   SCAN_TYPES,
   type ScanItem,
@@ -25,31 +24,27 @@ import {
   type TaskStatus,
   type TriggerType,
 } from './model.js';
+import { FEATURED } from './seed-featured.js';
+import {
+  type ClusterSeed,
+  type Failure,
+  HOUR,
+  MINUTE,
+  REASON_API_TIMEOUT,
+  REASON_BENCHMARK_TIMEOUT,
+  REASON_EVICTED,
+  REASON_IMAGE_PULL,
+  REASON_NO_AGENT,
+  type TaskSeed,
+} from './seed-types.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-export const REASON_BENCHMARK_TIMEOUT = 'benchmark check timed out';
-export const REASON_IMAGE_PULL = 'failed to pull scanner image';
-export const REASON_NO_AGENT = 'agent not installed on cluster nodes';
-export const REASON_EVICTED = 'scan job was evicted from the node';
-export const REASON_API_TIMEOUT = 'connection to the cluster API server timed out';
-
-interface Failure {
-  reason: string;
-  retries: number;
-}
-
-interface ClusterSeed {
-  id: string;
-  name: string;
-  type: ClusterType;
-  version: string;
-  start: number;
-  end: number;
-  failures?: Partial<Record<ScanType, Failure>>;
-  scanning?: boolean;
-}
+export {
+  REASON_API_TIMEOUT,
+  REASON_BENCHMARK_TIMEOUT,
+  REASON_EVICTED,
+  REASON_IMAGE_PULL,
+  REASON_NO_AGENT,
+} from './seed-types.js';
 
 function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluster {
   const items = scanTypes.map((scanType): ScanItem => {
@@ -77,17 +72,6 @@ function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluste
   };
 }
 
-interface TaskSeed {
-  id: string;
-  name: string;
-  trigger: TriggerType;
-  status: TaskStatus;
-  start: number;
-  estimatedMinutes?: number;
-  scanTypes: readonly ScanType[];
-  clusters: ClusterSeed[];
-}
-
 function buildTask(seed: TaskSeed, base: number): Task {
   const clusters = seed.clusters.map((cluster) => buildCluster(cluster, seed.scanTypes));
   const end =
@@ -110,127 +94,23 @@ function minutesAfter(start: number, minutes: number): number {
 }
 
 function featuredTasks(base: number): TaskSeed[] {
-  const t1 = base - 2 * HOUR;
-  const t2 = base - 10 * MINUTE;
-  const t3 = base - 8 * HOUR;
-  const t4 = base - 6 * HOUR;
-  const t5 = base - 4 * HOUR;
-  const t6 = base - 3 * HOUR;
-  const c = (
-    id: string,
-    name: string,
-    type: ClusterType,
-    version: string,
-    start: number,
-    minutes: number,
-    extra: Pick<ClusterSeed, 'failures' | 'scanning'> = {},
-  ): ClusterSeed => ({ id, name, type, version, start, end: minutesAfter(start, minutes), ...extra });
-
-  const tasks: TaskSeed[] = [
-    {
-      id: 'task-0001',
-      name: 'nightly-cluster-scan',
-      trigger: 'schedule',
-      status: 'finished',
-      start: t1,
-      scanTypes: SCAN_TYPES,
-      clusters: [
-        c('cce-prod-01', 'prod-01', 'cce', 'v1.28', t1, 12),
-        c('cce-prod-02', 'prod-02', 'cce', 'v1.28', t1, 31, {
-          failures: { benchmark: { reason: REASON_BENCHMARK_TIMEOUT, retries: 1 } },
-        }),
-        c('cce-staging-01', 'staging-01', 'cce', 'v1.29', t1, 9),
-        c('aws-eks-01', 'eks-analytics', 'aws', 'v1.30', t1, 4, {
-          failures: {
-            cluster_vul: { reason: REASON_IMAGE_PULL, retries: 1 },
-            risk_assessment: { reason: REASON_IMAGE_PULL, retries: 1 },
-          },
-        }),
-        c('idc-k8s-01', 'idc-core', 'self_built_idc', 'v1.27', t1, 17),
-      ],
-    },
-    {
-      id: 'task-0002',
-      name: 'manual-scan-payments',
-      trigger: 'manual',
-      status: 'running',
-      start: t2,
-      estimatedMinutes: 12,
-      scanTypes: SCAN_TYPES,
-      clusters: [
-        c('cce-pay-01', 'payments-01', 'cce', 'v1.29', t2, 6),
-        c('cce-pay-02', 'payments-02', 'cce', 'v1.29', t2, 7),
-        c('cce-pay-03', 'payments-03', 'cce', 'v1.29', t2, 0, { scanning: true }),
-        c('ali-ack-pay', 'payments-ack', 'ali', 'v1.28', t2, 0, { scanning: true }),
-        c('aws-eks-pay', 'payments-eks', 'aws', 'v1.30', t2, 3, {
-          failures: { risk_assessment: { reason: REASON_API_TIMEOUT, retries: 1 } },
-        }),
-      ],
-    },
-    {
-      id: 'task-0003',
-      name: 'weekly-compliance-check',
-      trigger: 'manual',
-      status: 'finished',
-      start: t3,
-      scanTypes: ['cluster_vul', 'benchmark'],
-      clusters: [
-        c('cce-prod-01', 'prod-01', 'cce', 'v1.28', t3, 14),
-        c('cce-prod-02', 'prod-02', 'cce', 'v1.28', t3, 15),
-        c('cce-staging-01', 'staging-01', 'cce', 'v1.29', t3, 11),
-        c('hw-k8s-01', 'hw-selfbuilt', 'self_built_hw', 'v1.26', t3, 20),
-      ],
-    },
-    {
-      id: 'task-0004',
-      name: 'fleet-scan-all-regions',
-      trigger: 'schedule',
-      status: 'finished',
-      start: t4,
-      scanTypes: SCAN_TYPES,
-      clusters: fleetClusters(t4),
-    },
-    {
-      id: 'task-0005',
-      name: 'manual-scan-edge',
-      trigger: 'manual',
-      status: 'finished',
-      start: t5,
-      scanTypes: SCAN_TYPES,
-      clusters: [
-        c('cce-edge-01', 'edge-01', 'cce', 'v1.28', t5, 10),
-        c('idc-edge-01', 'edge-idc', 'self_built_idc', 'v1.25', t5, 2, {
-          failures: {
-            cluster_vul: { reason: REASON_NO_AGENT, retries: NEVER },
-            risk_assessment: { reason: REASON_NO_AGENT, retries: NEVER },
-            benchmark: { reason: REASON_NO_AGENT, retries: NEVER },
-          },
-        }),
-        c('azure-aks-edge', 'edge-aks', 'azure', 'v1.29', t5, 13),
-      ],
-    },
-    {
-      id: 'task-0006',
-      name: 'manual-scan-multicloud',
-      trigger: 'manual',
-      status: 'finished',
-      start: t6,
-      scanTypes: SCAN_TYPES,
-      clusters: [
-        c('ali-ack-01', 'ack-shop', 'ali', 'v1.28', t6, 8, {
-          failures: { cluster_vul: { reason: REASON_EVICTED, retries: 2 } },
-        }),
-        c('tencent-tke-01', 'tke-games', 'tencent', 'v1.26', t6, 6, {
-          failures: {
-            benchmark: { reason: REASON_API_TIMEOUT, retries: 2 },
-            risk_assessment: { reason: REASON_API_TIMEOUT, retries: 2 },
-          },
-        }),
-        c('azure-aks-01', 'aks-web', 'azure', 'v1.30', t6, 11),
-      ],
-    },
-  ];
-  return tasks;
+  return FEATURED.map((task) => {
+    const start = base - task.ago;
+    const clusters =
+      task.clusters === 'fleet'
+        ? fleetClusters(start)
+        : task.clusters.map(([id, name, type, version, minutes, extra = {}]) => ({
+            id,
+            name,
+            type,
+            version,
+            start,
+            end: minutesAfter(start, minutes),
+            ...extra,
+          }));
+    const { ago: _ago, clusters: _rows, ...rest } = task;
+    return { ...rest, start, clusters };
+  });
 }
 
 /** task-0004: 250 clusters; 4 of every 25 succeed (40), the other 210 failed. */
