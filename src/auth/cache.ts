@@ -144,3 +144,29 @@ export function parseExpiry(value: unknown): number | undefined {
 export function isExpired(expiresAt: number, now: number, margin = EXPIRY_MARGIN_MS): boolean {
   return now >= expiresAt - margin;
 }
+
+/** The cache as a run reads and writes it (src/cli/context.ts binds these to the config folder). */
+export interface CacheAccess {
+  readCache(): CacheFile;
+  updateCache(mutate: (cache: CacheFile) => void): Promise<CacheFile>;
+}
+
+/**
+ * Drops a profile's cached login and credential-command output, if it has any (logout, a profile
+ * removed or replaced by a sandbox's): says which of the two it had.
+ */
+export async function forgetCached(
+  cache: CacheAccess,
+  profile: string,
+): Promise<{ login: boolean; command: boolean }> {
+  const current = cache.readCache();
+  const login = Object.hasOwn(current.logins, profile);
+  const command = findCommandOutput(current, profile) !== undefined;
+  if (login || command) {
+    await cache.updateCache((data) => {
+      delete data.logins[profile];
+      delete data.commands[profile];
+    });
+  }
+  return { login, command };
+}

@@ -1,11 +1,11 @@
+import type { ChalkInstance } from 'chalk';
 /**
  * `hss sandbox`: runs the local HSS + IAM emulator until interrupted.
  */
 
-import { findCommandOutput } from '../../auth/cache.js';
 import type { Context } from '../../cli/context.js';
 import { parseDuration, parseInteger } from '../../core/duration.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { isLoopback } from '../../core/net.js';
 import { firstIssue, ProfileName } from '../../core/rules.js';
 import { quote } from '../../core/text.js';
@@ -21,42 +21,12 @@ import {
   SANDBOX_USER,
 } from '../../sandbox/constants.js';
 import { parseFaultSpec } from '../../sandbox/faults.js';
-import { startSandbox } from '../../sandbox/server.js';
-import { findProfile } from '../../settings/store.js';
-import type { Profile, StoreFile } from '../../settings/store-schema.js';
+import { type SandboxOptions as SandboxServerOptions, startSandbox } from '../../sandbox/server.js';
 import type { Handler, Options } from '../define.js';
 import type { spec } from './command.js';
+import { checkReplaceable, saveSandboxProfile } from './profile.js';
 
 export type SandboxOptions = Options<typeof spec>;
-
-/**
- * Whether a stored profile is one a sandbox saved, which a new --save-profile may replace: plain http
- * on loopback, and marked by --save-profile (`sandbox: true`) or holding the sandbox's token (one saved
- * before the mark existed). A real profile never holds the sandbox's well-known token.
- */
-function isSandboxProfile(profile: Profile): boolean {
-  let url: URL;
-  try {
-    url = new URL(profile.endpoint ?? '');
-  } catch {
-    return false;
-  }
-  return (
-    url.protocol === 'http:' &&
-    isLoopback(url.hostname) &&
-    (profile.sandbox === true || profile.token === SANDBOX_TOKEN)
-  );
-}
-
-/** An exit-3 refusal to overwrite a profile that is not a sandbox's, unless --force. */
-function checkReplaceable(store: StoreFile, name: string, force: boolean | undefined): void {
-  const existing = findProfile(store, name);
-  if (existing === undefined || force || isSandboxProfile(existing)) return;
-  throw new ConfigError(
-    `profile ${quote(name)} exists and does not point at a sandbox: --save-profile would replace its endpoint and credentials`,
-    { hint: `save to another name (e.g. --save-profile sandbox), or add --force to overwrite ${name}` },
-  );
-}
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 
@@ -65,7 +35,11 @@ function shellWord(word: string): string {
   return /^[A-Za-z0-9._-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
-export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<CommandResult> {
+/** The emulator's options from the command's, each checked; refusals before anything listens. */
+function sandboxOptions(
+  opts: SandboxOptions,
+  ctx: Context,
+): SandboxServerOptions & { port: number; faults: string[] } {
   const port = parseInteger(opts.port, '--port', 0, 65_535);
   const faults = (opts.fault ?? []).map((spec) => {
     try {
@@ -105,16 +79,61 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
     );
   }
 
+  return {
+    host: opts.host,
+    port,
+    latencyMs,
+    faults,
+    progressMs,
+    ...(tokenTtlMs === undefined ? {} : { tokenTtlMs }),
+  };
+}
+
+/** What `hss sandbox --json` prints once it listens (its credentials are public fixtures). */
+export interface SandboxDocument {
+  ok: true;
+  url: string;
+  region: string;
+  project_id: string;
+  token: string;
+  user: string;
+  domain: string;
+  password: string;
+  access_key: string;
+  secret_key: string;
+  faults: string[];
+  profile: string | null;
+}
+
+/** The banner on a terminal: where it listens, its credentials, and a command to try. */
+function bannerText(banner: SandboxDocument, opts: SandboxOptions, port: number, s: ChalkInstance): string {
+  const lines = [
+    WILDCARD_HOSTS.has(opts.host)
+      ? `${s.green('●')} hss sandbox listening on every address, port ${port}: ${s.bold(banner.url)} from this machine`
+      : `${s.green('●')} hss sandbox listening on ${s.bold(banner.url)}`,
+    `  region ${SANDBOX_REGION}   project ID ${SANDBOX_PROJECT_ID}`,
+    `  token        ${SANDBOX_TOKEN}`,
+    `  IAM login    user ${SANDBOX_USER}, account ${SANDBOX_DOMAIN}, password ${SANDBOX_PASSWORD}`,
+    `  AK/SK        ${SANDBOX_ACCESS_KEY} / ${SANDBOX_SECRET_KEY}`,
+  ];
+  if (banner.faults.length) lines.push(`  faults       ${banner.faults.join(' ')}`);
+  if (isLoopback(opts.host) || WILDCARD_HOSTS.has(opts.host)) {
+    lines.push(
+      opts.saveProfile !== undefined
+        ? `  try: hss -p ${shellWord(opts.saveProfile)} task retry task-0001 --all-failed`
+        : `  try: HSS_TOKEN=${SANDBOX_TOKEN} hss --endpoint ${banner.url} --project-id ${SANDBOX_PROJECT_ID} task retry task-0001 --all-failed`,
+    );
+  }
+  lines.push(s.dim('  Ctrl-C stops it'));
+  return lines.join('\n');
+}
+
+export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<CommandResult> {
+  const options = sandboxOptions(opts, ctx);
+  const { port, faults } = options;
   let server: Awaited<ReturnType<typeof startSandbox>>;
   try {
-    server = await startSandbox({
-      host: opts.host,
-      port,
-      latencyMs,
-      faults,
-      progressMs,
-      ...(tokenTtlMs === undefined ? {} : { tokenTtlMs }),
-    });
+    server = await startSandbox(options);
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw new UsageError(`cannot listen on ${opts.host}:${port}: ${code ?? (error as Error).message}`, {
@@ -123,42 +142,14 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   }
 
   if (opts.saveProfile !== undefined) {
-    const name = opts.saveProfile;
-    const write = (async () => {
-      await ctx.updateStore((store) => {
-        checkReplaceable(store, name, opts.force);
-        store.profiles[name] = {
-          ...(findProfile(store, name) ?? {}),
-          region: SANDBOX_REGION,
-          project_id: SANDBOX_PROJECT_ID,
-          endpoint: server.url,
-          iam_endpoint: server.url,
-          auth: 'token',
-          token: SANDBOX_TOKEN,
-          user: SANDBOX_USER,
-          domain: SANDBOX_DOMAIN,
-          sandbox: true,
-        };
-        store.current ??= name;
-      });
-      // A login cached from an earlier sandbox would win over the token just saved, and a restarted
-      // sandbox refuses it: the profile starts afresh, as after `hss auth logout`.
-      const cache = ctx.readCache();
-      if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
-        await ctx.updateCache((data) => {
-          delete data.logins[name];
-          delete data.commands[name];
-        });
-      }
-    })();
     // A sandbox that cannot save its profile must not keep listening.
-    await write.catch(async (error: unknown) => {
+    await saveSandboxProfile(ctx, opts.saveProfile, server.url, opts.force).catch(async (error: unknown) => {
       await server.close();
       throw error;
     });
   }
 
-  const banner = {
+  const banner: SandboxDocument = {
     ok: true,
     url: server.url,
     region: SANDBOX_REGION,
@@ -173,30 +164,9 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
     profile: opts.saveProfile ?? null,
   };
   // The sandbox's credentials are public fixtures, printed on purpose; they are not registered as secrets.
-  if (ctx.renderer.json) {
-    ctx.io.stdout.write(`${JSON.stringify(banner)}\n`);
-  } else if (!ctx.renderer.options.quiet) {
-    const s = ctx.renderer.out;
-    const lines = [
-      WILDCARD_HOSTS.has(opts.host)
-        ? `${s.green('●')} hss sandbox listening on every address, port ${server.port}: ${s.bold(server.url)} from this machine`
-        : `${s.green('●')} hss sandbox listening on ${s.bold(server.url)}`,
-      `  region ${SANDBOX_REGION}   project ID ${SANDBOX_PROJECT_ID}`,
-      `  token        ${SANDBOX_TOKEN}`,
-      `  IAM login    user ${SANDBOX_USER}, account ${SANDBOX_DOMAIN}, password ${SANDBOX_PASSWORD}`,
-      `  AK/SK        ${SANDBOX_ACCESS_KEY} / ${SANDBOX_SECRET_KEY}`,
-    ];
-    if (faults.length) lines.push(`  faults       ${faults.join(' ')}`);
-    if (reachableHere) {
-      lines.push(
-        opts.saveProfile !== undefined
-          ? `  try: hss -p ${shellWord(opts.saveProfile)} task retry task-0001 --all-failed`
-          : `  try: HSS_TOKEN=${SANDBOX_TOKEN} hss --endpoint ${server.url} --project-id ${SANDBOX_PROJECT_ID} task retry task-0001 --all-failed`,
-      );
-    }
-    lines.push(s.dim('  Ctrl-C stops it'));
-    ctx.renderer.print(lines.join('\n'));
-  }
+  if (ctx.renderer.json) ctx.io.stdout.write(`${JSON.stringify(banner)}\n`);
+  else if (!ctx.renderer.options.quiet)
+    ctx.renderer.print(bannerText(banner, opts, server.port, ctx.renderer.out));
 
   await new Promise<void>((resolve) => {
     if (ctx.io.signal.aborted) resolve();

@@ -1,7 +1,7 @@
 /**
  * `hss auth logout`: drops the profile's cached login and cached credential-command output.
  */
-import { findCommandOutput } from '../../../auth/cache.js';
+import { forgetCached } from '../../../auth/cache.js';
 import type { Handler } from '../../define.js';
 import type { spec } from './command.js';
 
@@ -15,15 +15,7 @@ export interface AuthLogoutDocument {
 
 const authLogout: Handler<typeof spec> = async (_input, ctx) => {
   const name = ctx.settings().profileName.value;
-  const existing = ctx.readCache();
-  const hadLogin = Object.hasOwn(existing.logins, name);
-  const hadCommand = findCommandOutput(existing, name) !== undefined;
-  if (hadLogin || hadCommand) {
-    await ctx.updateCache((data) => {
-      delete data.logins[name];
-      delete data.commands[name];
-    });
-  }
+  const { login: hadLogin, command: hadCommand } = await forgetCached(ctx, name);
   const removed = [
     hadLogin ? 'login' : undefined,
     hadCommand ? 'credential command output' : undefined,

@@ -1,7 +1,7 @@
 /**
  * `hss profile remove <name>`: deletes a profile, and its cached login and command output with it.
  */
-import { findCommandOutput } from '../../../auth/cache.js';
+import { forgetCached } from '../../../auth/cache.js';
 import type { Handler } from '../../define.js';
 import { checkName, requireProfile } from '../shared.js';
 import type { spec } from './command.js';
@@ -26,13 +26,7 @@ const profileRemove: Handler<typeof spec> = async ({ args }, ctx) => {
   });
   // Its cached login and command output go with it: a profile created later under the same name
   // must not inherit someone's token.
-  const cache = ctx.readCache();
-  if (Object.hasOwn(cache.logins, name) || findCommandOutput(cache, name)) {
-    await ctx.updateCache((data) => {
-      delete data.logins[name];
-      delete data.commands[name];
-    });
-  }
+  await forgetCached(ctx, name);
   const data: ProfileRemoveDocument = { ok: true, removed: name, was_current: wasCurrent };
   return {
     data,
