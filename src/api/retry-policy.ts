@@ -1,0 +1,91 @@
+/**
+ * What is retried and when: the statuses and network failures worth another attempt, the certificate
+ * failures that are not, and the backoff between attempts (exponential, full jitter, Retry-After).
+ */
+import { serverText } from './error-body.js';
+
+export const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** Certificate failures: retrying cannot help, and the fix (a CA bundle, the right host) is known. */
+export const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The innermost coded error of a fetch failure (fetch wraps the socket's error in `cause`). */
+export function innermostCode(error: unknown): { code: string; message: string } | undefined {
+  let found: { code: string; message: string } | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') found = { code, message: current.message };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
+export function tlsTrustCode(error: unknown): string | undefined {
+  const code = innermostCode(error)?.code;
+  return code !== undefined && TLS_TRUST_CODES.has(code) ? code : undefined;
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** `Retry-After` as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/** Exponential backoff with full jitter: random in [0, min(cap, base·2^(attempt-1))], or Retry-After capped. */
+export function backoffDelay(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+  baseMs = 200,
+  capMs = 20_000,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, capMs);
+  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+export function networkReason(error: unknown): string {
+  if (!(error instanceof Error)) return serverText(String(error));
+  const coded = innermostCode(error);
+  if (coded) return serverText(`${coded.code} ${coded.message}`.replace(/^(\S+) \1/, '$1'));
+  const cause = (error as { cause?: unknown }).cause;
+  return serverText(cause instanceof Error ? cause.message : error.message);
+}
