@@ -1,26 +1,31 @@
 // Bundles src/ into dist/ so that an invocation loads only what it needs, in as few files as possible
 // (every file Node loads costs start-up time; see docs/performance.md).
 //
-//   dist/hss.cjs   the core: src/cli/run.ts and what it imports (main.ts, program.ts, commander, the error
-//                  classes) — what parsing argv and printing help or a usage error needs. One file.
-//   dist/chunks/   everything the core imports with `await import(…)` (the context, each command, the
-//                  renderer) and what those load, split by esbuild so shared code is loaded once.
+//   dist/hss.cjs   the core: src/cli/run.ts and what it imports statically (main.ts, program.ts,
+//                  commander, the error classes) — what parsing argv and printing help or a usage error
+//                  needs. One file: `hss task --help` loads nothing else.
+//   dist/chunks/   one file per `await import(…)` of src/ (the renderer, the context, each command's
+//                  handler, named `task-retry-<hash>` after src/commands/task/retry/index.ts), holding
+//                  what it needs that was not loaded before it; and code shared by several of them.
 //   dist/help.txt  `hss --help` as commander renders it off a terminal, printed by bin/hss.js directly.
 //
-// The output is CommonJS: bin/hss.js loads it with a small loader of its own that keeps V8's compiled
-// code between runs (Node 20 has no compile cache for ES modules, and its ES module loader alone costs a
-// fifth of a bare `node -e 0`). esbuild splits only ES modules, so the build runs twice: first to ES
-// modules, split into chunks, in node_modules/.cache/hss/esm/; then each of those files, on its own, to
-// CommonJS in dist/ (`import` becomes `require`, `import()` a promise of `require`), the source maps
-// chained back to src/. Every file ends with the build's ID, which keys its compiled code in the cache.
-//
-// A lazy chunk that imports a module of the core is given the core's own instance of it (one HssError
-// class, one set of registered secrets) through a small proxy module, never a second copy.
-// Source maps are linked (`--debug` stack traces point at src/ when Node has them enabled). The module
-// graph goes to node_modules/.cache/hss/build-graph.json for test/perf/lazy-loading.test.ts.
+// 1. esbuild bundles src/cli/run.ts once, to ES modules split into chunks (node_modules/.cache/hss/esm/):
+//    every `import()` starts a chunk, and code used by several chunks goes to a shared chunk of its own.
+// 2. Those chunks are grouped into the files of dist/: a shared chunk joins the file of the chunk that
+//    is always loaded before (or with) every chunk that needs it — the core for what the core needs,
+//    the context for what it shares with the command handlers. Splitting alone made ~20 files for a
+//    retry, each one read, checked and compiled; grouped, it is 4, with nothing loaded that was not.
+// 3. Each group becomes one CommonJS file in dist/ (esbuild again), its source map chained back to src/:
+//    `import` becomes `require`, `import()` a promise of `require`. bin/hss.js loads CommonJS with a
+//    small loader of its own that keeps V8's compiled code between runs (Node 20 has no compile cache
+//    for ES modules, and its ES module loader alone costs a fifth of a bare `node -e 0`). A file that
+//    imports a chunk grouped into another file gets it from that file (one instance of each module).
+// Then every file is stamped with the build's ID (which keys its compiled code in the cache), dynamic
+// imports of built-ins are checked, the help is rendered, and the module graph is written to
+// node_modules/.cache/hss/build-graph.json for test/perf/lazy-loading.test.ts.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +33,15 @@ import { build } from 'esbuild';
 import { checkDynamicBuiltins } from './check-dynamic-builtins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = path.join(ROOT, 'src', 'cli', 'run.ts');
-const CORE_ENTRY = 'hss-core-entry';
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 /** The ES module build, before it becomes CommonJS in dist/. */
 const STAGE = path.join(ROOT, 'node_modules', '.cache', 'hss', 'esm');
+const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
+/**
+ * src/cli/main.ts loads these, in this order (each with or after the ones before it), before it runs
+ * any command's handler (src/commands/…): code they share with the handlers is loaded with them.
+ */
+const LOADED_BEFORE_HANDLERS = ['src/output/renderer.ts', 'src/cli/context.ts'];
 rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 rmSync(STAGE, { recursive: true, force: true });
 
@@ -88,230 +97,144 @@ const builtinsWithoutFacade = {
 const common = {
   absWorkingDir: ROOT,
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20.18',
   sourcemap: 'linked',
   sourcesContent: false,
   minifySyntax: true,
   legalComments: 'none',
-  define: { __HSS_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies (commander, proper-lockfile) `require` Node's built-in modules through
-  // esbuild's `__require`, which uses the module's own `require` once the files are CommonJS.
   logLevel: 'warning',
   metafile: true,
 };
 
-const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
-
-/**
- * Resolves a dynamic import the usual way; those of cli.ts (and of the core entry) stay in the core, the
- * others become lazy entries, mapped by `lazyPath` (undefined: keep it in the core).
- */
-function coreBoundary(lazyEntries, lazyPath) {
-  return {
-    name: 'hss-core-boundary',
-    setup(b) {
-      b.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData?.plain) return undefined;
-        if (args.importer === ENTRY || args.namespace === CORE_ENTRY) return undefined;
-        const resolved = await b.resolve(args.path, {
-          kind: args.kind,
-          importer: args.importer,
-          resolveDir: args.resolveDir,
-          pluginData: { plain: true },
-        });
-        if (resolved.errors.length > 0 || resolved.external) return resolved;
-        const target = lazyPath(resolved.path);
-        if (target === undefined) return resolved;
-        lazyEntries.add(resolved.path);
-        return { path: target, external: true };
-      });
-    },
-  };
-}
-
-/* 1. Which modules make the core, and which dynamic imports leave it. */
-const found = new Set();
-const probe = await build({
+/* 1. One bundle of ES modules, split: a chunk per `import()`, shared code in chunks of its own. */
+const esm = await build({
   ...common,
-  entryPoints: [ENTRY],
-  outdir: 'dist',
-  write: false,
-  plugins: [lazyBuiltins, builtinsWithoutFacade, coreBoundary(found, (file) => `lazy:${file}`)],
+  entryPoints: { hss: path.join(ROOT, 'src', 'cli', 'run.ts') },
+  outdir: STAGE,
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  define: { __HSS_VERSION__: JSON.stringify(pkg.version) },
+  plugins: [lazyBuiltins, builtinsWithoutFacade],
 });
-const coreInputs = new Set(Object.keys(probe.metafile.inputs));
-const lazyEntries = [...found].filter((file) => !coreInputs.has(rel(file))).sort();
 
-/* 2. The lazy chunks; imports of core modules go through proxies to the core's instances. */
-async function exportNames(file) {
-  const r = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [file],
-    bundle: false,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    outdir: 'out',
-    logLevel: 'silent',
-  });
-  return Object.values(r.metafile.outputs)[0]?.exports ?? [];
+/* 2. The groups: which chunk goes into which file of dist/. */
+const chunks = Object.fromEntries(Object.entries(esm.metafile.outputs).filter(([f]) => f.endsWith('.js')));
+const importsOf = (chunk, kind) =>
+  chunks[chunk].imports.filter((i) => i.kind === kind && chunks[i.path]).map((i) => i.path);
+/** The entry chunks: the core's, and one per `import()` (its module's code, or a re-export of it). */
+const entries = Object.keys(chunks).filter((c) => chunks[c].entryPoint);
+const core = entries.find((c) => chunks[c].entryPoint === 'src/cli/run.ts');
+/** The chunks each entry loads: itself and what it imports, statically, all the way down. */
+const loads = new Map(
+  entries.map((e) => {
+    const seen = new Set([e]);
+    for (const c of seen) for (const next of importsOf(c, 'import-statement')) seen.add(next);
+    return [e, seen];
+  }),
+);
+const importers = new Map(entries.map((e) => [e, entries.filter((i) => [...loads.get(i)].some((c) => importsOf(c, 'dynamic-import').includes(e)))]));
+const ordered = LOADED_BEFORE_HANDLERS.map((source) => {
+  const entry = entries.find((e) => chunks[e].entryPoint === source);
+  if (!entry) throw new Error(`${source} (LOADED_BEFORE_HANDLERS) is not loaded with import(): update the list`);
+  return entry;
+});
+/** Which entries are loaded, in every run, before (or with) each entry: the fixed point, from "all". */
+const before = new Map(entries.map((e) => [e, new Set(e === core ? [] : entries)]));
+for (let changed = true; changed; ) {
+  changed = false;
+  for (const e of entries.filter((x) => x !== core)) {
+    const known = importers.get(e).map((i) => {
+      const source = chunks[e].entryPoint;
+      const first = i !== core ? [] : source.startsWith('src/commands/') ? ordered : ordered.slice(0, Math.max(0, ordered.indexOf(e)));
+      return new Set([i, ...before.get(i), ...first]);
+    });
+    const next = [...before.get(e)].filter((x) => known.every((s) => s.has(x)));
+    if (next.length < before.get(e).size) [before.set(e, new Set(next)), (changed = true)];
+  }
 }
-
+/** The group (its first entry, or the chunk itself) of each chunk. */
+const groupOf = new Map();
+for (const c of Object.keys(chunks)) {
+  const neededBy = entries.filter((e) => loads.get(e).has(c));
+  const first = neededBy.find((g) => neededBy.every((e) => e === g || before.get(e).has(g)));
+  groupOf.set(c, chunks[c].entryPoint ? c : (first ?? c));
+}
 /** `task-retry` for src/commands/task/retry/index.ts, `renderer` for src/output/renderer.ts. */
-function chunkName(file) {
-  const name = rel(file);
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(name);
+function readableName(source) {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
   if (pkg) return pkg[1].replace(/[@/]/g, '-').replace(/^-/, '');
-  const parts = name.replace(/\.ts$/, '').split('/').slice(1);
+  const parts = source.replace(/\.[jt]s$/, '').split('/').slice(1);
   if (parts.at(-1) === 'index') parts.pop();
   return (parts[0] === 'commands' ? parts.slice(1) : parts.slice(-1)).join('-');
 }
+const groups = [...new Set(groupOf.values())];
+const fileOf = new Map(
+  groups.map((g) => {
+    const hash = /-(\w+)\.js$/.exec(g)?.[1];
+    const name = chunks[g].entryPoint ? readableName(chunks[g].entryPoint) : 'chunk';
+    return [g, g === core ? 'dist/hss.cjs' : `dist/chunks/${name}-${hash}.cjs`];
+  }),
+);
+/** How a file of dist/ requires another. */
+const requirePath = (from, to) => {
+  const p = path.posix.relative(path.posix.dirname(fileOf.get(from)), fileOf.get(to));
+  return p.startsWith('.') ? p : `./${p}`;
+};
+/** Chunks grouped into another chunk's file that a file of another group imports: its file exports them. */
+const exportName = (chunk) => `__chunk_${/-(\w+)\.js$/.exec(chunk)[1]}`;
+const shared = new Set(
+  Object.keys(chunks).flatMap((c) =>
+    importsOf(c, 'import-statement').filter((t) => groupOf.get(t) !== groupOf.get(c) && groupOf.get(t) !== t),
+  ),
+);
 
-const proxied = new Map();
-const lazy = await build({
-  ...common,
-  // A command's handler is src/commands/<group>/<name>/index.ts: its chunk is named <group>-<name>.
-  entryPoints: Object.fromEntries(lazyEntries.map((file) => [chunkName(file), file])),
-  outdir: path.join(STAGE, 'chunks'),
-  splitting: true,
-  entryNames: '[name]-[hash]',
-  chunkNames: 'chunk-[hash]',
-  plugins: [
-    lazyBuiltins,
-    builtinsWithoutFacade,
-    {
-      name: 'hss-core-proxy',
-      setup(b) {
-        b.onResolve({ filter: /.*/ }, async (args) => {
-          if (args.namespace === 'hss-core') return { path: '../hss.js', external: true };
-          if (args.pluginData?.plain || !args.path.startsWith('.')) return undefined;
-          const resolved = await b.resolve(args.path, {
-            kind: args.kind,
-            importer: args.importer,
-            resolveDir: args.resolveDir,
-            pluginData: { plain: true },
-          });
-          if (resolved.errors.length > 0 || !coreInputs.has(rel(resolved.path))) return resolved;
-          return { path: resolved.path, namespace: 'hss-core' };
-        });
-        b.onLoad({ filter: /.*/, namespace: 'hss-core' }, async (args) => {
-          const key = rel(args.path);
-          const names = await exportNames(args.path);
-          proxied.set(key, args.path);
-          const named = names.filter((n) => n !== 'default');
-          return {
-            contents:
-              `import { __hssCore } from '../hss.js';\n` +
-              `const m = __hssCore[${JSON.stringify(key)}]();\n` +
-              (named.length ? `export const { ${named.join(', ')} } = m;\n` : '') +
-              (names.includes('default') ? 'export default m.default;\n' : ''),
-            loader: 'js',
-            resolveDir: path.dirname(args.path),
-          };
-        });
-      },
-    },
-  ],
-});
-const lazyOutput = new Map();
-for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
-  if (output.entryPoint)
-    lazyOutput.set(path.resolve(ROOT, output.entryPoint), `./chunks/${path.basename(file)}`);
-}
-
-/*
- * 3. The core, exporting run() and, for the proxies, a getter of each core module they use: `require`
- * inside the bundle is synchronous and initialises the module on first use (the renderer and chalk, say,
- * are not run by `--help`), where `import()` would be a promise, and the chunks would need top-level
- * await, which CommonJS has not.
- */
-const lazySource = new Map([...lazyOutput].map(([file, target]) => [target, rel(file)]));
-const coreEntry =
-  `export { run } from ${JSON.stringify(ENTRY)};\n` +
-  `export const __hssCore = {\n${[...proxied]
-    .map(([key, file]) => `  ${JSON.stringify(key)}: () => require(${JSON.stringify(file)}),\n`)
-    .join('')}};\n`;
-const core = await build({
-  ...common,
-  entryPoints: { hss: CORE_ENTRY },
-  outdir: STAGE,
-  plugins: [
-    lazyBuiltins,
-    builtinsWithoutFacade,
-    {
-      name: 'hss-core-entry',
-      setup(b) {
-        b.onResolve({ filter: new RegExp(`^${CORE_ENTRY}$`) }, () => ({
-          path: CORE_ENTRY,
-          namespace: CORE_ENTRY,
-        }));
-        b.onLoad({ filter: /.*/, namespace: CORE_ENTRY }, () => ({
-          contents: coreEntry,
-          loader: 'js',
-          resolveDir: ROOT,
-        }));
-      },
-    },
-    coreBoundary(new Set(), (file) => {
-      if (coreInputs.has(rel(file))) return undefined;
-      const target = lazyOutput.get(file);
-      if (!target) throw new Error(`no lazy chunk was built for ${rel(file)}`);
-      return target;
-    }),
-  ],
-});
-
-/*
- * 3b. Each ES module file on its own to CommonJS in dist/ (its imports stay imports of the other files,
- * now `require('./x.cjs')`), with its source map chained through the first build's back to src/.
- */
-const stageFiles = (dir) =>
-  readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => path.join(dir, f));
-// Without a package.json of their own, the files would be in the scope of ours ("type": "module"), and
+/* 3. Each group to one CommonJS file in dist/, its source map chained through the first build's to src/. */
+// Without a package.json of their own, the chunks would be in the scope of ours ("type": "module"), and
 // esbuild would give an `import()` of another file Node's interop (the default export is the whole
 // module) instead of the one esbuild's own ES-module-to-CommonJS output expects.
 writeFileSync(path.join(STAGE, 'package.json'), '{}\n');
 const cjs = await build({
-  absWorkingDir: ROOT,
-  entryPoints: stageFiles(STAGE),
-  outbase: STAGE,
+  ...common,
+  entryPoints: groups.map((g) => ({ in: `hss-group:${g}`, out: fileOf.get(g).slice(5, -4) })),
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20.18',
   // `import()` of another file becomes `Promise.resolve().then(() => require(…))`.
   supported: { 'dynamic-import': false },
-  sourcemap: 'linked',
-  sourcesContent: false,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
   plugins: [
     {
-      name: 'hss-files-stay-apart',
+      name: 'hss-groups',
       setup(b) {
-        b.onResolve({ filter: /.*/ }, (args) =>
-          args.kind === 'entry-point'
-            ? undefined
-            : {
-                path: args.path.startsWith('.') ? args.path.replace(/\.js$/, '.cjs') : args.path,
-                external: true,
-              },
-        );
+        // A group's file: its first chunk's exports, and those of its chunks that other files import.
+        b.onResolve({ filter: /^hss-group:/ }, (args) => ({ path: args.path.slice(10), namespace: 'hss-group' }));
+        b.onLoad({ filter: /.*/, namespace: 'hss-group' }, ({ path: g }) => ({
+          contents: [
+            `export * from './${g}';`,
+            chunks[g].exports.includes('default') ? `export { default } from './${g}';` : '',
+            ...[...shared].filter((c) => groupOf.get(c) === g).map((c) => `export * as ${exportName(c)} from './${c}';`),
+          ].join('\n'),
+          resolveDir: ROOT,
+        }));
+        // An import of a chunk from another group's file, as a module of the importing file.
+        b.onLoad({ filter: /.*/, namespace: 'hss-shared' }, ({ path: key }) => {
+          const [chunk, from] = key.split('>');
+          return { contents: `module.exports = require(${JSON.stringify(requirePath(from, groupOf.get(chunk)))}).${exportName(chunk)};` };
+        });
+        b.onResolve({ filter: /.*/ }, (args) => {
+          if (args.namespace === 'hss-shared') return { path: args.path, external: true };
+          const target = rel(path.resolve(args.resolveDir, args.path));
+          if (!chunks[target]) return { path: args.path, external: true };
+          const from = args.namespace === 'hss-group' ? args.importer : groupOf.get(rel(args.importer));
+          if (groupOf.get(target) === from) return { path: path.join(ROOT, target) };
+          if (groupOf.get(target) === target) return { path: requirePath(from, target), external: true };
+          return { path: `${target}>${from}`, namespace: 'hss-shared' };
+        });
       },
     },
   ],
 });
-/** dist/… for a file of the first build. */
-const distName = (stageFile) =>
-  `dist/${path.relative(STAGE, path.resolve(ROOT, stageFile)).split(path.sep).join('/').replace(/\.js$/, '.cjs')}`;
 
 // The build ID: which compiled code cached by bin/hss.js belongs to these files. V8 checks only that a
 // cached script had the same length, so the loader must never be handed code cached for other files.
@@ -327,28 +250,15 @@ for (const f of outputs) {
   writeFileSync(file, `${text.slice(0, at)}\n//# hss-build=${buildId}${text.slice(at)}`);
 }
 
-/*
- * 3c. Every `import('node:…')` of src/ gives, in dist/, the exports src/ takes from it (see
- * scripts/check-dynamic-builtins.mjs): a stand-in that exports only `default` fails the build here
- * rather than a command on a user's machine.
- */
-{
-  const { default: ts } = await import('typescript');
-  const problems = checkDynamicBuiltins({
-    ts,
-    src: path.join(ROOT, 'src'),
-    dist: path.join(ROOT, 'dist'),
-    root: ROOT,
-  });
-  if (problems.length > 0) {
-    throw new Error(`dynamic imports of Node built-ins in dist/:\n  ${problems.join('\n  ')}`);
-  }
-}
+// Every `import('node:…')` of src/ gives, in dist/, the exports src/ takes from it (see
+// scripts/check-dynamic-builtins.mjs): a stand-in that exports only `default` fails the build here
+// rather than a command on a user's machine.
+const { default: ts } = await import('typescript');
+const problems = checkDynamicBuiltins({ ts, src: path.join(ROOT, 'src'), dist: path.join(ROOT, 'dist'), root: ROOT });
+if (problems.length > 0) throw new Error(`dynamic imports of Node built-ins in dist/:\n  ${problems.join('\n  ')}`);
 
-/*
- * 4. The help of a lone `hss --help` as commander renders it for anything but a terminal, which
- * bin/hss.js prints without loading the CLI (it stays on the normal path while this file is missing).
- */
+// The help of a lone `hss --help` as commander renders it for anything but a terminal, which bin/hss.js
+// prints without loading the CLI (it stays on the normal path while this file is missing).
 const help = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hss.js'), '--help'], {
   env: { PATH: process.env.PATH ?? '' },
   encoding: 'utf8',
@@ -359,43 +269,27 @@ if (help.status !== 0 || help.stderr !== '' || !help.stdout.startsWith('Usage: h
 }
 writeFileSync(path.join(ROOT, 'dist', 'help.txt'), help.stdout);
 
-/*
- * 5. The module graph, for the test that keeps start-up lean (test/perf): which modules each output
- * file holds and what each module imports, in source terms. Kept out of dist/ (it is not shipped).
- */
-const graph = { outputs: {}, imports: {} };
-// Inputs from plugin namespaces read `namespace:path`: a built-in stand-in is named as the built-in, a
-// proxy to the core as `core:` and the module.
-const moduleName = (input) => {
-  if (input.startsWith('hss-builtin:')) return input.slice('hss-builtin:'.length).replace(/\?.*/, '');
-  if (input.startsWith('hss-core:')) return `core:${rel(input.slice('hss-core:'.length))}`;
-  return input;
-};
-for (const result of [lazy, core]) {
-  for (const [output, info] of Object.entries(result.metafile.outputs)) {
-    if (output.endsWith('.map')) continue;
-    graph.outputs[distName(output)] = Object.keys(info.inputs).map(moduleName);
-  }
-  for (const [input, info] of Object.entries(result.metafile.inputs)) {
-    const from = moduleName(input);
-    graph.imports[from] ??= [];
-    const edges = graph.imports[from];
-    for (const edge of info.imports) {
-      const to = lazySource.get(edge.path) ?? (edge.external ? edge.path : moduleName(edge.path));
-      if (!edges.some((e) => e.to === to && e.kind === edge.kind)) edges.push({ to, kind: edge.kind });
-    }
+// The module graph, for the test that keeps start-up lean (test/perf), kept out of dist/ (it is not
+// shipped): the modules in each file of dist/, what each module imports, and which file requires which.
+// A built-in's stand-in is named as the built-in.
+const moduleName = (input) => input.replace(/^hss-builtin:/, '').replace(/\?.*/, '');
+const graph = { outputs: {}, imports: {}, files: {} };
+for (const [chunk, g] of groupOf) {
+  const modules = Object.keys(chunks[chunk].inputs).map(moduleName);
+  graph.outputs[fileOf.get(g)] = [...new Set([...(graph.outputs[fileOf.get(g)] ?? []), ...modules])];
+}
+for (const [input, info] of Object.entries(esm.metafile.inputs)) {
+  const edges = (graph.imports[moduleName(input)] ??= []);
+  for (const { path: to, kind } of info.imports) {
+    const name = moduleName(to);
+    if (!edges.some((e) => e.to === name && e.kind === kind)) edges.push({ to: name, kind });
   }
 }
-// Which file of dist/ requires which (statically, or in a promise for an `import()`).
-graph.files = {};
 for (const [output, info] of Object.entries(cjs.metafile.outputs)) {
   if (!output.endsWith('.cjs')) continue;
   graph.files[output] = info.imports
     .filter((i) => i.path.startsWith('.'))
     .map((i) => ({ to: rel(path.resolve(ROOT, path.dirname(output), i.path)), kind: i.kind }));
 }
-mkdirSync(path.join(ROOT, 'node_modules', '.cache', 'hss'), { recursive: true });
-writeFileSync(
-  path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json'),
-  `${JSON.stringify(graph, null, 1)}\n`,
-);
+mkdirSync(path.dirname(STAGE), { recursive: true });
+writeFileSync(path.join(path.dirname(STAGE), 'build-graph.json'), `${JSON.stringify(graph, null, 1)}\n`);
