@@ -182,8 +182,10 @@ const requirePath = (from, to) => {
   const p = path.posix.relative(path.posix.dirname(fileOf.get(from)), fileOf.get(to));
   return p.startsWith('.') ? p : `./${p}`;
 };
-/** Chunks grouped into another chunk's file that a file of another group imports: its file exports them. */
-const exportName = (chunk) => `__chunk_${/-(\w+)\.js$/.exec(chunk)[1]}`;
+/** Chunks grouped into another chunk's file that a file of another group imports: that file exports them. */
+const exportName = (chunk, name) => `__${/-(\w+)\.js$/.exec(chunk)[1]}_${name}`;
+const reexport = (chunk, exported) =>
+  `export { ${chunks[chunk].exports.map((n) => (exported ? `${n} as ${exportName(chunk, n)}` : `${exportName(chunk, n)} as ${n}`)).join(', ')} }`;
 const shared = new Set(
   Object.keys(chunks).flatMap((c) =>
     importsOf(c, 'import-statement').filter((t) => groupOf.get(t) !== groupOf.get(c) && groupOf.get(t) !== t),
@@ -213,14 +215,14 @@ const cjs = await build({
           contents: [
             `export * from './${g}';`,
             chunks[g].exports.includes('default') ? `export { default } from './${g}';` : '',
-            ...[...shared].filter((c) => groupOf.get(c) === g).map((c) => `export * as ${exportName(c)} from './${c}';`),
+            ...[...shared].filter((c) => groupOf.get(c) === g).map((c) => `${reexport(c, true)} from './${c}';`),
           ].join('\n'),
           resolveDir: ROOT,
         }));
         // An import of a chunk from another group's file, as a module of the importing file.
         b.onLoad({ filter: /.*/, namespace: 'hss-shared' }, ({ path: key }) => {
           const [chunk, from] = key.split('>');
-          return { contents: `module.exports = require(${JSON.stringify(requirePath(from, groupOf.get(chunk)))}).${exportName(chunk)};` };
+          return { contents: `${reexport(chunk, false)} from ${JSON.stringify(requirePath(from, groupOf.get(chunk)))};` };
         });
         b.onResolve({ filter: /.*/ }, (args) => {
           if (args.namespace === 'hss-shared') return { path: args.path, external: true };
