@@ -1,7 +1,7 @@
 // Bundles src/ into dist/ so that a run loads the code it needs in as few files as it can (each file is
 // read, checked and compiled: docs/performance.md, "How the build keeps start-up fast").
 //
-//   dist/hss.cjs   the core: src/cli/run.ts and what it imports statically — help and usage errors.
+//   dist/hss.cjs   the core: src/cli/run.ts and what it imports statically, all that `--help` needs.
 //   dist/chunks/   a file per `await import(…)` (the renderer, the context, each command's handler, named
 //                  `task-retry-<hash>` for src/commands/task/retry/index.ts) and files of shared code.
 //   dist/help.txt  `hss --help` as commander renders it off a terminal, printed by bin/hss.js itself.

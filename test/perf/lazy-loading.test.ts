@@ -130,7 +130,7 @@ const HEAVY_BUILTINS = [
 /** dist/hss.cjs (commander and the command tree) and bin/hss.js, with room to grow by a few commands. */
 const CORE_BYTES = 200_000;
 /**
- * What `task retry --all-failed` with a token loads: ~320 KB with every credential source, the transport
+ * What `task retry --all-failed` with a token loads: ~275 KB with every credential source, the transport
  * choice, the checks of files others could have written and the escaping of outside text on the path (not the wait loop, which --wait loads), and no zod (its identifier rules are src/core/rules.ts; zod loads only
  * for a store or cache file, cluster specs, or an answer to parse). zod on this path adds ~190 KB, and
  * `import { z } from 'zod'` (instead of `import * as z`) all of zod and its locales (+520 KB).
@@ -191,6 +191,17 @@ describe('what an invocation loads', () => {
     expect(offending(loads, RETRY_NEVER)).toEqual([]);
     expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
     expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(RETRY_BYTES);
+  });
+
+  it('task retry loads four files of dist/: the core, the renderer, the context and the command', async () => {
+    // Each file costs a stat, a read, a cache entry and a compile: the build puts code that lazy files
+    // share into the file that every run needing it has loaded (scripts/build.mjs).
+    for (const args of [['--dry-run'], []]) {
+      const loads = await load(['task', 'retry', 'task-0001', '--all-failed', ...args], sb.env());
+      expect(loads.files, loads.files.join(', ')).toHaveLength(5);
+      expect(loads.files.slice(0, 2)).toEqual(['bin/hss.js', 'dist/hss.cjs']);
+      expect(loads.files.at(-1)).toMatch(/^dist\/chunks\/task-retry-\w+\.cjs$/);
+    }
   });
 
   it('task retry against the sandbox sends its request without fetch or zod: no undici, no child processes', async () => {
