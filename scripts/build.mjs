@@ -1,5 +1,5 @@
-// Bundles src/ into dist/ so that a run loads the code it needs in as few files as it can (each file is
-// read, checked and compiled: docs/performance.md, "How the build keeps start-up fast").
+// Bundles src/ into dist/ so that a run loads the code it needs in few files: each file is read, checked
+// and compiled (docs/performance.md, "How the build keeps start-up fast", says how and what it bought).
 //
 //   dist/hss.cjs   the core: src/cli/run.ts and what it imports statically, all that `--help` needs.
 //   dist/chunks/   a file per `await import(…)` (the renderer, the context, each command's handler, named
@@ -7,14 +7,13 @@
 //   dist/help.txt  `hss --help` as commander renders it off a terminal, printed by bin/hss.js itself.
 //
 // 1. esbuild bundles src/cli/run.ts into ES modules split into chunks: one per `import()`, and one per
-//    set of those that share code (a retry needed ~20).
-// 2. Each shared chunk joins the file of a chunk that every run needing it has loaded already, or loads
-//    with it (the core, LOADED_BEFORE_HANDLERS), or else stays a file of its own: a retry loads 4 files,
-//    and no run loads code it would not have loaded anyway.
-// 3. esbuild makes each group one CommonJS file, which bin/hss.js loads with its compile cache; a file
-//    takes what it uses of another file's chunks from that file (one instance of each module).
-// Then each file gets the build's ID, dynamic imports of built-ins are checked, the help is rendered,
-// and the module graph is written for the start-up guard (test/perf/lazy-loading.test.ts).
+//    set of those that share code (~20 for a retry).
+// 2. Each shared chunk joins the file of a chunk that every run needing it has loaded already or loads
+//    with it (the core; LOADED_BEFORE_HANDLERS), else stays a file of its own: a retry loads 4 or 5
+//    files, and no run loads code it would not have loaded anyway.
+// 3. esbuild turns each group into one CommonJS file, which bin/hss.js loads with its compile cache.
+// Then: the build ID, a check of dynamic imports of built-ins, the help, and the module graph for the
+// start-up guard (test/perf/lazy-loading.test.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,10 +26,7 @@ import { checkDynamicBuiltins } from './check-dynamic-builtins.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'hss');
 const STAGE = path.join(CACHE, 'esm');
-/**
- * What src/cli/main.ts loads before it runs any command's handler (src/commands/…), each with or after
- * the ones before it: the code they share with handlers goes into their files.
- */
+/** What src/cli/main.ts loads, in this order, before any command's handler (src/commands/…) runs. */
 const LOADED_BEFORE_HANDLERS = ['src/output/renderer.ts', 'src/cli/context.ts'];
 const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
@@ -209,9 +205,9 @@ if (problems.length > 0)
 
 // A lone `hss --help` as commander renders it for anything but a terminal, which bin/hss.js prints
 // without loading the CLI (it stays on the normal path while this file is missing).
-const env = { PATH: process.env.PATH ?? '' };
-const help = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hss.js'), '--help'], {
-  env,
+const bin = path.join(ROOT, 'bin', 'hss.js');
+const help = spawnSync(process.execPath, [bin, '--help'], {
+  env: { PATH: process.env.PATH },
   encoding: 'utf8',
 });
 if (help.status !== 0 || help.stderr !== '' || !help.stdout.startsWith('Usage: hss'))
@@ -230,10 +226,9 @@ for (const [input, { imports }] of Object.entries(esm.metafile.inputs)) {
   graph.imports[moduleName(input)] = [...edges].map((e) => JSON.parse(e));
 }
 for (const f of outputs) {
-  const required = cjs.metafile.outputs[f].imports.filter((i) => i.path.startsWith('.'));
-  graph.files[f] = required.map((i) => ({
-    to: rel(path.resolve(ROOT, path.dirname(f), i.path)),
-    kind: i.kind,
-  }));
+  const [dir, required] = [path.dirname(path.join(ROOT, f)), cjs.metafile.outputs[f].imports];
+  graph.files[f] = required
+    .filter((i) => i.path.startsWith('.'))
+    .map((i) => ({ to: rel(path.resolve(dir, i.path)), kind: i.kind }));
 }
 writeFileSync(path.join(CACHE, 'build-graph.json'), `${JSON.stringify(graph, null, 1)}\n`);
