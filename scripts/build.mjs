@@ -66,22 +66,17 @@ const builtins = {
   },
 };
 const options = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node20.18', metafile: true };
-Object.assign(options, {
-  sourcemap: 'linked',
-  sourcesContent: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+const output = { sourcemap: 'linked', sourcesContent: false, legalComments: 'none', minifySyntax: true };
 
 /* 1. The split ES modules. */
 const esm = await build({
   ...options,
+  ...output,
   entryPoints: { hss: path.join(ROOT, 'src', 'cli', 'run.ts') },
   outdir: STAGE,
   format: 'esm',
   splitting: true,
   chunkNames: 'chunk-[hash]',
-  minifySyntax: true,
   define: { __HSS_VERSION__: JSON.stringify(version) },
   plugins: [builtins],
 });
@@ -174,12 +169,12 @@ const groups = {
 writeFileSync(path.join(STAGE, 'package.json'), '{}\n');
 const cjs = await build({
   ...options,
+  ...output,
   entryPoints: [...new Set(home.values())].map((h) => ({ in: `hss-file:${h}`, out: fileOf(h).slice(5, -4) })),
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   supported: { 'dynamic-import': false },
-  minifySyntax: true,
   plugins: [groups],
 });
 
