@@ -474,7 +474,7 @@ function summariseProfiles(profiles) {
     const source = mapFor(url)?.findEntry(lineNumber, Math.max(0, wrapped))?.originalSource;
     if (!source) return `${path.relative(ROOT, fileURLToPath(url))} (bundler glue)`;
     const resolved = new URL(source, url);
-    // Stand-ins made by the build (hss-builtin:node:tty?…, hss-core:…) are not files.
+    // Modules made by the build (hss-builtin:node:tty?…, hss-lent:…) are not files.
     if (resolved.protocol !== 'file:') {
       const [module, importer] = source.replace(/^hss-[a-z-]+:/, '').split('?');
       const by = importer && /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(importer);

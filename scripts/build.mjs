@@ -1,26 +1,22 @@
-// Bundles src/ into dist/ so that an invocation loads only what it needs, in as few files as possible
-// (every file Node loads costs start-up time; see docs/performance.md).
+// Bundles src/ into dist/ so that a run loads the code it needs in few files: each file is read, checked
+// and compiled (docs/performance.md, "How the build keeps start-up fast", says how and what it bought).
 //
-//   dist/hss.cjs   the core: src/cli/run.ts and what it imports (main.ts, program.ts, commander, the error
-//                  classes) — what parsing argv and printing help or a usage error needs. One file.
-//   dist/chunks/   everything the core imports with `await import(…)` (the context, each command, the
-//                  renderer) and what those load, split by esbuild so shared code is loaded once.
-//   dist/help.txt  `hss --help` as commander renders it off a terminal, printed by bin/hss.js directly.
+//   dist/hss.cjs   the core: src/cli/run.ts and what it imports statically, all that `--help` needs.
+//   dist/chunks/   a file per `await import(…)` (the renderer, the context, each command's handler, named
+//                  `task-retry-<hash>` for src/commands/task/retry/index.ts) and files of shared code.
+//   dist/help.txt  `hss --help` as commander renders it off a terminal, printed by bin/hss.js itself.
 //
-// The output is CommonJS: bin/hss.js loads it with a small loader of its own that keeps V8's compiled
-// code between runs (Node 20 has no compile cache for ES modules, and its ES module loader alone costs a
-// fifth of a bare `node -e 0`). esbuild splits only ES modules, so the build runs twice: first to ES
-// modules, split into chunks, in node_modules/.cache/hss/esm/; then each of those files, on its own, to
-// CommonJS in dist/ (`import` becomes `require`, `import()` a promise of `require`), the source maps
-// chained back to src/. Every file ends with the build's ID, which keys its compiled code in the cache.
-//
-// A lazy chunk that imports a module of the core is given the core's own instance of it (one HssError
-// class, one set of registered secrets) through a small proxy module, never a second copy.
-// Source maps are linked (`--debug` stack traces point at src/ when Node has them enabled). The module
-// graph goes to node_modules/.cache/hss/build-graph.json for test/perf/lazy-loading.test.ts.
+// 1. esbuild bundles src/cli/run.ts into ES modules split into chunks: one per `import()`, and one per
+//    set of those that share code (~20 for a retry).
+// 2. Each shared chunk joins the file of a chunk that every run needing it has loaded already or loads
+//    with it (the core; LOADED_BEFORE_HANDLERS), else stays a file of its own: a retry loads 4 or 5
+//    files, and no run loads code it would not have loaded anyway.
+// 3. esbuild turns each group into one CommonJS file, which bin/hss.js loads with its compile cache.
+// Then: the build ID, a check of dynamic imports of built-ins, the help, and the module graph for the
+// start-up guard (test/perf/lazy-loading.test.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,290 +24,159 @@ import { build } from 'esbuild';
 import { checkDynamicBuiltins } from './check-dynamic-builtins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = path.join(ROOT, 'src', 'cli', 'run.ts');
-const CORE_ENTRY = 'hss-core-entry';
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-/** The ES module build, before it becomes CommonJS in dist/. */
-const STAGE = path.join(ROOT, 'node_modules', '.cache', 'hss', 'esm');
+const CACHE = path.join(ROOT, 'node_modules', '.cache', 'hss');
+const STAGE = path.join(CACHE, 'esm');
+/** What src/cli/main.ts loads, in this order, before any command's handler (src/commands/…) runs. */
+const LOADED_BEFORE_HANDLERS = ['src/output/renderer.ts', 'src/cli/context.ts'];
+const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
 rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 rmSync(STAGE, { recursive: true, force: true });
 
-/**
- * commander requires node:child_process as it loads, only to run executable subcommands (hss has none);
- * loading child_process drags in net, dgram and the stream machinery, a cost every invocation would pay
- * for nothing. commander is given a stand-in that loads the real module on first use.
- */
-const lazyBuiltins = {
-  name: 'hss-lazy-builtins',
+const BUILTIN = new RegExp(`^(node:.+|${builtinModules.map((m) => m.replace(/[/\\]/g, '\\/')).join('|')})$`);
+const builtinName = (specifier) => (specifier.startsWith('node:') ? specifier : `node:${specifier}`);
+const getBuiltin = (name) => `process.getBuiltinModule(${JSON.stringify(name)})`;
+const builtins = {
+  name: 'hss-builtins',
   setup(b) {
+    // commander requires node:child_process as it loads, only to run executable subcommands (hss has
+    // none); that drags in net, dgram and the streams. It gets a stand-in that loads it on first use.
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
         ? { path: 'node:child_process', namespace: 'hss-lazy-builtin' }
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'hss-lazy-builtin' }, (args) => ({
-      contents: `module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule(${JSON.stringify(args.path)})[key] });\n`,
-      loader: 'js',
+      contents: `module.exports = new Proxy({}, { get: (_, key) => ${getBuiltin(args.path)}[key] });\n`,
     }));
-  },
-};
-
-/**
- * `import … from 'node:…'` goes through Node's ES module facade of the built-in, which reads every one of
- * its exports once: for node:process that creates stdin, stdout and stderr; on Node ≥ 22 for node:http it
- * loads Node's bundled undici. Every such import is served by process.getBuiltinModule instead (as a
- * CommonJS module, so named imports are read when used, not when loaded).
- *
- * An `import('node:…')` stays an import of the built-in itself, which the CommonJS step turns into
- * `__toESM(require('node:…'))`: every named export there, each read only when used. A stand-in would
- * not do: esbuild splits a dynamically imported CommonJS module into a chunk of its own that exports
- * only `default` (checkDynamicBuiltins below fails the build if one ever comes back).
- */
-const BUILTIN = new RegExp(`^(node:.+|${builtinModules.map((m) => m.replace(/[/\\]/g, '\\/')).join('|')})$`);
-const builtinName = (specifier) => (specifier.startsWith('node:') ? specifier : `node:${specifier}`);
-const builtinsWithoutFacade = {
-  name: 'hss-builtins-without-facade',
-  setup(b) {
-    // One stand-in per importing module: shared, esbuild would give each its own tiny chunk to load.
+    // `import … from 'node:…'` goes through Node's ES module facade, which reads every export once: for
+    // node:process that creates stdin, stdout and stderr; on Node ≥ 22 node:http loads Node's undici. It
+    // is served by process.getBuiltinModule instead, as CommonJS (a named import is read when used), one
+    // stand-in per importer (a shared one would be a tiny chunk of its own). An `import('node:…')` stays
+    // one (`__toESM(require('node:…'))` in dist/): esbuild would split a dynamically imported stand-in
+    // into a chunk exporting only `default` (scripts/check-dynamic-builtins.mjs fails the build then).
     b.onResolve({ filter: BUILTIN }, (args) => {
       if (args.kind === 'dynamic-import') return { path: builtinName(args.path), external: true };
       if (args.kind !== 'import-statement') return undefined;
       return { path: `${builtinName(args.path)}?${rel(args.importer)}`, namespace: 'hss-builtin' };
     });
     b.onLoad({ filter: /.*/, namespace: 'hss-builtin' }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path.replace(/\?.*/, ''))});\n`,
-      loader: 'js',
+      contents: `module.exports = ${getBuiltin(args.path.replace(/\?.*/, ''))};\n`,
     }));
   },
 };
+const options = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node20.18', metafile: true };
+const output = { sourcemap: 'linked', sourcesContent: false, legalComments: 'none', minifySyntax: true };
 
-const common = {
-  absWorkingDir: ROOT,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.18',
-  sourcemap: 'linked',
-  sourcesContent: false,
-  minifySyntax: true,
-  legalComments: 'none',
-  define: { __HSS_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies (commander, proper-lockfile) `require` Node's built-in modules through
-  // esbuild's `__require`, which uses the module's own `require` once the files are CommonJS.
-  logLevel: 'warning',
-  metafile: true,
-};
-
-const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
-
-/**
- * Resolves a dynamic import the usual way; those of cli.ts (and of the core entry) stay in the core, the
- * others become lazy entries, mapped by `lazyPath` (undefined: keep it in the core).
- */
-function coreBoundary(lazyEntries, lazyPath) {
-  return {
-    name: 'hss-core-boundary',
-    setup(b) {
-      b.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData?.plain) return undefined;
-        if (args.importer === ENTRY || args.namespace === CORE_ENTRY) return undefined;
-        const resolved = await b.resolve(args.path, {
-          kind: args.kind,
-          importer: args.importer,
-          resolveDir: args.resolveDir,
-          pluginData: { plain: true },
-        });
-        if (resolved.errors.length > 0 || resolved.external) return resolved;
-        const target = lazyPath(resolved.path);
-        if (target === undefined) return resolved;
-        lazyEntries.add(resolved.path);
-        return { path: target, external: true };
-      });
-    },
-  };
-}
-
-/* 1. Which modules make the core, and which dynamic imports leave it. */
-const found = new Set();
-const probe = await build({
-  ...common,
-  entryPoints: [ENTRY],
-  outdir: 'dist',
-  write: false,
-  plugins: [lazyBuiltins, builtinsWithoutFacade, coreBoundary(found, (file) => `lazy:${file}`)],
-});
-const coreInputs = new Set(Object.keys(probe.metafile.inputs));
-const lazyEntries = [...found].filter((file) => !coreInputs.has(rel(file))).sort();
-
-/* 2. The lazy chunks; imports of core modules go through proxies to the core's instances. */
-async function exportNames(file) {
-  const r = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [file],
-    bundle: false,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    outdir: 'out',
-    logLevel: 'silent',
-  });
-  return Object.values(r.metafile.outputs)[0]?.exports ?? [];
-}
-
-/** `task-retry` for src/commands/task/retry/index.ts, `renderer` for src/output/renderer.ts. */
-function chunkName(file) {
-  const name = rel(file);
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(name);
-  if (pkg) return pkg[1].replace(/[@/]/g, '-').replace(/^-/, '');
-  const parts = name.replace(/\.ts$/, '').split('/').slice(1);
-  if (parts.at(-1) === 'index') parts.pop();
-  return (parts[0] === 'commands' ? parts.slice(1) : parts.slice(-1)).join('-');
-}
-
-const proxied = new Map();
-const lazy = await build({
-  ...common,
-  // A command's handler is src/commands/<group>/<name>/index.ts: its chunk is named <group>-<name>.
-  entryPoints: Object.fromEntries(lazyEntries.map((file) => [chunkName(file), file])),
-  outdir: path.join(STAGE, 'chunks'),
-  splitting: true,
-  entryNames: '[name]-[hash]',
-  chunkNames: 'chunk-[hash]',
-  plugins: [
-    lazyBuiltins,
-    builtinsWithoutFacade,
-    {
-      name: 'hss-core-proxy',
-      setup(b) {
-        b.onResolve({ filter: /.*/ }, async (args) => {
-          if (args.namespace === 'hss-core') return { path: '../hss.js', external: true };
-          if (args.pluginData?.plain || !args.path.startsWith('.')) return undefined;
-          const resolved = await b.resolve(args.path, {
-            kind: args.kind,
-            importer: args.importer,
-            resolveDir: args.resolveDir,
-            pluginData: { plain: true },
-          });
-          if (resolved.errors.length > 0 || !coreInputs.has(rel(resolved.path))) return resolved;
-          return { path: resolved.path, namespace: 'hss-core' };
-        });
-        b.onLoad({ filter: /.*/, namespace: 'hss-core' }, async (args) => {
-          const key = rel(args.path);
-          const names = await exportNames(args.path);
-          proxied.set(key, args.path);
-          const named = names.filter((n) => n !== 'default');
-          return {
-            contents:
-              `import { __hssCore } from '../hss.js';\n` +
-              `const m = __hssCore[${JSON.stringify(key)}]();\n` +
-              (named.length ? `export const { ${named.join(', ')} } = m;\n` : '') +
-              (names.includes('default') ? 'export default m.default;\n' : ''),
-            loader: 'js',
-            resolveDir: path.dirname(args.path),
-          };
-        });
-      },
-    },
-  ],
-});
-const lazyOutput = new Map();
-for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
-  if (output.entryPoint)
-    lazyOutput.set(path.resolve(ROOT, output.entryPoint), `./chunks/${path.basename(file)}`);
-}
-
-/*
- * 3. The core, exporting run() and, for the proxies, a getter of each core module they use: `require`
- * inside the bundle is synchronous and initialises the module on first use (the renderer and chalk, say,
- * are not run by `--help`), where `import()` would be a promise, and the chunks would need top-level
- * await, which CommonJS has not.
- */
-const lazySource = new Map([...lazyOutput].map(([file, target]) => [target, rel(file)]));
-const coreEntry =
-  `export { run } from ${JSON.stringify(ENTRY)};\n` +
-  `export const __hssCore = {\n${[...proxied]
-    .map(([key, file]) => `  ${JSON.stringify(key)}: () => require(${JSON.stringify(file)}),\n`)
-    .join('')}};\n`;
-const core = await build({
-  ...common,
-  entryPoints: { hss: CORE_ENTRY },
+/* 1. The split ES modules. */
+const esm = await build({
+  ...options,
+  ...output,
+  entryPoints: { hss: path.join(ROOT, 'src', 'cli', 'run.ts') },
   outdir: STAGE,
-  plugins: [
-    lazyBuiltins,
-    builtinsWithoutFacade,
-    {
-      name: 'hss-core-entry',
-      setup(b) {
-        b.onResolve({ filter: new RegExp(`^${CORE_ENTRY}$`) }, () => ({
-          path: CORE_ENTRY,
-          namespace: CORE_ENTRY,
-        }));
-        b.onLoad({ filter: /.*/, namespace: CORE_ENTRY }, () => ({
-          contents: coreEntry,
-          loader: 'js',
-          resolveDir: ROOT,
-        }));
-      },
-    },
-    coreBoundary(new Set(), (file) => {
-      if (coreInputs.has(rel(file))) return undefined;
-      const target = lazyOutput.get(file);
-      if (!target) throw new Error(`no lazy chunk was built for ${rel(file)}`);
-      return target;
-    }),
-  ],
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  define: { __HSS_VERSION__: JSON.stringify(version) },
+  plugins: [builtins],
 });
 
-/*
- * 3b. Each ES module file on its own to CommonJS in dist/ (its imports stay imports of the other files,
- * now `require('./x.cjs')`), with its source map chained through the first build's back to src/.
- */
-const stageFiles = (dir) =>
-  readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => path.join(dir, f));
-// Without a package.json of their own, the files would be in the scope of ours ("type": "module"), and
-// esbuild would give an `import()` of another file Node's interop (the default export is the whole
-// module) instead of the one esbuild's own ES-module-to-CommonJS output expects.
+/* 2. The groups. An entry is the core's chunk or an `import()`'s (its code, or a re-export of it). */
+const chunks = Object.fromEntries(Object.entries(esm.metafile.outputs).filter(([f]) => f.endsWith('.js')));
+const importsOf = (c, kind) => chunks[c].imports.filter((i) => i.kind === kind && chunks[i.path]);
+const source = (c) => chunks[c].entryPoint;
+const entries = Object.keys(chunks).filter(source);
+const entryOf = (file) => entries.find((e) => source(e) === file);
+const core = entryOf('src/cli/run.ts');
+/** The chunks loaded with an entry: itself and what it imports statically, all the way down. */
+const loads = new Map(entries.map((e) => [e, new Set([e])]));
+for (const [, seen] of loads)
+  for (const c of seen) for (const i of importsOf(c, 'import-statement')) seen.add(i.path);
+const dynamicOf = (e) => [...loads.get(e)].flatMap((c) => importsOf(c, 'dynamic-import').map((i) => i.path));
+const importers = (e) => entries.filter((i) => dynamicOf(i).includes(e));
+const ordered = LOADED_BEFORE_HANDLERS.map((file) => {
+  if (!entryOf(file)) throw new Error(`LOADED_BEFORE_HANDLERS: ${file} is not imported with import()`);
+  return entryOf(file);
+});
+const loadedByCore = (e) =>
+  source(e).startsWith('src/commands/') ? ordered : ordered.slice(0, ordered.indexOf(e) + 1);
+/** The entries that every run has loaded before (or with) an entry: narrowed from all to a fixed point. */
+const before = new Map(entries.map((e) => [e, new Set(e === core ? [] : entries)]));
+for (let changed = true; changed; ) {
+  changed = false;
+  for (const e of entries.filter((x) => x !== core)) {
+    const ways = importers(e).map((i) => [i, ...before.get(i), ...(i === core ? loadedByCore(e) : [])]);
+    const next = new Set(
+      [...before.get(e)].filter((x) => x !== e && ways.every((loaded) => loaded.includes(x))),
+    );
+    changed ||= next.size < before.get(e).size;
+    before.set(e, next);
+  }
+}
+/** The chunk in whose file a chunk goes: an entry needing it that the others needing it have loaded. */
+const home = new Map();
+for (const c of Object.keys(chunks)) {
+  const users = entries.filter((e) => loads.get(e).has(c));
+  home.set(c, source(c) ? c : (users.find((u) => users.every((e) => e === u || before.get(e).has(u))) ?? c));
+}
+/** `task-retry` for src/commands/task/retry/index.ts, `renderer` for src/output/renderer.ts, `undici`. */
+function readableName(file) {
+  const pkg = /node_modules\/(?:@([^/]+)\/)?([^/]+)/.exec(file);
+  if (pkg) return pkg.slice(1).filter(Boolean).join('-');
+  const name = file.replace(/(\/index)?\.[jt]s$/, '');
+  return name.startsWith('src/commands/') ? name.slice(13).replaceAll('/', '-') : path.posix.basename(name);
+}
+const hash = (c) => /-(\w+)\.js$/.exec(c)?.[1];
+const fileOf = (h) =>
+  h === core ? 'dist/hss.cjs' : `dist/chunks/${source(h) ? readableName(source(h)) : 'chunk'}-${hash(h)}.cjs`;
+const requirePath = (from, to) =>
+  `./${path.posix.relative(path.posix.dirname(fileOf(from)), fileOf(to))}`.replace(/^\.\/\.\./, '..');
+/** The chunks some file other than their own uses: their file exports their names, prefixed with their hash. */
+const lent = new Set(Object.values(chunks).flatMap((c) => c.imports.map((i) => i.path)));
+for (const c of lent) if (!chunks[c] || home.get(c) === c) lent.delete(c);
+const names = (c, lend) =>
+  chunks[c].exports.map((n) => (lend ? `${n} as __${hash(c)}_${n}` : `__${hash(c)}_${n} as ${n}`));
+
+/* 3. Each group to one CommonJS file, its source map chained through the ES modules' to src/. */
+const groups = {
+  name: 'hss-groups',
+  setup(b) {
+    // A file: its home chunk's exports, and the names of its lent chunks.
+    b.onResolve({ filter: /^hss-file:/ }, (args) => ({ path: args.path.slice(9), namespace: 'hss-file' }));
+    b.onLoad({ filter: /.*/, namespace: 'hss-file' }, ({ path: h }) => {
+      const lines = [`export * from './${h}';`];
+      if (chunks[h].exports.includes('default')) lines.push(`export { default } from './${h}';`);
+      for (const c of lent) if (home.get(c) === h) lines.push(`export { ${names(c, true)} } from './${c}';`);
+      return { contents: lines.join('\n'), resolveDir: ROOT };
+    });
+    // A chunk of another file: its names, from that file.
+    b.onLoad({ filter: /.*/, namespace: 'hss-lent' }, ({ path: key }) => {
+      const [c, from] = key.split('>');
+      return { contents: `export { ${names(c, false)} } from '${requirePath(from, home.get(c))}';` };
+    });
+    b.onResolve({ filter: /.*/ }, (args) => {
+      const target = rel(path.resolve(args.resolveDir, args.path));
+      if (args.namespace === 'hss-lent' || !chunks[target]) return { path: args.path, external: true };
+      const from = args.namespace === 'hss-file' ? args.importer : home.get(rel(args.importer));
+      if (home.get(target) === from) return { path: path.join(ROOT, target) };
+      if (home.get(target) === target) return { path: requirePath(from, target), external: true };
+      return { path: `${target}>${from}`, namespace: 'hss-lent' };
+    });
+  },
+};
+// In the scope of our package.json ("type": "module"), esbuild would give an `import()` of another file
+// Node's interop (`default` is the whole module) instead of the one its own CommonJS output expects.
 writeFileSync(path.join(STAGE, 'package.json'), '{}\n');
 const cjs = await build({
-  absWorkingDir: ROOT,
-  entryPoints: stageFiles(STAGE),
-  outbase: STAGE,
+  ...options,
+  ...output,
+  entryPoints: [...new Set(home.values())].map((h) => ({ in: `hss-file:${h}`, out: fileOf(h).slice(5, -4) })),
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20.18',
-  // `import()` of another file becomes `Promise.resolve().then(() => require(…))`.
   supported: { 'dynamic-import': false },
-  sourcemap: 'linked',
-  sourcesContent: false,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-  plugins: [
-    {
-      name: 'hss-files-stay-apart',
-      setup(b) {
-        b.onResolve({ filter: /.*/ }, (args) =>
-          args.kind === 'entry-point'
-            ? undefined
-            : {
-                path: args.path.startsWith('.') ? args.path.replace(/\.js$/, '.cjs') : args.path,
-                external: true,
-              },
-        );
-      },
-    },
-  ],
+  plugins: [groups],
 });
-/** dist/… for a file of the first build. */
-const distName = (stageFile) =>
-  `dist/${path.relative(STAGE, path.resolve(ROOT, stageFile)).split(path.sep).join('/').replace(/\.js$/, '.cjs')}`;
 
 // The build ID: which compiled code cached by bin/hss.js belongs to these files. V8 checks only that a
 // cached script had the same length, so the loader must never be handed code cached for other files.
@@ -320,82 +185,45 @@ const digest = createHash('sha256');
 for (const f of outputs.sort()) digest.update(f).update(readFileSync(path.join(ROOT, f)));
 const buildId = digest.digest('hex').slice(0, 16);
 for (const f of outputs) {
-  const file = path.join(ROOT, f);
-  const text = readFileSync(file, 'utf8');
+  const text = readFileSync(path.join(ROOT, f), 'utf8');
   const at = text.lastIndexOf('\n//# sourceMappingURL=');
   if (at === -1) throw new Error(`${f} has no source map comment`);
-  writeFileSync(file, `${text.slice(0, at)}\n//# hss-build=${buildId}${text.slice(at)}`);
+  writeFileSync(path.join(ROOT, f), `${text.slice(0, at)}\n//# hss-build=${buildId}${text.slice(at)}`);
 }
 
-/*
- * 3c. Every `import('node:…')` of src/ gives, in dist/, the exports src/ takes from it (see
- * scripts/check-dynamic-builtins.mjs): a stand-in that exports only `default` fails the build here
- * rather than a command on a user's machine.
- */
-{
-  const { default: ts } = await import('typescript');
-  const problems = checkDynamicBuiltins({
-    ts,
-    src: path.join(ROOT, 'src'),
-    dist: path.join(ROOT, 'dist'),
-    root: ROOT,
-  });
-  if (problems.length > 0) {
-    throw new Error(`dynamic imports of Node built-ins in dist/:\n  ${problems.join('\n  ')}`);
-  }
-}
+// Every `import('node:…')` of src/ gives, in dist/, the exports src/ takes from it: a stand-in that
+// exports only `default` fails the build here rather than a command on a user's machine.
+const [src, dist] = [path.join(ROOT, 'src'), path.join(ROOT, 'dist')];
+const problems = checkDynamicBuiltins({ ts: (await import('typescript')).default, src, dist, root: ROOT });
+if (problems.length > 0)
+  throw new Error(`dynamic imports of built-ins in dist/:\n  ${problems.join('\n  ')}`);
 
-/*
- * 4. The help of a lone `hss --help` as commander renders it for anything but a terminal, which
- * bin/hss.js prints without loading the CLI (it stays on the normal path while this file is missing).
- */
-const help = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hss.js'), '--help'], {
-  env: { PATH: process.env.PATH ?? '' },
+// A lone `hss --help` as commander renders it for anything but a terminal, which bin/hss.js prints
+// without loading the CLI (it stays on the normal path while this file is missing).
+const bin = path.join(ROOT, 'bin', 'hss.js');
+const help = spawnSync(process.execPath, [bin, '--help'], {
+  env: { PATH: process.env.PATH },
   encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'pipe'],
 });
-if (help.status !== 0 || help.stderr !== '' || !help.stdout.startsWith('Usage: hss')) {
+if (help.status !== 0 || help.stderr !== '' || !help.stdout.startsWith('Usage: hss'))
   throw new Error(`rendering the help failed (exit ${help.status}): ${help.stderr}`);
-}
-writeFileSync(path.join(ROOT, 'dist', 'help.txt'), help.stdout);
+writeFileSync(path.join(dist, 'help.txt'), help.stdout);
 
-/*
- * 5. The module graph, for the test that keeps start-up lean (test/perf): which modules each output
- * file holds and what each module imports, in source terms. Kept out of dist/ (it is not shipped).
- */
-const graph = { outputs: {}, imports: {} };
-// Inputs from plugin namespaces read `namespace:path`: a built-in stand-in is named as the built-in, a
-// proxy to the core as `core:` and the module.
-const moduleName = (input) => {
-  if (input.startsWith('hss-builtin:')) return input.slice('hss-builtin:'.length).replace(/\?.*/, '');
-  if (input.startsWith('hss-core:')) return `core:${rel(input.slice('hss-core:'.length))}`;
-  return input;
-};
-for (const result of [lazy, core]) {
-  for (const [output, info] of Object.entries(result.metafile.outputs)) {
-    if (output.endsWith('.map')) continue;
-    graph.outputs[distName(output)] = Object.keys(info.inputs).map(moduleName);
-  }
-  for (const [input, info] of Object.entries(result.metafile.inputs)) {
-    const from = moduleName(input);
-    graph.imports[from] ??= [];
-    const edges = graph.imports[from];
-    for (const edge of info.imports) {
-      const to = lazySource.get(edge.path) ?? (edge.external ? edge.path : moduleName(edge.path));
-      if (!edges.some((e) => e.to === to && e.kind === edge.kind)) edges.push({ to, kind: edge.kind });
-    }
-  }
+// The module graph, for test/perf (not shipped): the modules in each file of dist/, what each module
+// imports, and which file requires which. A built-in's stand-in is named as the built-in.
+const moduleName = (input) => input.replace(/^hss-builtin:/, '').replace(/\?.*/, '');
+const graph = { outputs: {}, imports: {}, files: {} };
+for (const [c, h] of home)
+  graph.outputs[fileOf(h)] = [...(graph.outputs[fileOf(h)] ?? []), ...Object.keys(chunks[c].inputs)];
+for (const [f, inputs] of Object.entries(graph.outputs)) graph.outputs[f] = inputs.map(moduleName);
+for (const [input, { imports }] of Object.entries(esm.metafile.inputs)) {
+  const edges = new Set(imports.map(({ path: to, kind }) => JSON.stringify({ to: moduleName(to), kind })));
+  graph.imports[moduleName(input)] = [...edges].map((e) => JSON.parse(e));
 }
-// Which file of dist/ requires which (statically, or in a promise for an `import()`).
-graph.files = {};
-for (const [output, info] of Object.entries(cjs.metafile.outputs)) {
-  if (!output.endsWith('.cjs')) continue;
-  graph.files[output] = info.imports
+for (const f of outputs) {
+  const [dir, required] = [path.dirname(path.join(ROOT, f)), cjs.metafile.outputs[f].imports];
+  graph.files[f] = required
     .filter((i) => i.path.startsWith('.'))
-    .map((i) => ({ to: rel(path.resolve(ROOT, path.dirname(output), i.path)), kind: i.kind }));
+    .map((i) => ({ to: rel(path.resolve(dir, i.path)), kind: i.kind }));
 }
-mkdirSync(path.join(ROOT, 'node_modules', '.cache', 'hss'), { recursive: true });
-writeFileSync(
-  path.join(ROOT, 'node_modules', '.cache', 'hss', 'build-graph.json'),
-  `${JSON.stringify(graph, null, 1)}\n`,
-);
+writeFileSync(path.join(CACHE, 'build-graph.json'), `${JSON.stringify(graph, null, 1)}\n`);

@@ -130,7 +130,7 @@ const HEAVY_BUILTINS = [
 /** dist/hss.cjs (commander and the command tree) and bin/hss.js, with room to grow by a few commands. */
 const CORE_BYTES = 200_000;
 /**
- * What `task retry --all-failed` with a token loads: ~320 KB with every credential source, the transport
+ * What `task retry --all-failed` with a token loads: ~275 KB with every credential source, the transport
  * choice, the checks of files others could have written and the escaping of outside text on the path (not the wait loop, which --wait loads), and no zod (its identifier rules are src/core/rules.ts; zod loads only
  * for a store or cache file, cluster specs, or an answer to parse). zod on this path adds ~190 KB, and
  * `import { z } from 'zod'` (instead of `import * as z`) all of zod and its locales (+520 KB).
@@ -197,6 +197,18 @@ describe('what an invocation loads', () => {
     expect(offending(loads, RETRY_NEVER)).toEqual([]);
     expect(builtinsLoaded(loads, HEAVY_BUILTINS)).toEqual([]);
     expect(loads.bytes, `${loads.files.join(', ')}: ${loads.bytes} bytes`).toBeLessThanOrEqual(RETRY_BYTES);
+  });
+
+  it('task retry loads few files of dist/: the core, the renderer, the context, its own and what it shares', async () => {
+    // Each file costs a stat, a read, a cache entry and a compile: the build puts the code lazy files share
+    // into the file that every run needing it has loaded (scripts/build.mjs). Only code the command
+    // shares with other commands (not with the context) is a file of its own.
+    for (const args of [['--dry-run'], []]) {
+      const loads = await load(['task', 'retry', 'task-0001', '--all-failed', ...args], sb.env());
+      expect(loads.files.length, loads.files.join(', ')).toBeLessThanOrEqual(6);
+      expect(loads.files.slice(0, 2)).toEqual(['bin/hss.js', 'dist/hss.cjs']);
+      expect(loads.files.filter((f) => /^dist\/chunks\/task-retry-\w+\.cjs$/.test(f))).toHaveLength(1);
+    }
   });
 
   it('task retry against the sandbox sends its request without fetch or zod: no undici, no child processes', async () => {
