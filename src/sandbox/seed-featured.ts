@@ -2,17 +2,7 @@
 // `ago` before the sandbox clock; each cluster row is [id, name, type, version, minutes it scanned,
 // failures or a scan still running].
 import { NEVER, SCAN_TYPES } from './model.js';
-import {
-  type ClusterSeed,
-  HOUR,
-  MINUTE,
-  REASON_API_TIMEOUT,
-  REASON_BENCHMARK_TIMEOUT,
-  REASON_EVICTED,
-  REASON_IMAGE_PULL,
-  REASON_NO_AGENT,
-  type TaskSeed,
-} from './seed-types.js';
+import { type ClusterSeed, HOUR, MINUTE, REASON, type TaskSeed } from './seed-types.js';
 
 type ClusterRow = [
   id: string,
@@ -29,9 +19,9 @@ export interface FeaturedTask extends Omit<TaskSeed, 'start' | 'clusters'> {
   clusters: ClusterRow[] | 'fleet';
 }
 
-const imagePull = { reason: REASON_IMAGE_PULL, retries: 1 };
-const noAgent = { reason: REASON_NO_AGENT, retries: NEVER };
-const apiTimeout = (retries: number) => ({ reason: REASON_API_TIMEOUT, retries });
+const imagePull = { reason: REASON.imagePull, retries: 1 };
+const noAgent = { reason: REASON.noAgent, retries: NEVER };
+const apiTimeout = (retries: number) => ({ reason: REASON.apiTimeout, retries });
 
 export const FEATURED: readonly FeaturedTask[] = [
   {
@@ -49,7 +39,7 @@ export const FEATURED: readonly FeaturedTask[] = [
         'cce',
         'v1.28',
         31,
-        { failures: { benchmark: { reason: REASON_BENCHMARK_TIMEOUT, retries: 1 } } },
+        { failures: { benchmark: { reason: REASON.benchmarkTimeout, retries: 1 } } },
       ],
       ['cce-staging-01', 'staging-01', 'cce', 'v1.29', 9],
       [
@@ -136,7 +126,7 @@ export const FEATURED: readonly FeaturedTask[] = [
         'ali',
         'v1.28',
         8,
-        { failures: { cluster_vul: { reason: REASON_EVICTED, retries: 2 } } },
+        { failures: { cluster_vul: { reason: REASON.evicted, retries: 2 } } },
       ],
       [
         'tencent-tke-01',

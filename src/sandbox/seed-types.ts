@@ -4,11 +4,14 @@ import type { ClusterType, ScanType, TaskStatus, TriggerType } from './model.js'
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 
-export const REASON_BENCHMARK_TIMEOUT = 'benchmark check timed out';
-export const REASON_IMAGE_PULL = 'failed to pull scanner image';
-export const REASON_NO_AGENT = 'agent not installed on cluster nodes';
-export const REASON_EVICTED = 'scan job was evicted from the node';
-export const REASON_API_TIMEOUT = 'connection to the cluster API server timed out';
+/** The failed reasons of the seed clusters, as HSS words them. */
+export const REASON = {
+  benchmarkTimeout: 'benchmark check timed out',
+  imagePull: 'failed to pull scanner image',
+  noAgent: 'agent not installed on cluster nodes',
+  evicted: 'scan job was evicted from the node',
+  apiTimeout: 'connection to the cluster API server timed out',
+} as const;
 
 export interface Failure {
   reason: string;

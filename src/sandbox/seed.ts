@@ -25,26 +25,7 @@ import {
   type TriggerType,
 } from './model.js';
 import { FEATURED } from './seed-featured.js';
-import {
-  type ClusterSeed,
-  type Failure,
-  HOUR,
-  MINUTE,
-  REASON_API_TIMEOUT,
-  REASON_BENCHMARK_TIMEOUT,
-  REASON_EVICTED,
-  REASON_IMAGE_PULL,
-  REASON_NO_AGENT,
-  type TaskSeed,
-} from './seed-types.js';
-
-export {
-  REASON_API_TIMEOUT,
-  REASON_BENCHMARK_TIMEOUT,
-  REASON_EVICTED,
-  REASON_IMAGE_PULL,
-  REASON_NO_AGENT,
-} from './seed-types.js';
+import { type ClusterSeed, type Failure, HOUR, MINUTE, REASON, type TaskSeed } from './seed-types.js';
 
 function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluster {
   const items = scanTypes.map((scanType): ScanItem => {
@@ -129,13 +110,13 @@ function fleetClusters(start: number): ClusterSeed[] {
     if (n % 25 >= 4) {
       const failures: Partial<Record<ScanType, Failure>> =
         n % 3 === 0
-          ? { benchmark: { reason: REASON_BENCHMARK_TIMEOUT, retries: 1 } }
+          ? { benchmark: { reason: REASON.benchmarkTimeout, retries: 1 } }
           : n % 3 === 1
             ? {
-                cluster_vul: { reason: REASON_IMAGE_PULL, retries: 1 },
-                risk_assessment: { reason: REASON_IMAGE_PULL, retries: 1 },
+                cluster_vul: { reason: REASON.imagePull, retries: 1 },
+                risk_assessment: { reason: REASON.imagePull, retries: 1 },
               }
-            : { risk_assessment: { reason: REASON_EVICTED, retries: 2 } };
+            : { risk_assessment: { reason: REASON.evicted, retries: 2 } };
       seed.failures = failures;
     }
     clusters.push(seed);
@@ -153,10 +134,10 @@ const SCAN_TYPE_SETS: readonly (readonly ScanType[])[] = [
 const RUNNING = new Set([3, 17, 58]);
 const READY = new Set([0, 11]);
 const FAILURE_REASONS: readonly Failure[] = [
-  { reason: REASON_BENCHMARK_TIMEOUT, retries: 1 },
-  { reason: REASON_IMAGE_PULL, retries: 1 },
-  { reason: REASON_EVICTED, retries: 2 },
-  { reason: REASON_API_TIMEOUT, retries: 1 },
+  { reason: REASON.benchmarkTimeout, retries: 1 },
+  { reason: REASON.imagePull, retries: 1 },
+  { reason: REASON.evicted, retries: 2 },
+  { reason: REASON.apiTimeout, retries: 1 },
 ];
 
 function dateStamp(ms: number): string {
@@ -194,9 +175,9 @@ function generatedTasks(base: number): TaskSeed[] {
         const scanType = scanTypes[0] ?? 'cluster_vul';
         const failure =
           i % 24 === 0 && k === 1
-            ? { reason: REASON_NO_AGENT, retries: NEVER }
+            ? { reason: REASON.noAgent, retries: NEVER }
             : (FAILURE_REASONS[(i / 4 + k) % FAILURE_REASONS.length] ?? {
-                reason: REASON_IMAGE_PULL,
+                reason: REASON.imagePull,
                 retries: 1,
               });
         cluster.failures = { [scanType]: failure };
