@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most test files wait on child processes and sockets (the built CLI, a sandbox), not the CPU: more
+    // of them at once than there are cores keeps a 2-core machine busy (about half the wall time).
+    maxWorkers: 4,
   },
 });

@@ -1,14 +1,6 @@
-/**
- * `hss config show` reports every setting with where it came from: the profile's, and those of output
- * and of every request, which no profile holds. Run in-process through main() with buffered streams.
- */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io, OutStream } from '../../src/core/io.js';
 import { envFlag } from '../../src/settings/source.js';
+import { hssInProcess } from '../helpers/in-process.js';
 
 type Row = { value: string | boolean | null; source: string };
 
@@ -16,33 +8,8 @@ async function configShow(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hss-config-show-'));
-  const sink = (): OutStream & { text: string } => {
-    const s = {
-      text: '',
-      write(chunk: string) {
-        s.text += chunk;
-        return true;
-      },
-    };
-    return s;
-  };
-  const io: Io = {
-    env: { HSS_CONFIG_DIR: dir, ...env },
-    stdin: { async *[Symbol.asyncIterator]() {} },
-    stdout: sink(),
-    stderr: sink(),
-    homeDir: dir,
-    platform: process.platform,
-    now: () => Date.now(),
-    signal: new AbortController().signal,
-  };
-  const code = await main([...args, 'config', 'show'], io);
-  return {
-    code,
-    stdout: (io.stdout as OutStream & { text: string }).text,
-    stderr: (io.stderr as OutStream & { text: string }).text,
-  };
+  const r = await hssInProcess([...args, 'config', 'show'], { env });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 async function settings(args: string[], env: Record<string, string> = {}): Promise<Record<string, Row>> {
