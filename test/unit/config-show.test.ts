@@ -1,3 +1,7 @@
+/**
+ * `hss config show` reports every setting with where it came from: the profile's, and those of output
+ * and of every request, which no profile holds. Run in-process through main() with buffered streams.
+ */
 import { describe, expect, it } from 'vitest';
 import { envFlag } from '../../src/settings/source.js';
 import { hssInProcess } from '../helpers/in-process.js';
