@@ -1,3 +1,15 @@
+/**
+ * Which credential a call uses, and how it is put on a request.
+ *
+ * Order: --token-stdin; HSS_TOKEN; HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ _SECURITY_TOKEN); the
+ * profile's own (a cached `hss auth login`, else its `auth` kind: token | aksk | password | command);
+ * the official SDKs' credentials file. A profile named explicitly (--profile / HSS_PROFILE) that has
+ * credentials of its own goes first: naming it is the more specific wish.
+ *
+ * Finding a credential (`planCredential`) only reads settings, the environment and files; running a
+ * credential command or checking a login's expiry happens in `load()`, so `hss config show` can say
+ * which source is in effect without running anything.
+ */
 import { ConfigError } from '../core/errors.js';
 import { quote } from '../core/text.js';
 import { registerSecret } from '../output/redact.js';

@@ -1,3 +1,8 @@
+/**
+ * A profile's own credentials: a cached `hss auth login`, else its `auth` kind (token, key pair,
+ * password login, credential command). Credential commands run at most once per run and profile, and
+ * their output is cached while it says it is valid.
+ */
 import { parseDuration } from '../core/duration.js';
 import { AuthError, ConfigError } from '../core/errors.js';
 import { quote } from '../core/text.js';

@@ -1,8 +1,7 @@
-import type { ChalkInstance } from 'chalk';
 /**
  * `hss sandbox`: runs the local HSS + IAM emulator until interrupted.
  */
-
+import type { ChalkInstance } from 'chalk';
 import type { Context } from '../../cli/context.js';
 import { parseDuration, parseInteger } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
