@@ -4,8 +4,8 @@
  * before it reaches a message.
  */
 import { ApiError, AuthError, type ErrorDetails, type HssError, UnavailableError } from '../core/errors.js';
-import { escapeControls } from '../output/escape.js';
-import { redact } from '../output/redact.js';
+import { escapeControls } from '../core/escape.js';
+import { redact } from '../core/redact.js';
 import type { ApiResponse } from './http.js';
 
 /** Longest piece of server-given text (error message, code, request ID) put into a message. */
@@ -16,7 +16,7 @@ export const MAX_ENCODED_MESSAGE = 4096;
 /**
  * Server-given text made safe for a one-line message: known secrets masked (before anything else, so
  * that no cut can leave part of a secret behind for the later masking to miss), whitespace runs made
- * one space, other control characters (terminal escapes among them) shown escaped (output/escape.ts),
+ * one space, other control characters (terminal escapes among them) shown escaped (core/escape.ts),
  * and the text cut short.
  */
 export function serverText(text: string, max = MAX_SERVER_TEXT): string {

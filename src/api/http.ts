@@ -11,8 +11,8 @@ import {
   UsageError,
 } from '../core/errors.js';
 import { isLoopback } from '../core/net.js';
+import { redact, redactHeaders, redactJson } from '../core/redact.js';
 import { quote } from '../core/text.js';
-import { redact, redactHeaders, redactJson } from '../output/redact.js';
 import { errorFromResponse, serverText } from './error-body.js';
 import {
   answerText,

@@ -7,8 +7,8 @@
 import { ConfigError, HssError, UsageError } from '../core/errors.js';
 import { READ_LIMIT, readFileUpTo } from '../core/io.js';
 import { isLoopback } from '../core/net.js';
+import { MASK, registerSecret } from '../core/redact.js';
 import { quote } from '../core/text.js';
-import { MASK, registerSecret } from '../output/redact.js';
 import { answerText, nodeTransport, type Transport, type TransportResponse } from './node-transport.js';
 
 /** A setting as the transport is handed it: its value, and where it came from (`flag`, `env:NAME`) for messages. */

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { ConfigError, errorCode, HssError } from '../core/errors.js';
 import { bareRecord } from '../core/json.js';
-import { registerSecret } from '../output/redact.js';
+import { registerSecret } from '../core/redact.js';
 import { type UpdateOptions, withFileLock, writeFileAtomic } from '../settings/lock.js';
 import { readTrustedFile, type TrustedFile } from '../settings/trust.js';
 import type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';

@@ -4,7 +4,7 @@
  * before anything else happens.
  */
 import { Token } from '../api/schemas.js';
-import { registerSecret } from '../output/redact.js';
+import { registerSecret } from '../core/redact.js';
 import { parseExpiry } from './cache.js';
 
 /** What a credential command gave: a token or a key pair, with its expiry when it said one. */

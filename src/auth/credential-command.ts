@@ -10,8 +10,8 @@ const crypto = () => process.getBuiltinModule('node:crypto');
 
 import { formatDuration } from '../core/duration.js';
 import { AuthError, UsageError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
 import { quote } from '../core/text.js';
-import { redact } from '../output/redact.js';
 import { type CommandOutput, parseCommandOutput, registerOutputSecrets } from './command-output.js';
 
 export type { CommandOutput } from './command-output.js';

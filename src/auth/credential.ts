@@ -3,10 +3,10 @@
  * and how each kind is made from what a source gives: checked, and its secrets registered for masking.
  */
 import { ConfigError, UsageError } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
 import { firstIssue, Token } from '../core/rules.js';
 import { quote } from '../core/text.js';
 import type { AuthKind } from '../core/vocabulary.js';
-import { registerSecret } from '../output/redact.js';
 import type { Settings } from '../settings/resolve.js';
 import type { CacheFile } from './cache.js';
 

@@ -11,8 +11,8 @@
  * which source is in effect without running anything.
  */
 import { ConfigError } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
 import { quote } from '../core/text.js';
-import { registerSecret } from '../output/redact.js';
 import { exposedMode } from '../settings/trust.js';
 import {
   akskCredential,

@@ -5,9 +5,9 @@
 import * as z from 'zod';
 import type { ApiRequest, Authorize, HttpClient } from '../api/http.js';
 import { ApiError, ConfigError } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
 import { firstIssue, ProjectId } from '../core/rules.js';
 import { quote } from '../core/text.js';
-import { registerSecret } from '../output/redact.js';
 import { parseExpiry } from './cache.js';
 
 export interface LoginInput {

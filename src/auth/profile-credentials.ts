@@ -5,9 +5,9 @@
  */
 import { parseDuration } from '../core/duration.js';
 import { AuthError, ConfigError } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
 import { quote } from '../core/text.js';
 import type { AuthKind } from '../core/vocabulary.js';
-import { registerSecret } from '../output/redact.js';
 import type { Profile } from '../settings/store-schema.js';
 import {
   type CommandEntry,

@@ -1,8 +1,8 @@
-import { escapeJsonText } from '../output/escape.js';
-import { redact } from '../output/redact.js';
+import { escapeJsonText } from './escape.js';
+import { redact } from './redact.js';
 
 /**
- * Quotes a value for a message: in double quotes, escaped as output/escape.ts says (so it stays one
+ * Quotes a value for a message: in double quotes, escaped as core/escape.ts says (so it stays one
  * line and shows what it holds), and cut short when long. Known secrets are masked before the cut,
  * as a cut secret (a token pasted as a task ID) would escape the later masking.
  */

@@ -11,10 +11,10 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { HssError } from '../core/errors.js';
+import { escapeJsonText } from '../core/escape.js';
 import type { Io } from '../core/io.js';
+import { redact } from '../core/redact.js';
 import type { ErrorDocument, ErrorJson } from './error-json.js';
-import { escapeJsonText } from './escape.js';
-import { redact } from './redact.js';
 import { type Paint, plainStyles, type Styles, stylesFor } from './styles.js';
 
 export type OutputFormat = 'text' | 'json';

@@ -4,7 +4,7 @@
  * escaped, and only then are the markers turned into the terminal's colour codes (src/output/renderer.ts).
  */
 import type { ChalkInstance } from 'chalk';
-import { escapeForTerminal } from './escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 
 /** The styles for stdout and stderr, and the painters that finish each stream's text. */
 export interface Styles {

@@ -1,4 +1,4 @@
-import { escapeForTerminal } from './escape.js';
+import { escapeForTerminal } from '../core/escape.js';
 import { unmarked } from './styles.js';
 
 /** Columns a cell takes once written: its style markers gone, its unsafe characters escaped. */

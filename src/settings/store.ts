@@ -8,7 +8,7 @@ import { chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, errorCode, HssError } from '../core/errors.js';
 import { bareRecord } from '../core/json.js';
-import { registerSecret } from '../output/redact.js';
+import { registerSecret } from '../core/redact.js';
 import { type UpdateOptions, withFileLock } from './lock.js';
 import type { Profile, StoreFile } from './store-schema.js';
 import { readTrustedFile, STORE_TRUST } from './trust.js';

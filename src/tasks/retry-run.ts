@@ -8,7 +8,7 @@ import { type HssApi, retryTaskRequest } from '../api/hss.js';
 import type { RetryBody, TaskSummary } from '../api/schemas.js';
 import { HssError, InterruptedError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
-import { redactHeaders } from '../output/redact.js';
+import { redactHeaders } from '../core/redact.js';
 import type { Renderer, Spinner } from '../output/renderer.js';
 import type { DryRunRequest, FollowedDocument } from './documents.js';
 import { describeScope, type RetryPlan } from './retry-plan.js';

@@ -8,7 +8,7 @@ import { authorizerFor, type Credential, maskAccessKey } from '../../src/auth/cr
 import { ask } from '../../src/auth/prompt.js';
 import { verifyRequest } from '../../src/auth/signer.js';
 import { UsageError } from '../../src/core/errors.js';
-import { redact } from '../../src/output/redact.js';
+import { redact } from '../../src/core/redact.js';
 
 describe('splitCommandLine', () => {
   it.each([

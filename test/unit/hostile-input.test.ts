@@ -32,7 +32,7 @@ import { parseDuration, parseInteger } from '../../src/core/duration.js';
 import { HssError } from '../../src/core/errors.js';
 import { readFileLimited } from '../../src/core/io.js';
 import { nestedDeeperThan } from '../../src/core/json.js';
-import { registerSecret } from '../../src/output/redact.js';
+import { registerSecret } from '../../src/core/redact.js';
 import { parseFaultSpec } from '../../src/sandbox/faults.js';
 import { checkEndpoint } from '../../src/settings/endpoints.js';
 import { resolveNetwork } from '../../src/settings/network.js';

@@ -6,7 +6,7 @@ import {
   redactHeaders,
   redactJson,
   registerSecret,
-} from '../../src/output/redact.js';
+} from '../../src/core/redact.js';
 
 // The registry is module state shared by the tests of this file: every test uses secrets of its own.
 

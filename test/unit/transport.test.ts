@@ -11,7 +11,7 @@ import {
   parseProxyUrl,
 } from '../../src/api/transport.js';
 import { ConfigError, type HssError, UnavailableError, UsageError } from '../../src/core/errors.js';
-import { redact } from '../../src/output/redact.js';
+import { redact } from '../../src/core/redact.js';
 import { caBundleSetting, proxySettings, resolveNetwork } from '../../src/settings/network.js';
 import { tempDir } from '../helpers/cli.js';
 import { TEST_CA, UNRELATED_CA } from '../helpers/network.js';

@@ -5,9 +5,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { Context } from '../../../cli/context.js';
 import { UsageError } from '../../../core/errors.js';
+import { registerSecret } from '../../../core/redact.js';
 import { EnterpriseProjectId, firstIssue, ProjectId, plainText, Region, Token } from '../../../core/rules.js';
 import { quote } from '../../../core/text.js';
-import { registerSecret } from '../../../output/redact.js';
 import { checkEndpoint, KNOWN_REGIONS } from '../../../settings/endpoints.js';
 import type { GlobalFlags } from '../../../settings/flags.js';
 import { findProfile, storePath } from '../../../settings/store.js';

@@ -2,7 +2,7 @@
  * `hss profile show [name]`: one profile's fields, secrets masked.
  */
 
-import { maskSecret } from '../../../output/redact.js';
+import { maskSecret } from '../../../core/redact.js';
 import { selectProfile } from '../../../settings/resolve.js';
 import type { Profile } from '../../../settings/store-schema.js';
 import type { Handler } from '../../define.js';
