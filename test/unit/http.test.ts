@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +16,7 @@ import {
   parseErrorBody,
   parseRetryAfter,
 } from '../../src/api/http.js';
+import type { Transport } from '../../src/api/node-transport.js';
 import {
   ApiError,
   AuthError,
@@ -18,7 +24,9 @@ import {
   InterruptedError,
   RequestTimeoutError,
   UnavailableError,
+  UsageError,
 } from '../../src/core/errors.js';
+import { registerSecret } from '../../src/output/redact.js';
 import { errorJson } from '../../src/output/renderer.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
 
@@ -45,6 +53,12 @@ describe('parseErrorBody', () => {
       { code: '401', message: 'nope' },
     ],
     ['the gateway form with only a message', '{"error":{"message":"only this"}}', { message: 'only this' }],
+    ['the gateway form with only a code', '{"error":{"code":"X"}}', { code: 'X' }],
+    ['a lone code, camel case, one level down', '{"error":{"errorCode":"Y.1"}}', { code: 'Y.1' }],
+    ['a code of blanks as absent', '{"error_code":"  ","error_msg":"why"}', { message: 'why' }],
+    ['a code that is not a finite number as absent', '{"code":1e999,"message":"m"}', { message: 'm' }],
+    ['a code of another type as absent', '{"code":true,"message":"m"}', { message: 'm' }],
+    ['a message of another type as absent', '{"error_code":"E.5","error_msg":7}', { code: 'E.5' }],
     ['plain text', 'Service Unavailable', { message: 'Service Unavailable' }],
     ['plain text with spaces around', '  \n bad gateway \n', { message: 'bad gateway' }],
     ['an empty body', '', {}],
@@ -159,7 +173,10 @@ function response(status: number, text = '', requestId?: string, attempts = 1): 
 describe('errorFromResponse', () => {
   const BODY = '{"error_code":"HSS.1005","error_msg":"the task is still running"}';
 
-  it.each([401, 403])('maps %d to AuthError (exit 4) with a hint', (status) => {
+  it.each([
+    [401, 'authentication failed', 'check the credentials in use (`hss auth status`)'],
+    [403, 'permission denied', 'the credentials lack permission for HSS in this project'],
+  ])('maps %d to AuthError (exit 4): %s, with its own hint', (status, what, hint) => {
     const error = errorFromResponse('RetryTask t1', response(status, BODY, 'req-1'));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.code).toBe('AUTH');
@@ -167,18 +184,38 @@ describe('errorFromResponse', () => {
     expect(error.httpStatus).toBe(status);
     expect(error.apiErrorCode).toBe('HSS.1005');
     expect(error.requestId).toBe('req-1');
-    expect(error.hint).toBeTruthy();
-    expect(error.message).toContain('RetryTask t1');
-    expect(error.message).toContain('the task is still running');
-    expect(error.message).toContain(status === 401 ? 'authentication failed' : 'permission denied');
+    expect(error.hint).toBe(hint);
+    expect(error.message).toBe(`RetryTask t1 was refused: ${what}: the task is still running`);
   });
 
-  it('uses the caller hint for 401/403 when given', () => {
-    const error = errorFromResponse('IAM login', response(401), 'run `hss auth login` again');
-    expect(error.hint).toBe('run `hss auth login` again');
+  it('uses the caller hint for 401/403 when given, and only for them', () => {
+    for (const status of [401, 403]) {
+      const error = errorFromResponse('IAM login', response(status), 'run `hss auth login` again');
+      expect(error.hint).toBe('run `hss auth login` again');
+    }
+    expect(errorFromResponse('IAM login', response(401)).message).toBe(
+      'IAM login was refused: authentication failed',
+    );
+    expect(errorFromResponse('IAM login', response(503), 'run `hss auth login` again').hint).toBe(
+      'the service is failing or busy: try again later; --max-attempts sets how often hss retries',
+    );
+    expect(errorFromResponse('IAM login', response(404), 'run `hss auth login` again').hint).toBeUndefined();
   });
 
-  it.each([429, 500, 502, 503, 504])('maps %d to UnavailableError (exit 6)', (status) => {
+  const THROTTLED =
+    'the API is throttling requests: wait a little and try again, or send fewer at once (--concurrency)';
+  const FAILING =
+    'the service is failing or busy: try again later; --max-attempts sets how often hss retries';
+
+  it.each([
+    [429, THROTTLED],
+    [500, FAILING],
+    [501, FAILING],
+    [502, FAILING],
+    [503, FAILING],
+    [504, FAILING],
+    [599, FAILING],
+  ])('maps %d to UnavailableError (exit 6) with its hint', (status, hint) => {
     const error = errorFromResponse('ListTasks', response(status, BODY, 'req-2', 3));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.code).toBe('UNAVAILABLE');
@@ -186,11 +223,22 @@ describe('errorFromResponse', () => {
     expect(error.httpStatus).toBe(status);
     expect(error.apiErrorCode).toBe('HSS.1005');
     expect(error.requestId).toBe('req-2');
-    expect(error.message).toContain(`HTTP ${status}`);
-    expect(error.message).toContain('after 3 attempts');
+    expect(error.hint).toBe(hint);
+    expect(error.message).toBe(
+      `ListTasks: service unavailable (HTTP ${status}) after 3 attempts: the task is still running`,
+    );
   });
 
-  it.each([400, 404, 409])('maps %d to ApiError (exit 5)', (status) => {
+  it('names the attempts only when there were several', () => {
+    expect(errorFromResponse('ListTasks', response(503, '', undefined, 1)).message).toBe(
+      'ListTasks: service unavailable (HTTP 503)',
+    );
+    expect(errorFromResponse('ListTasks', response(503, '', undefined, 2)).message).toBe(
+      'ListTasks: service unavailable (HTTP 503) after 2 attempts',
+    );
+  });
+
+  it.each([300, 400, 404, 409, 428, 499])('maps %d to ApiError (exit 5)', (status) => {
     const error = errorFromResponse('RetryTask t1', response(status, BODY, 'req-3'));
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe('API');
@@ -611,5 +659,303 @@ describe('HttpClient', () => {
     expect(error).toBeInstanceOf(InterruptedError);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(server.seen).toHaveLength(1);
+  });
+});
+
+/* ------------------------------------------------------------------------------------------------ */
+/* What counts as success, what is retried, what is trusted                                          */
+/* ------------------------------------------------------------------------------------------------ */
+
+describe('HttpClient: success is 2xx only', () => {
+  it.each([200, 201, 204, 299])('%d is success', async (status) => {
+    const server = await startRecordingServer((_req, res) => reply(res, status));
+    const { http } = client();
+    expect((await http.send(retryRequest(server.base))).status).toBe(status);
+  });
+
+  it.each([300, 301, 304])('%d is refused by the API (exit 5), not taken as success', async (status) => {
+    const server = await startRecordingServer((_req, res) => reply(res, status));
+    const { http } = client();
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(`RetryTask t1 was refused by the API (HTTP ${status})`);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('501 is a failing service (exit 6), but not one that retrying helps', async () => {
+    const server = await startRecordingServer((_req, res) => reply(res, 501));
+    const { http, waits } = client({ maxAttempts: 3 });
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.message).toBe('RetryTask t1: service unavailable (HTTP 501)');
+    expect(server.seen).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+});
+
+/** A transport that fails every call with `error`, counting the calls. */
+function failingTransport(error: () => unknown): { fetch: Transport; calls: URL[] } {
+  const calls: URL[] = [];
+  return {
+    calls,
+    fetch: async (url) => {
+      calls.push(url);
+      throw error();
+    },
+  };
+}
+
+/** An error as node:tls reports a certificate check that failed: a message and an OpenSSL code. */
+function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+const UNTRUSTED_HINT =
+  'if the endpoint or a TLS-inspecting proxy uses a private CA, pass its certificate with --ca-bundle <file> (or HSS_CA_BUNDLE); certificate checks cannot be turned off';
+
+describe('HttpClient: certificates that cannot be trusted are never retried', () => {
+  // Node's names for the certificate checks that fail whatever is retried (OpenSSL's verify codes).
+  const UNTRUSTED = [
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+  ];
+
+  it.each(UNTRUSTED)('%s: one attempt, exit 6, "cannot be trusted" and the CA hint', async (code) => {
+    for (const shape of ['node:https', 'undici'] as const) {
+      const tls = codedError(code, `${code.toLowerCase().replaceAll('_', ' ')}`);
+      const { fetch, calls } = failingTransport(() =>
+        shape === 'undici' ? new TypeError('fetch failed', { cause: tls }) : tls,
+      );
+      const { http, waits } = client({ fetch, maxAttempts: 3 });
+      const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error.exitCode).toBe(6);
+      expect(error.message).toBe(
+        `RetryTask t1: the TLS certificate of hss.example.test cannot be trusted (${code} ${tls.message})`,
+      );
+      expect(error.hint).toBe(UNTRUSTED_HINT);
+      expect(calls).toHaveLength(1);
+      expect(waits).toEqual([]);
+    }
+  });
+
+  it('a certificate for another host: one attempt, "does not name this host", a hint to check the URL', async () => {
+    const { fetch, calls } = failingTransport(
+      () =>
+        new TypeError('fetch failed', {
+          cause: codedError(
+            'ERR_TLS_CERT_ALTNAME_INVALID',
+            "Hostname/IP does not match certificate's altnames: Host: hss.example.test. is not in the cert's altnames: DNS:other.invalid",
+          ),
+        }),
+    );
+    const { http } = client({ fetch, maxAttempts: 3 });
+    const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.message).toBe(
+      "RetryTask t1: the TLS certificate of hss.example.test does not name this host (ERR_TLS_CERT_ALTNAME_INVALID Hostname/IP does not match certificate's altnames: Host: hss.example.test. is not in the cert's altnames: DNS:other.invalid)",
+    );
+    expect(error.hint).toBe('check the endpoint URL: the certificate is for another host name');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a real TLS server whose certificate nothing trusts: refused at once, one connection', async () => {
+    const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'tls');
+    let connections = 0;
+    const server = createTlsServer({
+      key: readFileSync(path.join(fixtures, 'test-only-localhost.key')),
+      cert: readFileSync(path.join(fixtures, 'test-only-localhost.pem')),
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { http, waits } = client({ maxAttempts: 3 });
+      const error = await rejection(http.send(retryRequest(`https://127.0.0.1:${port}`)));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^RetryTask t1: the TLS certificate of 127\\.0\\.0\\.1:${port} cannot be trusted \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE `,
+        ),
+      );
+      expect(error.hint).toBe(UNTRUSTED_HINT);
+      expect(connections).toBe(1);
+      expect(waits).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it.each([
+    ['ECONNRESET', 'socket hang up'],
+    ['EPROTO', 'wrong version number'],
+    ['ERR_TLS_HANDSHAKE_TIMEOUT', 'TLS handshake timeout'],
+    ['CERT_SOMETHING_NEW', 'a code hss does not know'],
+  ])('any other failure (%s) is retried and reported as "cannot reach"', async (code, message) => {
+    const { fetch, calls } = failingTransport(
+      () => new TypeError('fetch failed', { cause: codedError(code, message) }),
+    );
+    const { http, waits } = client({ fetch, maxAttempts: 3 });
+    const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.message).toBe(
+      `RetryTask t1: cannot reach hss.example.test after 3 attempts: ${code} ${message}`,
+    );
+    expect(error.hint).toBe('check the endpoint, your network and proxy settings (HTTPS_PROXY, NO_PROXY)');
+    expect(calls).toHaveLength(3);
+    expect(waits).toEqual([100, 200]);
+  });
+});
+
+describe('HttpClient: how a network failure is named', () => {
+  async function reason(error: () => unknown): Promise<string> {
+    const { fetch } = failingTransport(error);
+    const { http } = client({ fetch, maxAttempts: 1 });
+    return (await rejection(http.send(retryRequest('https://hss.example.test')))).message;
+  }
+
+  it('gives the code once when the message starts with it', async () => {
+    expect(await reason(() => codedError('EAI_AGAIN', 'EAI_AGAIN getaddrinfo hss.example.test'))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: EAI_AGAIN getaddrinfo hss.example.test',
+    );
+  });
+
+  it('takes the innermost coded error of a chain', async () => {
+    const inner = codedError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443');
+    const middle = Object.assign(new Error('connection failed', { cause: inner }), {
+      code: 'UND_ERR_CONNECT',
+    });
+    expect(await reason(() => new TypeError('fetch failed', { cause: middle }))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: ECONNREFUSED connect ECONNREFUSED 10.0.0.1:443',
+    );
+  });
+
+  it('without any code: the cause, else the error itself, else what was thrown', async () => {
+    expect(await reason(() => new TypeError('fetch failed', { cause: new Error('other side closed') }))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: other side closed',
+    );
+    expect(await reason(() => new Error('no route'))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: no route',
+    );
+    expect(await reason(() => 'a string')).toBe('RetryTask t1: cannot reach hss.example.test: a string');
+  });
+
+  it('names the failure of each attempt in --debug', async () => {
+    const { fetch } = failingTransport(() => codedError('ECONNRESET', 'read ECONNRESET'));
+    const lines: string[] = [];
+    const { http } = client({ fetch, maxAttempts: 2, debug: (line) => lines.push(line) });
+    await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(lines).toContain(
+      'attempt 1/2 of RetryTask t1 failed (ECONNRESET read ECONNRESET); next in 100 ms',
+    );
+  });
+});
+
+describe('HttpClient: plain http only to loopback', () => {
+  /** A transport that answers 200 to everything, recording where it was asked to send. */
+  function recorded(calls: URL[]): Transport {
+    return async (url) => {
+      calls.push(url);
+      return { status: 200, statusText: 'OK', headers: new Headers(), text: async () => '' };
+    };
+  }
+
+  it.each([
+    'http://127.0.0.1:8080',
+    'http://127.255.0.9',
+    'http://localhost:1',
+    'http://[::1]:9000',
+    'https://hss.example.test',
+  ])('sends to %s', async (base) => {
+    const calls: URL[] = [];
+    const { http } = client({ fetch: recorded(calls) });
+    expect((await http.send(retryRequest(base))).status).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+
+  it.each([
+    'http://hss.example.test',
+    'http://127.0.0.1.example.test',
+    'http://localhost.example.test',
+    'http://128.0.0.1',
+    'http://10.0.0.1',
+    'http://[::2]',
+    'ftp://127.0.0.1',
+  ])('refuses %s (exit 2), sending nothing and asking for no credentials', async (base) => {
+    const calls: URL[] = [];
+    let authorized = 0;
+    const { http } = client({ fetch: recorded(calls) });
+    const error = await rejection(
+      http.send(retryRequest(base), (req) => {
+        authorized++;
+        return req.headers;
+      }),
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      `RetryTask t1: "${new URL(base).origin}" is refused: only https://, or http:// on loopback, is allowed`,
+    );
+    expect(calls).toHaveLength(0);
+    expect(authorized).toBe(0);
+  });
+});
+
+describe('HttpClient: --debug shows bodies with their secrets masked', () => {
+  async function debugLines(request: ApiRequest): Promise<string[]> {
+    const server = await startRecordingServer((_req, res) => reply(res, 200));
+    const lines: string[] = [];
+    const { http } = client({ debug: (line) => lines.push(line) });
+    await http.send({ ...request, url: new URL(request.url.pathname, server.base) });
+    return lines;
+  }
+
+  it('a body that holds a password: its secret-looking fields masked', async () => {
+    const lines = await debugLines({
+      method: 'POST',
+      url: new URL('http://127.0.0.1/v3/auth/tokens'),
+      headers: {},
+      body: '{"auth":{"identity":{"password":{"user":{"name":"alice","password":"Pa55-word-0001"}}}}}',
+      operation: 'IAM login',
+      sensitiveBody: true,
+    });
+    expect(lines).toContain(
+      '> {"auth":{"identity":{"password":{"user":{"name":"alice","password":"***"}}}}}',
+    );
+    expect(lines.join('\n')).not.toContain('Pa55-word-0001');
+  });
+
+  it('a body that holds a secret and is not JSON: withheld whole', async () => {
+    const lines = await debugLines({
+      method: 'POST',
+      url: new URL('http://127.0.0.1/login'),
+      headers: {},
+      body: 'user=alice&password=Pa55-word-0002',
+      operation: 'IAM login',
+      sensitiveBody: true,
+    });
+    expect(lines).toContain('> (body withheld: it holds a secret)');
+    expect(lines.join('\n')).not.toContain('Pa55-word-0002');
+  });
+
+  it('any other body: as it is, registered secrets masked', async () => {
+    registerSecret('dbg-secret-0003');
+    const lines = await debugLines({
+      method: 'PUT',
+      url: new URL('http://127.0.0.1/retry'),
+      headers: {},
+      body: '{"cluster_id":"c-1","note":"dbg-secret-0003"}',
+      operation: 'RetryTask t1',
+    });
+    expect(lines).toContain('> {"cluster_id":"c-1","note":"***"}');
   });
 });
