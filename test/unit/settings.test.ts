@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../src/core/errors.js';
 import {
   checkEndpoint,
-  DEFAULT_IAM_ENDPOINT,
   type GlobalFlags,
   hssEndpointFor,
   isLoopback,
@@ -124,7 +123,8 @@ const SETTINGS: SettingSpec[] = [
       'http://localhost:9000',
     ],
     get: (s) => s.iamEndpoint,
-    fallback: { value: DEFAULT_IAM_ENDPOINT, source: 'default' },
+    // The contract's default (docs: cli-contract, global options), not the module's own constant.
+    fallback: { value: 'https://iam.myhuaweicloud.com', source: 'default' },
   },
 ];
 
