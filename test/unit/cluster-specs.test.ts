@@ -202,8 +202,10 @@ describe('parseClusterFile', () => {
 
   it('refuses a file that holds only comments and blank lines', () => {
     const error = usageError(() => parseClusterFile('# nothing\n\n   \n', 'empty.txt'));
-    expect(error.message).toContain('empty.txt');
-    expect(error.message).toContain('no cluster specs found');
+    expect(error.message).toBe('empty.txt: no cluster specs found (one id[:types] a line)');
+    expect(error.hint).toBe(
+      'one cluster a line, e.g. "cce-prod-01" or "cce-prod-02:cluster_vul,benchmark"; or use --all-failed',
+    );
   });
 });
 
