@@ -61,6 +61,8 @@ describe('parseSince', () => {
     ['12026-11-26', NOT_A_POINT],
     ['2026-11-266', NOT_A_POINT],
     ['x2026-11-26T20:00', NOT_A_POINT],
+    // Date.parse alone would read this as 11 November.
+    ['Nov 2026-11-26 20:00', NOT_A_POINT],
     ['12026-11-26T20:00', NOT_A_POINT],
     ['2026-11-26T20', NOT_A_POINT],
     ['2026-11-26T20:30garbage', NOT_A_POINT],
