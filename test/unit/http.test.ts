@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -15,6 +16,8 @@ import {
   type HttpOptions,
   parseErrorBody,
   parseRetryAfter,
+  serverText,
+  sleep,
 } from '../../src/api/http.js';
 import type { Transport } from '../../src/api/node-transport.js';
 import {
@@ -59,6 +62,22 @@ describe('parseErrorBody', () => {
     ['a code that is not a finite number as absent', '{"code":1e999,"message":"m"}', { message: 'm' }],
     ['a code of another type as absent', '{"code":true,"message":"m"}', { message: 'm' }],
     ['a message of another type as absent', '{"error_code":"E.5","error_msg":7}', { code: 'E.5' }],
+    [
+      'a form under a later key, past a null',
+      '{"a":null,"b":{"code":"X.2","message":"under b"}}',
+      { code: 'X.2', message: 'under b' },
+    ],
+    [
+      'a list of error objects as text (forms are read from objects only)',
+      '[{"error_code":"E.1","error_msg":"m"}]',
+      { message: '[{"error_code":"E.1","error_msg":"m"}]' },
+    ],
+    ['a JSON number as text', '503', { message: '503' }],
+    [
+      'the first encoded_authorization_message, not a later level without one',
+      '{"error_code":"X","error_msg":"d","encoded_authorization_message":"TOP","error":{"code":"Y"}}',
+      { code: 'X', message: 'd', encodedAuthorizationMessage: 'TOP' },
+    ],
     ['plain text', 'Service Unavailable', { message: 'Service Unavailable' }],
     ['plain text with spaces around', '  \n bad gateway \n', { message: 'bad gateway' }],
     ['an empty body', '', {}],
@@ -305,7 +324,7 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 11:00:00 GMT', NOW)).toBe(0);
   });
 
-  it.each([undefined, '', 'soon', 'tomorrow-ish'])('ignores %j', (value) => {
+  it.each([undefined, '', 'soon', 'tomorrow-ish', '5s', 'x5'])('ignores %j', (value) => {
     expect(parseRetryAfter(value, NOW)).toBeUndefined();
   });
 });
@@ -957,5 +976,204 @@ describe('HttpClient: --debug shows bodies with their secrets masked', () => {
       operation: 'RetryTask t1',
     });
     expect(lines).toContain('> {"cluster_id":"c-1","note":"***"}');
+  });
+});
+
+describe('serverText', () => {
+  it('makes every line break and vertical space one space, and keeps other text', () => {
+    expect(serverText('a\tb\nc\u000bd\fe\r\nf\u0085g\u2028h\u2029i VV')).toBe('a b c d e f g h i VV');
+  });
+
+  it('cuts after 300 characters (or the given limit), marking the cut', () => {
+    expect(serverText('x'.repeat(300))).toBe('x'.repeat(300));
+    expect(serverText('x'.repeat(301))).toBe(`${'x'.repeat(300)}…`);
+    expect(serverText('abcdef', 6)).toBe('abcdef');
+    expect(serverText('abcdefg', 6)).toBe('abcdef…');
+  });
+});
+
+describe('errorFromResponse: fields that say nothing are left out', () => {
+  it('a code, an encoded message or a request ID that is blank once made one line', () => {
+    const error = errorFromResponse('ListTasks', {
+      status: 403,
+      headers: {},
+      text: '{"error_code":"\u0085","error_msg":"denied","encoded_authorization_message":"\u2028"}',
+      attempts: 1,
+      requestId: '',
+    });
+    expect(error.message).toBe('ListTasks was refused: permission denied: denied');
+    expect(error.apiErrorCode).toBeUndefined();
+    expect(error.encodedAuthorizationMessage).toBeUndefined();
+    expect(error.requestId).toBeUndefined();
+    expect(errorJson(error)).not.toHaveProperty('api_error_code');
+    expect(errorJson(error)).not.toHaveProperty('request_id');
+  });
+});
+
+describe('sleep', () => {
+  it('waits, then leaves no listener on the signal', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    await sleep(30, controller.signal);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects at once with the reason of a signal already aborted', async () => {
+    const controller = new AbortController();
+    const reason = new InterruptedError('SIGTERM');
+    controller.abort(reason);
+    const started = Date.now();
+    await expect(sleep(10_000, controller.signal)).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects with the reason when the signal is aborted while waiting', async () => {
+    const controller = new AbortController();
+    const reason = new InterruptedError('SIGINT');
+    setTimeout(() => controller.abort(reason), 20);
+    const started = Date.now();
+    await expect(sleep(10_000, controller.signal)).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('HttpClient: timeouts and interruptions', () => {
+  it('names a timeout of one attempt without counting attempts, with its hint', async () => {
+    const server = await startRecordingServer(() => {});
+    const { http } = client({ timeoutMs: 150, maxAttempts: 1 });
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(error.message).toBe(`RetryTask t1: no answer from 127.0.0.1:${server.port} within 150 ms`);
+    expect(error.hint).toBe('raise --timeout, or check the network path to the endpoint');
+  });
+
+  it.each(['TimeoutError', 'AbortError'])(
+    'a transport that gives up with a %s is a timeout, retried',
+    async (name) => {
+      const { fetch, calls } = failingTransport(() => new DOMException('The operation was aborted', name));
+      const { http } = client({ fetch, maxAttempts: 2, timeoutMs: 1000 });
+      const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      expect(error.message).toBe(
+        'RetryTask t1: no answer from hss.example.test within 1000 ms after 2 attempts',
+      );
+      expect(calls).toHaveLength(2);
+    },
+  );
+
+  it('Ctrl-C during the wait between attempts: exit 130, no further attempt, no credentials asked again', async () => {
+    const { fetch, calls } = failingTransport(() => codedError('ECONNRESET', 'socket hang up'));
+    const controller = new AbortController();
+    let authorized = 0;
+    const http = new HttpClient({
+      timeoutMs: 1000,
+      maxAttempts: 3,
+      userAgent: 'ua',
+      signal: controller.signal,
+      fetch,
+      sleep: async (_ms, signal) => {
+        controller.abort();
+        signal.throwIfAborted();
+      },
+    });
+    const error = await rejection(
+      http.send(retryRequest('https://hss.example.test'), (req) => {
+        authorized++;
+        return req.headers;
+      }),
+    );
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error.exitCode).toBe(130);
+    expect(error.message).toBe('interrupted by SIGINT');
+    expect(calls).toHaveLength(1);
+    expect(authorized).toBe(1);
+  });
+
+  it('withSignal: the same client, interrupted by another signal', async () => {
+    const server = await startRecordingServer(() => {});
+    const { http } = client({ timeoutMs: 5000 });
+    const other = new AbortController();
+    const pending = rejection(http.withSignal(other.signal).send(retryRequest(server.base)));
+    await server.waitFor(1);
+    other.abort();
+    const error = await pending;
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(server.seen[0]?.headers['user-agent']).toBe('hss-cli/0.0.0-test node/20 linux');
+  });
+});
+
+describe('HttpClient: answers too large, and what --debug says of an answer', () => {
+  it('refuses an answer larger than the limit (exit 5), naming the host and the limit', async () => {
+    const server = await startRecordingServer((_req, res) => reply(res, 200, 'x'.repeat(2048)));
+    const { http } = client({ maxResponseBytes: 1024 });
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(
+      `RetryTask t1: the answer from 127.0.0.1:${server.port} is larger than 1024 bytes; refused`,
+    );
+    expect(error.httpStatus).toBe(200);
+  });
+
+  it('the status, the time taken and every header of the answer, secrets masked', async () => {
+    const server = await startRecordingServer((_req, res) =>
+      reply(res, 200, '{"ok":true}', { 'X-Subject-Token': 'MIIsubject-token-0004', 'X-Note': 'n' }),
+    );
+    const lines: string[] = [];
+    const { http } = client({ debug: (line) => lines.push(line) });
+    await http.send(retryRequest(server.base));
+    expect(lines.find((l) => l.startsWith('< 200'))).toMatch(/^< 200 OK in \d{1,4} ms$/);
+    expect(lines).toContain('< x-request-id: rid-200');
+    expect(lines).toContain('< x-note: n');
+    expect(lines).toContain('< x-subject-token: ***');
+    expect(lines).toContain('< {"ok":true}');
+  });
+
+  it('a request without a body shows none', async () => {
+    const server = await startRecordingServer((_req, res) => reply(res, 200));
+    const lines: string[] = [];
+    const { http } = client({ debug: (line) => lines.push(line) });
+    const { body: _body, ...request } = retryRequest(server.base);
+    await http.send({ ...request, method: 'GET' });
+    expect(lines.filter((l) => l.startsWith('> ') && !l.startsWith('> GET') && !l.includes(': '))).toEqual(
+      [],
+    );
+    expect(server.seen[0]?.body).toBe('');
+  });
+});
+
+describe('HttpClient: the cause of a failure is read from the chain of errors', () => {
+  async function reasonOf(error: unknown): Promise<string> {
+    const { fetch } = failingTransport(() => error);
+    const { http } = client({ fetch, maxAttempts: 1 });
+    return (await rejection(http.send(retryRequest('https://hss.example.test')))).message;
+  }
+
+  it('a code that is not a string is no code', async () => {
+    const inner = Object.assign(new Error('refused by peer'), { code: 42 });
+    expect(await reasonOf(new TypeError('fetch failed', { cause: inner }))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: refused by peer',
+    );
+  });
+
+  it('a chain that loops back on itself ends, its code found', async () => {
+    const looped = codedError('CERT_HAS_EXPIRED', 'certificate has expired') as Error & { cause?: unknown };
+    looped.cause = looped;
+    expect(await reasonOf(looped)).toBe(
+      'RetryTask t1: the TLS certificate of hss.example.test cannot be trusted (CERT_HAS_EXPIRED certificate has expired)',
+    );
+  });
+
+  it('a code four wrappers down is found', async () => {
+    let error: Error = codedError('CERT_HAS_EXPIRED', 'certificate has expired');
+    for (let i = 0; i < 4; i++) error = new Error(`wrapper ${i}`, { cause: error });
+    expect(await reasonOf(error)).toMatch(/cannot be trusted \(CERT_HAS_EXPIRED certificate has expired\)$/);
+  });
+
+  it('repeated words of the message are kept: only the code repeated at its start is dropped', async () => {
+    expect(await reasonOf(codedError('EPIPE', 'write write EPIPE'))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: EPIPE write write EPIPE',
+    );
   });
 });
