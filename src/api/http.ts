@@ -212,9 +212,7 @@ function formAt(level: Record<string, unknown>, whole: boolean): ErrorBody | und
     const message = messageOf(level[messageKey]);
     if (whole ? code !== undefined && message !== undefined : code !== undefined || message !== undefined) {
       const out: ErrorBody = {};
-      // Stryker disable next-line ConditionalExpression: parseErrorBody copies only the fields that are set
       if (code !== undefined) out.code = code;
-      // Stryker disable next-line ConditionalExpression: parseErrorBody copies only the fields that are set
       if (message !== undefined) out.message = message;
       return out;
     }
@@ -232,7 +230,6 @@ function formAt(level: Record<string, unknown>, whole: boolean): ErrorBody | und
 export function parseErrorBody(text: string): ErrorBody {
   // Stryker disable next-line MethodExpression: JSON.parse and serverText ignore white space around the text
   const trimmed = text.trim();
-  // Stryker disable next-line ConditionalExpression: a blank body ends as {} below too; this only skips the work
   if (!trimmed) return {};
   let found: ErrorBody | undefined;
   let encoded: string | undefined;
@@ -450,7 +447,6 @@ export class HttpClient {
       signal: combined,
       redirect: 'manual',
     };
-    // Stryker disable next-line ConditionalExpression: both transports send no body for an undefined one
     if (request.body !== undefined) init.body = request.body;
     const limit = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     init.maxBytes = limit;
