@@ -74,6 +74,16 @@ describe('parseErrorBody', () => {
     ],
     ['a JSON number as text', '503', { message: '503' }],
     [
+      'a blank message does not complete a form',
+      '{"error_code":"E.1","error_msg":" ","code":"C.2","message":"full"}',
+      { code: 'C.2', message: 'full' },
+    ],
+    [
+      'a nested complete pair before a top-level lone message',
+      '{"message":"generic","error":{"code":"X.3","message":"nested"}}',
+      { code: 'X.3', message: 'nested' },
+    ],
+    [
       'the first encoded_authorization_message, not a later level without one',
       '{"error_code":"X","error_msg":"d","encoded_authorization_message":"TOP","error":{"code":"Y"}}',
       { code: 'X', message: 'd', encodedAuthorizationMessage: 'TOP' },
@@ -701,6 +711,19 @@ describe('HttpClient: success is 2xx only', () => {
     expect(server.seen).toHaveLength(1);
   });
 
+  it('an informational (1xx) final answer is not success either', async () => {
+    const fetch: Transport = async () => ({
+      status: 199,
+      statusText: '',
+      headers: new Headers(),
+      text: async () => '',
+    });
+    const { http } = client({ fetch });
+    const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe('RetryTask t1 was refused by the API (HTTP 199)');
+  });
+
   it('501 is a failing service (exit 6), but not one that retrying helps', async () => {
     const server = await startRecordingServer((_req, res) => reply(res, 501));
     const { http, waits } = client({ maxAttempts: 3 });
@@ -997,7 +1020,7 @@ describe('errorFromResponse: fields that say nothing are left out', () => {
     const error = errorFromResponse('ListTasks', {
       status: 403,
       headers: {},
-      text: '{"error_code":"\u0085","error_msg":"denied","encoded_authorization_message":"\u2028"}',
+      text: '{"error_code":"\u0085","error_msg":"denied","encoded_authorization_message":"\u0085"}',
       attempts: 1,
       requestId: '',
     });
