@@ -27,6 +27,7 @@ describe('mutate.config.json', () => {
   it('marks the secret-masking and signing modules for the run in CI', () => {
     const ci = config.modules.filter((m) => m.ci).map((m) => path.basename(m.module));
     expect(ci.sort()).toEqual(['redact.ts', 'signer.ts']);
+    for (const m of config.modules.filter((t) => t.ci)) expect(m.thresholds.break, m.module).toBe(100);
   });
 });
 
