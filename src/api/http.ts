@@ -108,7 +108,6 @@ const TLS_TRUST_CODES = new Set([
 function innermostCode(error: unknown): { code: string; message: string } | undefined {
   let found: { code: string; message: string } | undefined;
   let current: unknown = error;
-  // Stryker disable next-line EqualityOperator: the bound only ends a chain that loops; fetch wraps two or three deep
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') found = { code, message: current.message };

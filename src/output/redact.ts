@@ -41,10 +41,7 @@ export function redact(text: string): string {
       }
       open = from;
       close = to;
-    } else {
-      // Stryker disable next-line EqualityOperator: with to === close the assignment changes nothing
-      if (to > close) close = to;
-    }
+    } else close = Math.max(close, to);
   }
   return `${out}${text.slice(cursor, open)}${MASK}${text.slice(close)}`;
 }
