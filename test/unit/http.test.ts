@@ -334,7 +334,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 11:00:00 GMT', NOW)).toBe(0);
   });
 
-  it.each([undefined, '', 'soon', 'tomorrow-ish', '5s', 'x5'])('ignores %j', (value) => {
+  // Neither delay-seconds (digits only) nor an HTTP date (RFC 9110 §10.2.3), though Date.parse reads
+  // "1.5" as a day of 2001 and "-1" as the year -1: a wait of zero.
+  it.each([undefined, '', 'soon', 'tomorrow-ish', '5s', 'x5', '1.5', '-1'])('ignores %j', (value) => {
     expect(parseRetryAfter(value, NOW)).toBeUndefined();
   });
 });
