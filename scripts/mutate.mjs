@@ -20,9 +20,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = path.join(ROOT, 'reports', 'mutation');
 const STRYKER = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 
+const USAGE = 'usage: npm run mutate -- [--ci] [--list] [--concurrency N] [module ...]  (docs/testing.md)';
+
 function usage(message) {
   console.error(`mutate: ${message}`);
-  console.error('usage: npm run mutate -- [--ci] [--list] [--concurrency N] [module ...]');
+  console.error(USAGE);
   process.exit(2);
 }
 
@@ -37,8 +39,10 @@ for (let i = 0; i < args.length; i++) {
   else if (arg === '--list') list = true;
   else if (arg === '--concurrency') concurrency = Number(args[++i]);
   else if (arg.startsWith('--concurrency=')) concurrency = Number(arg.slice('--concurrency='.length));
-  else if (arg === '--help' || arg === '-h') usage('mutation testing of the modules in mutate.config.json');
-  else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
+  else if (arg === '--help' || arg === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  } else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
   else wanted.push(arg);
 }
 if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency needs a whole number from 1');
