@@ -5,7 +5,15 @@
  * modes and owners; the user running hss is played with a stubbed `process.getuid` where the test
  * needs someone other than root.
  */
-import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
@@ -186,6 +194,21 @@ describe.skipIf(!posix)('readTrustedFile: files of the user alone', () => {
     );
   });
 
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'closes the descriptor it reads through, also when it refuses the file',
+    () => {
+      const good = fileWith('{}', 0o600);
+      const bad = fileWith('{}', 0o666);
+      const open = () => readdirSync('/proc/self/fd').length;
+      const before = open();
+      for (let i = 0; i < 20; i++) {
+        readTrustedFile(good, STORE_TRUST);
+        expect(() => readTrustedFile(bad, STORE_TRUST)).toThrow(ConfigError);
+      }
+      expect(open()).toBe(before);
+    },
+  );
+
   it('throws other failures as they come (a folder where the file should be)', () => {
     const dir = tempDir();
     chmodSync(dir, 0o700);
@@ -280,7 +303,7 @@ describe('where there are no owners or mode bits to check', () => {
   it.each([
     ['Windows', 'win32', true],
     ['a platform without getuid', 'linux', false],
-  ])('%s: nothing is refused or warned of', async (_name, platform, withGetuid) => {
+  ])('%s: nothing is refused or warned of', (_name, platform, withGetuid) => {
     const file = fileWith('open', 0o666);
     chmodSync(path.dirname(file), 0o777);
     const realPlatform = Object.getOwnPropertyDescriptor(process, 'platform');
@@ -288,17 +311,14 @@ describe('where there are no owners or mode bits to check', () => {
     Object.defineProperty(process, 'platform', { value: platform, configurable: true });
     if (!withGetuid) Reflect.deleteProperty(process, 'getuid');
     try {
-      vi.resetModules();
-      const trust = await import('../../src/settings/trust.js');
-      expect(trust.readTrustedFile(file, STORE_TRUST)).toEqual({ text: 'open', mode: 0o666 });
-      expect(() => trust.checkTrustedFolder(path.dirname(file), STORE_TRUST)).not.toThrow();
+      expect(readTrustedFile(file, STORE_TRUST)).toEqual({ text: 'open', mode: 0o666 });
+      expect(() => checkTrustedFolder(path.dirname(file), STORE_TRUST)).not.toThrow();
       writeFileSync(file, 'open');
       chmodSync(file, 0o644);
-      expect(trust.exposedMode(file)).toBeUndefined();
+      expect(exposedMode(file)).toBeUndefined();
     } finally {
       if (realPlatform) Object.defineProperty(process, 'platform', realPlatform);
       if (!withGetuid) process.getuid = realGetuid;
-      vi.resetModules();
     }
   });
 });
