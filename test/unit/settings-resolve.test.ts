@@ -162,6 +162,18 @@ describe('resolveSettings: what is used, and what is not', () => {
     expect(s.region).toEqual({ value: 'cn-north-4', source: 'flag' });
   });
 
+  it('an explicit endpoint is refused by name, naming its layer', () => {
+    const error = thrown(() => resolve({ region: 'cn-north-4' }, { HSS_ENDPOINT: 'http://hss.example.com' }));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe(
+      'endpoint "http://hss.example.com" (from environment HSS_ENDPOINT): plain http is refused except on loopback; use https://',
+    );
+    const fromProfile = thrown(() => resolve({}, {}, { endpoint: 'ftp://hss.example.com' }));
+    expect(fromProfile.message).toBe(
+      'endpoint "ftp://hss.example.com" (from profile "work"): must be an https:// URL',
+    );
+  });
+
   it('the IAM endpoint of every layer is checked and normalised, naming the layer', () => {
     expect(resolve({ iamEndpoint: 'https://IAM.example.com/' }, {}).iamEndpoint).toEqual({
       value: 'https://iam.example.com',
