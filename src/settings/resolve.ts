@@ -149,13 +149,14 @@ export function resolveSettings(flags: GlobalFlags, env: Env, store: StoreFile):
 /** The IAM endpoint a profile uses when no flag or variable overrides it; undefined if it is not a URL. */
 export function profileIamEndpoint(profile: Profile): string | undefined {
   if (profile.iam_endpoint === undefined || profile.iam_endpoint === '') return DEFAULT_IAM_ENDPOINT;
+  let endpoint: string | undefined;
   try {
     // Stryker disable next-line StringLiteral: the refusal is caught below, so its wording never shows
-    return checkEndpoint(profile.iam_endpoint, 'IAM endpoint', 'profile');
-    // Stryker disable next-line BlockStatement: without the return the function ends with undefined all the same
+    endpoint = checkEndpoint(profile.iam_endpoint, 'IAM endpoint', 'profile');
   } catch {
-    return undefined;
+    // Not an endpoint hss accepts: the profile has none to use.
   }
+  return endpoint;
 }
 
 /**

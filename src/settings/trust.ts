@@ -116,13 +116,13 @@ export function readTrustedFile(
  */
 export function exposedMode(file: string): number | undefined {
   if (currentUid() === undefined) return undefined;
+  let mode = 0;
   try {
-    const mode = statSync(file).mode & 0o777;
-    return (mode & 0o077) !== 0 && (mode & 0o022) === 0 ? mode : undefined;
-    // Stryker disable next-line BlockStatement: without the return the function ends with undefined all the same
+    mode = statSync(file).mode & 0o777;
   } catch {
-    return undefined;
+    // Missing or out of reach: nothing anyone could read.
   }
+  return (mode & 0o077) !== 0 && (mode & 0o022) === 0 ? mode : undefined;
 }
 
 /** What a refusal of the profile store, or of the config folder it is in, names. */
