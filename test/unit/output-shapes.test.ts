@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../src/core/errors.js';
+import type { OutStream } from '../../src/core/io.js';
 import { pagerWords } from '../../src/output/pager.js';
 import { compileQuery, queryText } from '../../src/output/query.js';
 import { yamlText } from '../../src/output/yaml.js';
-import type { OutStream } from '../../src/core/io.js';
 import { outputOptions } from '../../src/settings/output.js';
 
 const tty: OutStream = { write: (): boolean => true, isTTY: true, columns: 80, rows: 24 };
