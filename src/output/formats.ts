@@ -33,9 +33,16 @@ export async function formattersFor(options: OutputOptions): Promise<Formatters>
   return formatters;
 }
 
-/** The lines of a text that ends with a line break. */
-export function lineCount(text: string): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
+/**
+ * The rows a text takes on a terminal `columns` wide (0: unknown, a row a line): a line longer than
+ * the terminal wraps. Colour codes take no room; characters are counted as one column each.
+ */
+export function rowCount(text: string, columns: number): number {
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  let rows = 0;
+  for (const line of lines) {
+    const width = columns > 0 ? line.replace(/\u001b\[[0-9;]*m/g, '').length : 0;
+    rows += Math.max(1, Math.ceil(width / Math.max(columns, 1)));
+  }
+  return rows;
 }

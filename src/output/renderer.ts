@@ -16,7 +16,7 @@ import type { Io } from '../core/io.js';
 import { redact } from '../core/redact.js';
 import { quote } from '../core/text.js';
 import type { ErrorDocument, ErrorJson } from './error-json.js';
-import { type Formatters, formattersFor, lineCount } from './formats.js';
+import { type Formatters, formattersFor, rowCount } from './formats.js';
 import { type Paint, plainStyles, type Styles, stylesFor } from './styles.js';
 
 export type OutputFormat = 'text' | 'json' | 'yaml';
@@ -232,7 +232,8 @@ export class Renderer {
   private async emit(text: string): Promise<void> {
     const rows = this.io.stdout.rows;
     const pager = this.options.pager;
-    if (pager !== undefined && rows !== undefined && rows > 0 && lineCount(text) >= rows) {
+    const long = rows !== undefined && rows > 0 && rowCount(text, this.io.stdout.columns ?? 0) >= rows;
+    if (pager !== undefined && long) {
       const { page } = await import('./pager.js');
       await page(text, pager, this.io, (reason) =>
         this.warn(

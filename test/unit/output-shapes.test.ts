@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../src/core/errors.js';
 import type { OutStream } from '../../src/core/io.js';
+import { rowCount } from '../../src/output/formats.js';
 import { pagerWords } from '../../src/output/pager.js';
 import { compileQuery, queryText } from '../../src/output/query.js';
 import { yamlText } from '../../src/output/yaml.js';
@@ -36,6 +37,16 @@ describe('outputOptions: the pager', () => {
     ['PAGER=cat', {}, { PAGER: ' cat ' }, tty],
   ])('none for %s', (_name, flags, env, stdout) => {
     expect(pagerOf(flags, env, stdout)).toBeUndefined();
+  });
+});
+
+describe('rowCount: the rows a text takes, to tell whether it is longer than the terminal', () => {
+  it('a row a line; a line wider than the terminal wraps; colour codes take no room', () => {
+    expect(rowCount('a\nb\n', 80)).toBe(2);
+    expect(rowCount('a\n\nb', 80)).toBe(3);
+    expect(rowCount(`${'x'.repeat(81)}\n`, 80)).toBe(2);
+    expect(rowCount(`\u001b[31m${'x'.repeat(80)}\u001b[39m\n`, 80)).toBe(1);
+    expect(rowCount(`${'x'.repeat(200)}\n`, 0)).toBe(1);
   });
 });
 
