@@ -3,6 +3,7 @@
  * $PAGER, else less -FRX), never off a terminal, under CI or with --no-pager; the pager runs without a
  * shell; a pager that quits early or cannot start loses nothing of the command's exit code.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +92,12 @@ describe('the pager', () => {
     expect(output).not.toMatch(/EPIPE|internal error|cannot write/);
   });
 
+  it('a pager that quits before reading 150 KB of JSON: the broken pipe is not an error', async () => {
+    const { exitCode, output } = await onPty([...LONG, '-o', 'json'], { HSS_PAGER: 'head -n 2' });
+    expect(exitCode, output).toBe(0);
+    expect(output.trimEnd()).toBe('{\n  "ok": true,');
+  });
+
   it('runs the pager without a shell: its words are arguments, nothing else runs', async () => {
     const marker = path.join(tempDir(), 'ran');
     const script = 'process.stdin.resume(); console.log(JSON.stringify(process.argv.slice(1)))';
@@ -109,6 +116,21 @@ describe('the pager', () => {
     );
     expect(output.trimEnd().split('\n')).toHaveLength(259);
   });
+
+  const hasLess = spawnSync('less', ['--version']).status === 0;
+  it.skipIf(!hasLess)(
+    'the default, less -FRX: q quits it at the first screen, exit 0, nothing more said',
+    async () => {
+      const session = hssOnPty(LONG, { env: { ...sb.env() }, rows: ROWS });
+      // less shows one screen and its prompt, then waits.
+      await session.waitFor(':\u001b[K');
+      session.type('q');
+      const { exitCode, output } = await session.exit;
+      expect(exitCode, output).toBe(0);
+      expect(plain(output)).toContain('task-0004  fleet-scan-all-regions');
+      expect(plain(output)).not.toMatch(/c-0004-0250|EPIPE|error|warning/);
+    },
+  );
 
   it('Ctrl-C is the pager’s: hss waits for it to close and keeps its exit code', async () => {
     // A pager that ignores Ctrl-C, as less does, and is still open when it comes.
