@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { withChildInForeground } from '../core/io.js';
+import { SECRET_ENV_VARS } from '../core/redact.js';
 import type { RendererIo } from './renderer.js';
 
 /** A command line's words: blanks separate them; quotes and backslashes are taken as a shell takes them. */
@@ -43,6 +44,14 @@ export function pagerWords(command: string): string[] {
   return words;
 }
 
+/** The environment of hss but its secrets: a pager has no use for them. */
+function pagerEnv(env: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv | undefined {
+  if (env === undefined) return undefined;
+  const copy = { ...env };
+  for (const name of SECRET_ENV_VARS) delete copy[name];
+  return copy;
+}
+
 /**
  * Shows `text` through the pager and settles once it has been closed. A pager that cannot be started
  * is told to `failed` (why: ENOENT, …), and the text written as it would be without one.
@@ -67,7 +76,7 @@ export async function page(
       new Promise<void>((resolve) => {
         let child: ChildProcess;
         try {
-          child = spawn(file, args, { stdio: ['pipe', 'inherit', 'inherit'] });
+          child = spawn(file, args, { stdio: ['pipe', 'inherit', 'inherit'], env: pagerEnv(io.env) });
         } catch (error) {
           withoutPager((error as NodeJS.ErrnoException).code ?? 'invalid command');
           resolve();

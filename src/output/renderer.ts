@@ -65,8 +65,11 @@ export interface Spinner {
 
 const NO_SPINNER: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
 
-/** The streams a renderer writes to; `signal` ends a pager when the run is interrupted. */
-export type RendererIo = Pick<Io, 'stdout' | 'stderr'> & Partial<Pick<Io, 'signal'>>;
+/**
+ * The streams a renderer writes to; for a pager, the environment it runs in and the signal that ends
+ * it when the run is interrupted.
+ */
+export type RendererIo = Pick<Io, 'stdout' | 'stderr'> & Partial<Pick<Io, 'signal' | 'env'>>;
 
 /** Every spinner turning in this process, whichever renderer started it. */
 const turning = new Set<{ stop(): void }>();
