@@ -94,7 +94,9 @@ step('the morning job in one command: select, retry, follow, retry again, report
   '--summary',
   summary,
 ]);
-process.stdout.write(`\n\x1b[1m$ cat summary.md\x1b[0m   # the Markdown summary, e.g. for $GITHUB_STEP_SUMMARY\n`);
+process.stdout.write(
+  `\n\x1b[1m$ cat summary.md\x1b[0m   # the Markdown summary, e.g. for $GITHUB_STEP_SUMMARY\n`,
+);
 process.stdout.write(readFileSync(summary, 'utf8'));
 process.stdout.write(`\ndemo finished: the retry of task-0001 exited with ${code}\n`);
 sandbox.kill('SIGTERM');
