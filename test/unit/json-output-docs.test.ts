@@ -28,6 +28,7 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss task list`', file: TASK_DOCUMENTS, type: 'TaskListDocument' },
   { heading: '`hss task show`', file: TASK_DOCUMENTS, type: 'TaskShowDocument' },
   { heading: '`hss task wait`', file: TASK_DOCUMENTS, type: 'TaskWaitDocument' },
+  { heading: '`hss task wait` with several task IDs', file: TASK_DOCUMENTS, type: 'TaskWaitManyDocument' },
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
 ];
 /** Objects whose fields a section of their own lists. */
