@@ -19,6 +19,8 @@ export const spec = defineCommand({
     'hss task list --region all --status finished --since 12h',
     'hss task list --region cn-north-4,cn-east-3 --all-projects',
     'hss task list --name nightly --all --json | jq -r ".tasks[] | select(.cluster_scan_info.failed_cluster_num > 0) | .task_id"',
+    "hss task list --all --query 'tasks[?cluster_scan_info.failed_cluster_num > `0`].[task_id, task_name]' -o text",
+    'hss task list --status running -q',
   ],
 });
 

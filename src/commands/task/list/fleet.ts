@@ -50,15 +50,17 @@ export async function fleetTaskList(
     .map(({ task }) => task)
     .slice(0, wanted);
   const withProject = ctx.flags.allProjects === true;
+  const now = ctx.io.now();
   const data: TaskListDocument = { ok: outcome.errors.length === 0, total_num: total, tasks };
   if (outcome.errors.length) data.errors = outcome.errors;
   const result: CommandResult<TaskListDocument> = {
     data,
     text: (s) =>
-      taskTable(tasks, total, s, {
+      taskTable(tasks, total, s, now, {
         header: withProject ? ['REGION', 'PROJECT'] : ['REGION'],
         cells: (t) => (withProject ? [t.region, names.get(t.project_id) ?? t.project_id] : [t.region]),
       }),
+    ids: tasks.map((t) => t.task_id),
     exitCode: outcome.exitCode,
   };
   const closing = fleetError(outcome);
