@@ -4,8 +4,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { HssApi, ListTasksFilter } from '../../src/api/hss.js';
-import type { TaskSummary } from '../../src/api/schemas.js';
+import type { ClusterResult, RetryBody, TaskSummary } from '../../src/api/schemas.js';
 import { followMany } from '../../src/tasks/follow-many.js';
+import { nextBody } from '../../src/tasks/retry-follow.js';
 
 const io = { signal: new AbortController().signal, now: () => Date.now() };
 const FAST = { intervalMs: 5, timeoutMs: 5_000 };
@@ -142,5 +143,53 @@ describe('followMany', () => {
     );
     expect(outcomes.get('t0001')).toMatchObject({ kind: 'timed_out', task: { task_status: 'running' } });
     expect(outcomes.get('t0002')?.kind).toBe('timed_out');
+  });
+});
+
+describe('the next round of --rounds', () => {
+  const failed = [
+    {
+      cluster_id: 'c-1',
+      scan_detail_list: [
+        { scan_type: 'benchmark', status: 'failed' },
+        { scan_type: 'cluster_vul', status: 'success' },
+      ],
+    },
+  ] as ClusterResult[];
+
+  it('--all-failed: the same body, every failed cluster again', () => {
+    const body: RetryBody = {
+      task_type: 'cluster_scan',
+      cluster_scan_info: { range_type: 'all_failed_cluster' },
+    };
+    expect(nextBody(body, failed)).toBe(body);
+  });
+
+  it('named clusters: only those still failing, only the named types that failed; nothing when none', () => {
+    const body: RetryBody = {
+      task_type: 'cluster_scan',
+      cluster_scan_info: {
+        range_type: 'specific_cluster',
+        cluster_info_list: [
+          { cluster_id: 'c-1', scan_type_list: ['cluster_vul', 'benchmark'] },
+          { cluster_id: 'c-2' },
+        ],
+      },
+    };
+    expect(nextBody(body, failed)).toEqual({
+      task_type: 'cluster_scan',
+      cluster_scan_info: {
+        range_type: 'specific_cluster',
+        cluster_info_list: [{ cluster_id: 'c-1', scan_type_list: ['benchmark'] }],
+      },
+    });
+    const onlyVul: RetryBody = {
+      task_type: 'cluster_scan',
+      cluster_scan_info: {
+        range_type: 'specific_cluster',
+        cluster_info_list: [{ cluster_id: 'c-1', scan_type_list: ['cluster_vul'] }],
+      },
+    };
+    expect(nextBody(onlyVul, failed)).toBeUndefined();
   });
 });
