@@ -18,14 +18,15 @@ export async function taskRetry(
   ctx: Context,
 ): Promise<CommandResult<TaskRetryDocument>> {
   // Everything the user typed is checked before settings, credentials or the network are touched.
-  const plan = await planRetry(args, opts, ctx, ctx.io.now());
+  let plan = await planRetry(args, opts, ctx, ctx.io.now());
   // Resolved once: every task of a batch shares the credentials, project and connection settings.
   // A selection (--since) reads the tasks even for a dry run.
   const api = await ctx.hss({ offline: plan.dryRun && !plan.since });
   if (plan.since) {
     const { applySelection } = await import('../../../tasks/retry-select.js');
-    const none = await applySelection(api, plan, ctx.renderer);
-    if (none) return none;
+    const selected = await applySelection(api, plan, ctx.renderer);
+    if ('none' in selected) return selected.none;
+    plan = selected.plan;
   }
   if (plan.only) {
     const [taskId] = plan.taskIds as [string];
