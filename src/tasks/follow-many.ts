@@ -8,8 +8,8 @@
  * One task alone is followed by the wait loop of follow.ts, which polls it by its ID: one request.
  */
 import type { HssApi } from '../api/hss.js';
-import { sleep } from '../api/http.js';
 import { PAGE_SIZE_MAX } from '../api/paging.js';
+import { sleep } from '../api/retry-policy.js';
 import type { TaskSummary } from '../api/schemas.js';
 import type { Io } from '../core/io.js';
 import {

@@ -8,7 +8,7 @@
  * is absorbed by the HTTP client's retry policy; anything it gives up on (and any 401/403) ends the wait.
  */
 import type { HssApi } from '../api/hss.js';
-import { sleep } from '../api/http.js';
+import { sleep } from '../api/retry-policy.js';
 import type { ClusterResult, TaskSummary } from '../api/schemas.js';
 import { parseDuration } from '../core/duration.js';
 import { ApiError, InterruptedError, WaitTimeoutError } from '../core/errors.js';
