@@ -8,7 +8,7 @@ import type { ClusterResult, RetryBody, TaskSummary } from '../api/schemas.js';
 import { HssError } from '../core/errors.js';
 import { clusterCounts } from '../output/task-view.js';
 import type { FollowOutcome, WaitSettings } from './follow.js';
-import { followMany } from './follow-many.js';
+import { followMany, readTasks } from './follow-many.js';
 import { pollReporter, retriedOutcomeLines } from './follow-view.js';
 import { outcomeData, outcomeError } from './outcome.js';
 import type { RetryPlan } from './retry-plan.js';
@@ -67,6 +67,7 @@ export function retryFollower(api: HssApi, plan: RetryPlan, progress: Progress):
   }
 
   return {
+    readBaselines: (taskIds) => readTasks(api, taskIds),
     async followRounds(items, baselines, send) {
       await followRound(items, baselines);
       if (plan.rounds <= 1) return;
@@ -83,7 +84,7 @@ export function retryFollower(api: HssApi, plan: RetryPlan, progress: Progress):
               ? nextBody(item.body, outcome.failedClusters)
               : undefined;
           if (!body || outcome?.kind !== 'finished') continue;
-          adopt(item, await send(item.task_id, body, outcome.task));
+          adopt(item, await send(item.task_id, body, { baseline: outcome.task }));
           next.set(item.task_id, outcome.task);
           retried.push(item);
         }

@@ -194,6 +194,21 @@ describe('--rounds, following many tasks, reports', () => {
     expect(resources.sort()).toEqual(['task-0004', 'task-0005', 'task-0006']);
   });
 
+  it('task IDs given: their state before the retry read with one ListTasks page, not one request each', async () => {
+    const r = await hss(['task', 'retry', '-', '--all-failed', '--wait', ...FAST], {
+      env: sb.env(),
+      input: 'task-0001\ntask-0005\ntask-0104\n',
+    });
+    expect(r.exitCode, r.stderr).toBe(7);
+    const lists = sb.sandbox.requests.filter((q) => q.path.startsWith(LIST_PREFIX));
+    for (const list of lists) expect(JSON.parse(list.body)).not.toHaveProperty('task_id');
+    // The first page, before any retry, holds the three tasks' state.
+    const firstPut = sb.sandbox.requests.findIndex((q) => q.method === 'PUT');
+    expect(sb.sandbox.requests.slice(0, firstPut).map((q) => q.path)).toEqual([
+      `${LIST_PREFIX}offset=0&limit=200`,
+    ]);
+  });
+
   it('--junit: one testsuite per task (region/task_id), a testcase per cluster and scan type, failures with the reason', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'scans.xml');
