@@ -27,11 +27,13 @@ export async function writeRunReports(
   run: RetryRun,
   plan: RetryPlan,
   ctx: Context,
+  empty?: string,
 ): Promise<HssError | undefined> {
   const { writeReports } = await import('./report.js');
   const region = ctx.settings().region?.value ?? (await ctx.hss()).target.projectId;
   try {
-    writeReports(plan.reports, reportTasks(run, region), { title: 'hss task retry', now: ctx.io.now() });
+    const context = { title: 'hss task retry', now: ctx.io.now(), ...(empty === undefined ? {} : { empty }) };
+    writeReports(plan.reports, reportTasks(run, region), context);
     return undefined;
   } catch (error) {
     if (!(error instanceof HssError)) throw error;

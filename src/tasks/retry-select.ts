@@ -41,7 +41,7 @@ export async function applySelection(
   api: HssApi,
   plan: RetryPlan,
   renderer: Renderer,
-): Promise<{ plan: RetryPlan } | { none: CommandResult<RetryRunDocument> }> {
+): Promise<{ plan: RetryPlan } | { none: CommandResult<RetryRunDocument>; message: string }> {
   const text = plan.since?.text ?? '';
   const spinner = await renderer.spinner(`Reading the tasks started since ${text}…`);
   let selected: Awaited<ReturnType<typeof selectProject>>;
@@ -57,5 +57,8 @@ export async function applySelection(
   renderer.info(describeSelection(selection, text));
   if (selected.plan.taskIds.length) return { plan: selected.plan };
   const message = `no task started since ${text} has failed clusters; nothing to retry`;
-  return { none: { data: { ok: true, results: [] }, text: (s) => s.dim(`– ${message}`), exitCode: 0 } };
+  return {
+    none: { data: { ok: true, results: [] }, text: (s) => s.dim(`– ${message}`), exitCode: 0 },
+    message,
+  };
 }

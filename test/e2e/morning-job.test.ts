@@ -69,6 +69,36 @@ describe('task retry --since: the selection', () => {
     expect(puts()).toEqual([]);
   });
 
+  it('nothing selected, reports asked for: they are written all the same, saying so', async () => {
+    const dir = tempDir();
+    const [junit, summary] = [path.join(dir, 'scans.xml'), path.join(dir, 'summary.md')];
+    const r = await hss(
+      [
+        'task',
+        'retry',
+        '--since',
+        '12h',
+        '--name',
+        'weekly',
+        '--all-failed',
+        '--wait',
+        '--junit',
+        junit,
+        '--summary',
+        summary,
+      ],
+      { env: sb.env() },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      readFileSync(junit, 'utf8'),
+    );
+    expect(doc.testsuites).toMatchObject({ tests: '0', failures: '0' });
+    expect(readFileSync(summary, 'utf8')).toBe(
+      '### hss task retry: no task started since 12h has failed clusters; nothing to retry\n\n',
+    );
+  });
+
   it('--dry-run shows the plan and sends no retry', async () => {
     const r = await hss(['task', 'retry', '--since', '12h', '--all-failed', '--dry-run', '--json'], {
       env: sb.env(),
