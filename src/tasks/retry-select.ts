@@ -41,7 +41,10 @@ export async function applySelection(
   api: HssApi,
   plan: RetryPlan,
   renderer: Renderer,
+  /** Across several projects: the project each line is about (`cn-east-3: 4 tasks since 12h: …`). */
+  project?: string,
 ): Promise<{ plan: RetryPlan } | { none: CommandResult<RetryRunDocument>; message: string }> {
+  const about = project === undefined ? '' : `${project}: `;
   const text = plan.since?.text ?? '';
   const spinner = await renderer.spinner(`Reading the tasks started since ${text}…`);
   let selected: Awaited<ReturnType<typeof selectProject>>;
@@ -52,9 +55,9 @@ export async function applySelection(
   }
   const { selection } = selected;
   if (selection.stopped) {
-    renderer.warn(`the listing stops at ${plural(selection.total, 'task')}: ${selection.stopped}`);
+    renderer.warn(`${about}the listing stops at ${plural(selection.total, 'task')}: ${selection.stopped}`);
   }
-  renderer.info(describeSelection(selection, text));
+  renderer.info(`${about}${describeSelection(selection, text)}`);
   if (selected.plan.taskIds.length) return { plan: selected.plan };
   const message = `no task started since ${text} has failed clusters; nothing to retry`;
   return {
