@@ -27,9 +27,10 @@ export async function writeRunReports(
   run: RetryRun,
   plan: RetryPlan,
   ctx: Context,
+  empty?: string,
 ): Promise<HssError | undefined> {
   const region = ctx.settings().region?.value ?? (await ctx.hss()).target.projectId;
-  return writeTaskReports(reportTasks(run, region), plan, ctx);
+  return writeTaskReports(reportTasks(run, region), plan, ctx, empty);
 }
 
 /** Writes the reports of these tasks (of one project or several); the error when one cannot be. */
@@ -37,10 +38,13 @@ export async function writeTaskReports(
   tasks: ReportTask[],
   plan: RetryPlan,
   ctx: Context,
+  /** Why there is no task, when there is none: said in the reports. */
+  empty?: string,
 ): Promise<HssError | undefined> {
   const { writeReports } = await import('./report.js');
   try {
-    writeReports(plan.reports, tasks, { title: 'hss task retry', now: ctx.io.now() });
+    const context = { title: 'hss task retry', now: ctx.io.now(), ...(empty === undefined ? {} : { empty }) };
+    writeReports(plan.reports, tasks, context);
     return undefined;
   } catch (error) {
     if (!(error instanceof HssError)) throw error;

@@ -33,10 +33,17 @@ export interface Follower {
     baselines: Map<string, TaskSummary | undefined>,
     send: Send,
   ): Promise<void>;
+  /** The state of several tasks before their retry, read with a few ListTasks pages. */
+  readBaselines(taskIds: string[]): Promise<Map<string, TaskSummary | undefined>>;
 }
 
 /** Sends one task's retry (body and baseline given), as an item of the run. */
-export type Send = (taskId: string, body: RetryBody, baseline: TaskSummary | undefined) => Promise<RetryItem>;
+export type Send = (taskId: string, body: RetryBody, known: Known | undefined) => Promise<RetryItem>;
+
+/** A task's state before the retry, already read (`baseline` absent: the task was not found). */
+export interface Known {
+  baseline?: TaskSummary | undefined;
+}
 
 /** One round of one task's retry: what was sent, the answer, how following it ended. */
 export interface RetryRound {
@@ -131,10 +138,17 @@ export async function executeRetry(
       retryOne(api, taskId, body, follower !== undefined, known, (baseline) =>
         baselines.set(taskId, baseline),
       );
+    // Several tasks followed: their state before the retry read together, not one request each.
+    const known: Map<string, TaskSummary | undefined> | undefined =
+      plan.baselines ?? (follower && taskIds.length > 1 ? await follower.readBaselines(taskIds) : undefined);
     let done = 0;
     items = await mapPool(taskIds, plan.concurrency, io.signal, async (taskId) => {
       try {
-        return await send(taskId, plan.body, plan.baselines?.get(taskId));
+        return await send(
+          taskId,
+          plan.body,
+          known?.has(taskId) ? { baseline: known.get(taskId) } : undefined,
+        );
       } finally {
         done++;
         if (taskIds.length > 1 && !follower) spinner.update(`Retrying ${taskIds.length} tasks… ${done} done`);
@@ -168,12 +182,12 @@ async function retryOne(
   taskId: string,
   body: RetryBody,
   wait: boolean,
-  known: TaskSummary | undefined,
+  known: Known | undefined,
   onBaseline: (baseline: TaskSummary | undefined) => void,
 ): Promise<RetryItem> {
   const item: RetryItem = { task_id: taskId, ok: true, body };
   try {
-    if (wait) onBaseline(known ?? (await api.getTask(taskId)));
+    if (wait) onBaseline(known ? known.baseline : await api.getTask(taskId));
     item.sent = true;
     const response = await api.retryTask(taskId, body);
     item.http_status = response.status;

@@ -35,8 +35,9 @@ export async function fleetRetry(plan: RetryPlan, ctx: Context): Promise<Command
     ctx,
     async (project, api) => {
       // Each project selects its own tasks: a plan of its own, sharing what the user typed.
-      const own: RetryPlan = { ...plan, taskIds: [] };
-      if (await applySelection(api, own, renderer, project.name)) return { none: true };
+      const selected = await applySelection(api, plan, renderer, project.name);
+      if ('none' in selected) return { none: true };
+      const own = selected.plan;
       if (plan.dryRun) return { requests: await dryRunRequests(api, own) };
       return { run: await executeRetry(api, own, renderer, ctx.io) };
     },
@@ -72,15 +73,20 @@ async function runOf(
     }
     report.push(...reportTasks(value.run, project.region));
   }
+  let result: CommandResult<TaskRetryDocument>;
+  let empty: string | undefined;
   if (items.length === 0 && outcome.errors.length === 0) {
     const message = `no task started since ${plan.since?.text} has failed clusters in ${plural(outcome.asked, 'project')}; nothing to retry`;
-    return { data: { ok: true, results: [] }, text: (s) => s.dim(`– ${message}`), exitCode: 0 };
+    result = { data: { ok: true, results: [] }, text: (s) => s.dim(`– ${message}`), exitCode: 0 };
+    empty = message;
+  } else {
+    const run: RetryRun = { items, waited: plan.wait !== undefined };
+    if (interrupted) run.interrupted = interrupted;
+    result = retryResult(run);
   }
-  const run: RetryRun = { items, waited: plan.wait !== undefined };
-  if (interrupted) run.interrupted = interrupted;
-  const result = retryResult(run);
   if (plan.reports.junit === undefined && plan.reports.summary === undefined) return result;
-  const failed = await writeTaskReports(report, plan, ctx);
+  // A quiet morning is still reported: CI finds its report files, saying there was nothing to do.
+  const failed = await writeTaskReports(report, plan, ctx, empty);
   if (failed) {
     ctx.renderer.warn(failed.message);
     result.exitCode = Math.max(result.exitCode, failed.exitCode);
