@@ -319,3 +319,29 @@ process.stdout.write(JSON.stringify({ access_key: ${JSON.stringify(SANDBOX_ACCES
     }
   });
 });
+
+describe('projects in parallel, bounded by --concurrency', () => {
+  const slow = useSandbox({ latencyMs: 300 });
+
+  function arrivals(): number[] {
+    return slow.sandbox.requests.filter((r) => r.path.startsWith('/v5/')).map((r) => r.at);
+  }
+
+  it('reads the projects at once by default, one at a time with --concurrency 1', async () => {
+    const env = slow.env({ HSS_TOKEN: undefined, HSS_PROJECT_ID: undefined, ...KEYS });
+    const parallel = await hss(['task', 'list', '--region', 'all'], { env });
+    expect(parallel.exitCode, parallel.stderr).toBe(0);
+    const together = arrivals();
+    expect(together).toHaveLength(3);
+    expect(Math.max(...together) - Math.min(...together)).toBeLessThan(250);
+
+    slow.sandbox.reset();
+    const one = await hss(['task', 'list', '--region', 'all', '--concurrency', '1'], { env });
+    expect(one.exitCode, one.stderr).toBe(0);
+    const apart = arrivals();
+    expect(apart).toHaveLength(3);
+    for (let i = 1; i < apart.length; i++) expect(apart[i]! - apart[i - 1]!).toBeGreaterThanOrEqual(290);
+    const bad = await hss(['task', 'list', '--region', 'all', '--concurrency', '0'], { env });
+    expect(bad.exitCode).toBe(2);
+  });
+});
