@@ -16,6 +16,7 @@ import {
   SANDBOX_USER,
 } from '../../src/sandbox/constants.js';
 import { hss, tempDir } from '../helpers/cli.js';
+import { startProxy } from '../helpers/network.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 const sb = useSandbox();
@@ -343,5 +344,40 @@ describe('projects in parallel, bounded by --concurrency', () => {
     for (let i = 1; i < apart.length; i++) expect(apart[i]! - apart[i - 1]!).toBeGreaterThanOrEqual(290);
     const bad = await hss(['task', 'list', '--region', 'all', '--concurrency', '0'], { env });
     expect(bad.exitCode).toBe(2);
+  });
+});
+
+describe('without --endpoint', () => {
+  it("sends each region's requests to that region's endpoint", async () => {
+    const proxy = await startProxy();
+    try {
+      const r = await hss(
+        [
+          'task',
+          'list',
+          '--region',
+          'cn-east-3,ap-southeast-1',
+          '--max-attempts',
+          '1',
+          '--timeout',
+          '5s',
+          '--json',
+        ],
+        {
+          env: fleetEnv({ ...KEYS, HSS_ENDPOINT: undefined, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }),
+          timeoutMs: 40_000,
+        },
+      );
+      // IAM (the sandbox, not proxied) was asked for the projects; HSS went to each region's host.
+      expect(sb.sandbox.requests.map((q) => q.path)).toEqual(['/v3/auth/projects']);
+      expect(proxy.seen.map((s) => `${s.method} ${s.target}`).sort()).toEqual([
+        'CONNECT hss.ap-southeast-1.myhuaweicloud.com:443',
+        'CONNECT hss.cn-east-3.myhuaweicloud.com:443',
+      ]);
+      const doc = JSON.parse(r.stdout) as ListDoc;
+      expect(doc.errors?.map((e) => e.region).sort()).toEqual(['ap-southeast-1', 'cn-east-3']);
+    } finally {
+      await proxy.close();
+    }
   });
 });
