@@ -78,6 +78,22 @@ describe('task list --region all with a key pair', () => {
     expect(doc.total_num).toBe(doc.tasks.length);
   });
 
+  it('one region with --all-projects: its main project and its sub-project; none named: exit 3', async () => {
+    const r = await hss(['task', 'list', '--region', 'cn-north-4', '--all-projects', '--json'], {
+      env: fleetEnv(KEYS),
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect([...new Set(listedProjects())].sort()).toEqual([SANDBOX_PROJECT_ID, DEV].sort());
+    const doc = JSON.parse(r.stdout) as ListDoc;
+    expect(new Set(doc.tasks.map((t) => t.region))).toEqual(new Set(['cn-north-4']));
+    expect(doc.tasks.some((t) => t.project_id === DEV)).toBe(true);
+    sb.sandbox.reset();
+    const none = await hss(['task', 'list', '--all-projects'], { env: fleetEnv(KEYS) });
+    expect(none.exitCode).toBe(3);
+    expect(none.stderr).toMatch(/^error: --all-projects needs a region/);
+    expect(sb.sandbox.requests).toEqual([]);
+  });
+
   it('--all-projects adds the sub-project, and a PROJECT column', async () => {
     const r = await hss(['task', 'list', '--region', 'all', '--all-projects', '--limit', '200'], {
       env: fleetEnv(KEYS),
