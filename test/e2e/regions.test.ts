@@ -166,6 +166,13 @@ describe('task list across projects with a token', () => {
     const r = await hss(['task', 'show', 'task-0001', '--region', 'all'], { env: fleetEnv(KEYS) });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^error: region "all" \(from command-line flag\) names several regions: only/);
+    const shown = await hss(['config', 'show', '--json'], {
+      env: fleetEnv({ HSS_REGION: 'cn-north-4, cn-east-3' }),
+    });
+    expect(JSON.parse(shown.stdout).settings.region).toEqual({
+      value: 'cn-north-4,cn-east-3',
+      source: 'env:HSS_REGION',
+    });
     const bad = await hss(['task', 'list', '--region', 'cn-north-4,CN_EAST'], { env: fleetEnv(KEYS) });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('region "CN_EAST" in "cn-north-4,CN_EAST"');
