@@ -16,6 +16,7 @@ import {
   SANDBOX_USER,
 } from '../../src/sandbox/constants.js';
 import { hss, tempDir } from '../helpers/cli.js';
+import { startProxy } from '../helpers/network.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 const sb = useSandbox();
@@ -75,6 +76,22 @@ describe('task list --region all with a key pair', () => {
     expect(where.get('task-0001')).toBe(`cn-north-4 ${SANDBOX_PROJECT_ID}`);
     expect(where.has('dev-0001')).toBe(false);
     expect(doc.total_num).toBe(doc.tasks.length);
+  });
+
+  it('one region with --all-projects: its main project and its sub-project; none named: exit 3', async () => {
+    const r = await hss(['task', 'list', '--region', 'cn-north-4', '--all-projects', '--json'], {
+      env: fleetEnv(KEYS),
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect([...new Set(listedProjects())].sort()).toEqual([SANDBOX_PROJECT_ID, DEV].sort());
+    const doc = JSON.parse(r.stdout) as ListDoc;
+    expect(new Set(doc.tasks.map((t) => t.region))).toEqual(new Set(['cn-north-4']));
+    expect(doc.tasks.some((t) => t.project_id === DEV)).toBe(true);
+    sb.sandbox.reset();
+    const none = await hss(['task', 'list', '--all-projects'], { env: fleetEnv(KEYS) });
+    expect(none.exitCode).toBe(3);
+    expect(none.stderr).toMatch(/^error: --all-projects needs a region/);
+    expect(sb.sandbox.requests).toEqual([]);
   });
 
   it('--all-projects adds the sub-project, and a PROJECT column', async () => {
@@ -149,6 +166,13 @@ describe('task list across projects with a token', () => {
     const r = await hss(['task', 'show', 'task-0001', '--region', 'all'], { env: fleetEnv(KEYS) });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^error: region "all" \(from command-line flag\) names several regions: only/);
+    const shown = await hss(['config', 'show', '--json'], {
+      env: fleetEnv({ HSS_REGION: 'cn-north-4, cn-east-3' }),
+    });
+    expect(JSON.parse(shown.stdout).settings.region).toEqual({
+      value: 'cn-north-4,cn-east-3',
+      source: 'env:HSS_REGION',
+    });
     const bad = await hss(['task', 'list', '--region', 'cn-north-4,CN_EAST'], { env: fleetEnv(KEYS) });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('region "CN_EAST" in "cn-north-4,CN_EAST"');
@@ -316,6 +340,67 @@ process.stdout.write(JSON.stringify({ access_key: ${JSON.stringify(SANDBOX_ACCES
     for (const call of sb.sandbox.requests.filter((q) => q.path.startsWith('/v5/'))) {
       expect(call.headers['x-project-id']).toBe(call.path.split('/')[2]);
       expect(call.status).toBe(200);
+    }
+  });
+});
+
+describe('projects in parallel, bounded by --concurrency', () => {
+  const slow = useSandbox({ latencyMs: 300 });
+
+  function arrivals(): number[] {
+    return slow.sandbox.requests.filter((r) => r.path.startsWith('/v5/')).map((r) => r.at);
+  }
+
+  it('reads the projects at once by default, one at a time with --concurrency 1', async () => {
+    const env = slow.env({ HSS_TOKEN: undefined, HSS_PROJECT_ID: undefined, ...KEYS });
+    const parallel = await hss(['task', 'list', '--region', 'all'], { env });
+    expect(parallel.exitCode, parallel.stderr).toBe(0);
+    const together = arrivals();
+    expect(together).toHaveLength(3);
+    expect(Math.max(...together) - Math.min(...together)).toBeLessThan(250);
+
+    slow.sandbox.reset();
+    const one = await hss(['task', 'list', '--region', 'all', '--concurrency', '1'], { env });
+    expect(one.exitCode, one.stderr).toBe(0);
+    const apart = arrivals();
+    expect(apart).toHaveLength(3);
+    for (let i = 1; i < apart.length; i++) expect(apart[i]! - apart[i - 1]!).toBeGreaterThanOrEqual(290);
+    const bad = await hss(['task', 'list', '--region', 'all', '--concurrency', '0'], { env });
+    expect(bad.exitCode).toBe(2);
+  });
+});
+
+describe('without --endpoint', () => {
+  it("sends each region's requests to that region's endpoint", async () => {
+    const proxy = await startProxy();
+    try {
+      const r = await hss(
+        [
+          'task',
+          'list',
+          '--region',
+          'cn-east-3,ap-southeast-1',
+          '--max-attempts',
+          '1',
+          '--timeout',
+          '5s',
+          '--json',
+        ],
+        {
+          env: fleetEnv({ ...KEYS, HSS_ENDPOINT: undefined, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }),
+          timeoutMs: 40_000,
+        },
+      );
+      // IAM (the sandbox, not proxied) was asked for the projects; HSS went to each region's host.
+      expect(sb.sandbox.requests.map((q) => q.path)).toEqual(['/v3/auth/projects']);
+      expect(proxy.seen.map((s) => `${s.method} ${s.target}`).sort()).toEqual([
+        'CONNECT hss.ap-southeast-1.myhuaweicloud.com:443',
+        'CONNECT hss.cn-east-3.myhuaweicloud.com:443',
+      ]);
+      const doc = JSON.parse(r.stdout) as ListDoc;
+      expect(doc.errors?.map((e) => e.region).sort()).toEqual(['ap-southeast-1', 'cn-east-3']);
+    } finally {
+      await proxy.close();
     }
   });
 });

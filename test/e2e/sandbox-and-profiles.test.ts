@@ -25,6 +25,14 @@ describe('hss sandbox as a process', () => {
       region: 'cn-north-4',
     });
     expect(banner.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The projects it hosts: three regions and a sub-project (MOS and the disabled one host nothing).
+    expect(banner.projects.map((p: { name: string; region: string }) => `${p.region} ${p.name}`)).toEqual([
+      'cn-north-4 cn-north-4',
+      'cn-north-4 cn-north-4_dev',
+      'cn-east-3 cn-east-3',
+      'ap-southeast-1 ap-southeast-1',
+    ]);
+    expect(banner.projects[0].project_id).toBe(banner.project_id);
     expect(statSync(path.join(configDir, 'config.json')).mode & 0o777).toBe(0o600);
     expect(statSync(configDir).mode & 0o777).toBe(0o700);
 

@@ -109,7 +109,13 @@ export async function configShow(ctx: Context): Promise<CommandResult<ConfigShow
   const output = resolveOutput(ctx.flags, ctx.io.env);
   const values: Record<string, Row> = {
     profile: asRow(settings.profileName),
-    region: asRow(settings.region),
+    // Several regions (a list, or all) show as given: the commands that read several projects use them.
+    region: settings.regions
+      ? {
+          value: settings.regions.value === 'all' ? 'all' : settings.regions.value.join(','),
+          source: settings.regions.source,
+        }
+      : asRow(settings.region),
     project_id: projectRow(ctx, settings, credentials.plan),
     enterprise_project_id: asRow(settings.enterpriseProject),
     endpoint: asRow(settings.endpoint),
