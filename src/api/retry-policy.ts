@@ -21,11 +21,15 @@ export const TLS_TRUST_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** The innermost coded error of a fetch failure (fetch wraps the socket's error in `cause`). */
+/**
+ * The innermost coded error of a fetch failure (fetch wraps the socket's error in `cause`, two or three
+ * deep). A chain of causes that comes back on itself ends at the first error seen twice.
+ */
 export function innermostCode(error: unknown): { code: string; message: string } | undefined {
   let found: { code: string; message: string } | undefined;
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+  const seen = new Set<Error>();
+  for (let current = error; current instanceof Error && !seen.has(current); ) {
+    seen.add(current);
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') found = { code, message: current.message };
     current = (current as { cause?: unknown }).cause;
@@ -33,9 +37,10 @@ export function innermostCode(error: unknown): { code: string; message: string }
   return found;
 }
 
+/** The certificate failure behind `error`, if that is what it is. */
 export function tlsTrustCode(error: unknown): string | undefined {
-  const code = innermostCode(error)?.code;
-  return code !== undefined && TLS_TRUST_CODES.has(code) ? code : undefined;
+  const coded = innermostCode(error);
+  return coded !== undefined && TLS_TRUST_CODES.has(coded.code) ? coded.code : undefined;
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -110,7 +110,7 @@ export function firstIssue(error: { issues: readonly RuleIssue[] }): string {
  * 1–`max` characters, none of them a control character; else a usage error naming it.
  */
 export function plainText(value: string, what: string, max = 256): string {
-  if (value.length === 0 || value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (value.length === 0 || value.length > max || CONTROL.test(value)) {
     throw new UsageError(`${what} ${quote(value)}: must be 1–${max} characters without control characters`);
   }
   return value;

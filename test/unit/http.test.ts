@@ -596,7 +596,7 @@ describe('HttpClient', () => {
     expect(error.message).toContain(`cannot reach 127.0.0.1:${server.port}`);
     expect(error.message).toContain('after 3 attempts');
     expect(error.message).toContain('ECONNREFUSED');
-    expect(error.hint).toBeTruthy();
+    expect(error.hint).toBe('check the endpoint, your network and proxy settings (HTTPS_PROXY, NO_PROXY)');
     expect(waits).toHaveLength(2);
   });
 
