@@ -6,14 +6,14 @@
 //   hang           accept every request and never answer it, until the sandbox closes
 //   badjson[x<n>]  answer 200 with a truncated JSON body, once (or n times)
 //   slow:<ms>      delay every answer by <ms>
-//   …@<op>         limit the fault to one operation: retry, list, resources or iam
+//   …@<op>         limit the fault to one operation: retry, list, resources, create or iam
 //
 // Faults act in front of the emulated service, like a gateway or network failure: a faulted request
 // never reaches the task model, so it changes no state.
 
 import { quote } from '../core/text.js';
 
-export const FAULT_SCOPES = ['retry', 'list', 'resources', 'iam'] as const;
+export const FAULT_SCOPES = ['retry', 'list', 'resources', 'create', 'iam'] as const;
 export type FaultScope = (typeof FAULT_SCOPES)[number];
 
 interface FaultBase {
@@ -31,7 +31,7 @@ export type Fault =
 
 const ACCEPTED =
   '<status>x<n> (e.g. 503x2, 429x3), reset, resetx<n>, hang, badjson, badjsonx<n>, slow:<ms>, ' +
-  'each optionally followed by @retry, @list, @resources or @iam';
+  'each optionally followed by @retry, @list, @resources, @create or @iam';
 const MAX_TIMES = 1_000_000;
 const MAX_SLOW_MS = 600_000;
 

@@ -30,17 +30,7 @@ import {
   SANDBOX_PROJECT_ID,
 } from './constants.js';
 import { FaultBook, parseFaultSpec } from './faults.js';
-import {
-  type HssRequest,
-  type HssState,
-  listTaskResources,
-  listTasks,
-  Refusal,
-  retryTask,
-  taskStatistics,
-} from './hss.js';
 import { listProjects, login } from './iam.js';
-import { settle } from './model.js';
 import {
   published,
   type RecordedRequest,
@@ -57,7 +47,7 @@ import {
   matchRoute,
   type RouteMatch,
 } from './routes.js';
-import { createSeedTasks } from './seed.js';
+import { type HssState, seedState, serveHss } from './service.js';
 
 export type { Fault, FaultScope } from './faults.js';
 export { parseFaultSpec };
@@ -113,10 +103,7 @@ class SandboxServer {
   constructor(private readonly options: SandboxOptions) {
     this.now = options.now ?? Date.now;
     this.faults = new FaultBook((options.faults ?? []).map(parseFaultSpec));
-    this.state = {
-      tasks: createSeedTasks(this.now()),
-      progressMs: options.progressMs ?? SANDBOX_DEFAULT_PROGRESS_MS,
-    };
+    this.state = seedState(this.now(), options.progressMs ?? SANDBOX_DEFAULT_PROGRESS_MS);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (res.headersSent || res.destroyed) return;
@@ -132,7 +119,7 @@ class SandboxServer {
   }
 
   reset(): void {
-    this.state.tasks = createSeedTasks(this.now());
+    Object.assign(this.state, seedState(this.now(), this.state.progressMs));
     this.requests.length = 0;
     this.faults.rearm();
   }
@@ -189,26 +176,7 @@ class SandboxServer {
     ) {
       return authErrors.projectMismatch();
     }
-    settle(this.state.tasks.values(), at);
-    return this.service(route, { query, headers, body: text, now: at });
-  }
-
-  private service(route: Extract<RouteMatch, { kind: 'match' }>, request: HssRequest): Answer {
-    try {
-      switch (route.operation) {
-        case 'retry':
-          return retryTask(request, route.taskId ?? '', this.state);
-        case 'list':
-          return listTasks(request, this.state);
-        case 'resources':
-          return listTaskResources(request, route.taskId ?? '', this.state);
-        default:
-          return taskStatistics(request, this.state);
-      }
-    } catch (error) {
-      if (error instanceof Refusal) return error.answer;
-      throw error;
-    }
+    return serveHss(route.operation, route.taskId ?? '', { query, headers, body: text, now: at }, this.state);
   }
 
   private control(method: string, pathname: string): Answer {
