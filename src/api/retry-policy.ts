@@ -33,6 +33,26 @@ export function innermostCode(error: unknown): { code: string; message: string }
   return found;
 }
 
+/**
+ * Failures that happen before a request is handed to the service: no connection was made (refused,
+ * no route, no DNS answer, a connect timeout), or the gateway throttled it (429) before passing it on.
+ * Only these are safe to retry for a request that must not run twice.
+ */
+const UNDELIVERED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export function undelivered(outcome: Error | { status: number }): boolean {
+  if (outcome instanceof Error) return UNDELIVERED_CODES.has(innermostCode(outcome)?.code ?? '');
+  return outcome.status === 429;
+}
+
 export function tlsTrustCode(error: unknown): string | undefined {
   const code = innermostCode(error)?.code;
   return code !== undefined && TLS_TRUST_CODES.has(code) ? code : undefined;

@@ -32,7 +32,7 @@ function two(n: number): string {
 }
 
 /** Epoch ms as local `YYYY-MM-DD HH:MM`; `-` for absent or zero (not started, not ended). */
-function formatTime(ms: number | undefined): string {
+export function formatTime(ms: number | undefined): string {
   if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) return '-';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '-';

@@ -28,6 +28,9 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss task list`', file: TASK_DOCUMENTS, type: 'TaskListDocument' },
   { heading: '`hss task show`', file: TASK_DOCUMENTS, type: 'TaskShowDocument' },
   { heading: '`hss task wait`', file: TASK_DOCUMENTS, type: 'TaskWaitDocument' },
+  { heading: '`hss task show` of an IaC scan task', file: TASK_DOCUMENTS, type: 'IacTaskShowDocument' },
+  { heading: '`hss task create`', file: TASK_DOCUMENTS, type: 'TaskCreateDocument' },
+  { heading: '`hss task stats`', file: TASK_DOCUMENTS, type: 'TaskStatsDocument' },
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
 ];
 /** Objects whose fields a section of their own lists. */
