@@ -186,6 +186,12 @@ describe('what an invocation loads', () => {
     'src/commands/task/wait/index.ts',
     'src/commands/task/show/index.ts',
     'src/output/task-view.ts',
+    // The other task calls and views, and what explains a refused IaC task: only when they are used.
+    'src/api/task-calls.ts',
+    'src/tasks/iac-refusal.ts',
+    'src/output/iac-view.ts',
+    'src/tasks/create-plan.ts',
+    'src/tasks/create-run.ts',
     // Pipes have no colour.
     'node_modules/chalk/',
   ];

@@ -1,0 +1,52 @@
+/**
+ * RetryTask re-runs cluster scans only. A task ID the API refuses to retry (or whose clusters it
+ * refuses to list, for --only) may be an IaC scan task's: one ListTasks of task type iac_scan tells,
+ * and the refusal then says so instead of the API's own words. Loaded only after such a refusal.
+ */
+import type { HssApi } from '../api/hss.js';
+import { getIacTask } from '../api/task-calls.js';
+import { ApiError, type HssError, UsageError } from '../core/errors.js';
+
+/**
+ * Refusals that may mean "no cluster-scan task of that ID": not found, or a parameter that does not
+ * fit (what the service answers for an IaC task's ID is not documented). A refusal about the task's
+ * state (running, nothing to retry) needs no lookup.
+ */
+const NOT_THIS_TASK_CODES = new Set(['HSS.0001', 'HSS.0011']);
+
+function mayBeIac(error: HssError): boolean {
+  if (error.code !== 'API' || error.httpStatus === undefined || error.httpStatus < 400) return false;
+  // A gateway's refusal (APIGW.…: no such API, throttled) is not about the task.
+  const code = error.apiErrorCode ?? '';
+  return NOT_THIS_TASK_CODES.has(code) || (error.httpStatus === 404 && code.startsWith('HSS.'));
+}
+
+/**
+ * The refusal to report for `taskId`: `error` itself unless the task is an IaC scan task. `sent`
+ * says whether the RetryTask request went out: the API's refusal (exit 5) when it did; when only the
+ * task was looked up, nothing was retried and the task ID is the mistake (exit 2).
+ */
+export async function iacRefusal(
+  api: HssApi,
+  taskId: string,
+  error: HssError,
+  sent: boolean,
+): Promise<HssError> {
+  if (!mayBeIac(error)) return error;
+  let task: Awaited<ReturnType<typeof getIacTask>>;
+  try {
+    task = await getIacTask(api, taskId);
+  } catch {
+    return error;
+  }
+  if (!task) return error;
+  const message = `task ${taskId} is an IaC scan task (iac_scan): RetryTask re-runs cluster scans only${sent ? '' : '; nothing was retried'}`;
+  const hint = `see its files and why they failed with \`hss task show ${taskId}\``;
+  if (!sent) return new UsageError(message, { hint });
+  return new ApiError(message, {
+    hint,
+    ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+    ...(error.apiErrorCode === undefined ? {} : { apiErrorCode: error.apiErrorCode }),
+    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+  });
+}
