@@ -1,6 +1,8 @@
+import { createInterface } from 'node:readline';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
-import { hss } from '../helpers/cli.js';
+import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 const CREATE_PATH = `/v5/${SANDBOX_PROJECT_ID}/common/task`;
@@ -292,5 +294,41 @@ describe('task stats', () => {
     const r = await hss(['task', 'stats', '--type', 'host_scan'], { env: sb.env() });
     expect(r.exitCode).toBe(2);
     expect(sb.sandbox.requests).toHaveLength(0);
+  });
+});
+
+describe('hss sandbox: reset without a restart', () => {
+  it('the banner names POST /__sandbox/reset, which forgets created tasks and keeps serving', async () => {
+    const configDir = tempDir();
+    const child = execa(process.execPath, [BIN, 'sandbox', '--port', '0'], {
+      env: baseEnv(configDir),
+      extendEnv: false,
+      reject: false,
+    });
+    try {
+      const banner: string[] = [];
+      for await (const line of createInterface({ input: child.stdout! })) {
+        banner.push(line);
+        if (line.includes('Ctrl-C stops it')) break;
+      }
+      const reset = banner.find((l) => l.trimStart().startsWith('reset: '));
+      const match =
+        /^ {2}reset: curl -X POST (http:\/\/127\.0\.0\.1:\d+)\/__sandbox\/reset {3}\(the seed data back, without a restart\)$/.exec(
+          reset ?? '',
+        );
+      expect(match, banner.join('\n')).not.toBeNull();
+      const url = match![1]!;
+      const env = { HSS_ENDPOINT: url, HSS_PROJECT_ID: SANDBOX_PROJECT_ID, HSS_TOKEN: SANDBOX_TOKEN };
+      const total = async () =>
+        JSON.parse((await hss(['task', 'stats', '--json'], { env, configDir })).stdout).total_num;
+      await hss(['task', 'create', '--all-clusters', '--scan-types', 'benchmark'], { env, configDir });
+      expect(await total()).toBe(247);
+      const answer = await fetch(`${url}/__sandbox/reset`, { method: 'POST' });
+      expect([answer.status, await answer.json()]).toEqual([200, { ok: true }]);
+      expect(await total()).toBe(246);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+    }
   });
 });
