@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
+import { spawnHss, until } from '../helpers/process.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 const CREATE_PATH = `/v5/${SANDBOX_PROJECT_ID}/common/task`;
@@ -201,6 +202,37 @@ describe('task create', () => {
     });
     expect(r.exitCode).toBe(5);
     expect(r.stderr).toMatch(/^error: CreateTask was refused by the API: .*cluster nope does not exist/);
+  });
+});
+
+describe('task create --wait interrupted', () => {
+  const sb = useSandbox({ progressMs: 60_000 });
+
+  it('SIGINT while following the new task: exit 130, and the JSON still names the task created', async () => {
+    const { child } = spawnHss(
+      [
+        'task',
+        'create',
+        '--all-clusters',
+        '--scan-types',
+        'benchmark',
+        '--wait',
+        '--interval',
+        '200ms',
+        '--json',
+      ],
+      { env: sb.env() },
+    );
+    await until(() => sb.sandbox.requests.length >= 2, 10_000, 'the first poll');
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(JSON.parse(String(r.stdout))).toMatchObject({
+      ok: false,
+      task_id: 'task-1001',
+      http_status: 200,
+      error: { code: 'INTERRUPTED', exit_code: 130 },
+    });
   });
 });
 
