@@ -23,7 +23,9 @@ export async function dryRunCreate(api: HssApi, plan: CreatePlan): Promise<Comma
     text: (s) =>
       `${s.bold(`${request.method} ${url}`)}\n${Object.entries(headers)
         .map(([k, v]) => `${k}: ${v}`)
-        .join('\n')}\n\n${JSON.stringify(plan.body, null, 2)}\n${s.dim('(dry run: nothing was sent)')}`,
+        .join(
+          '\n',
+        )}\n\n${JSON.stringify(plan.body, null, 2)}\n${s.dim('(dry run: nothing was sent, no task created)')}`,
     exitCode: 0,
   };
 }

@@ -8,17 +8,16 @@ import { getIacTask } from '../api/task-calls.js';
 import { ApiError, type HssError, UsageError } from '../core/errors.js';
 
 /**
- * Refusals that may mean "no cluster-scan task of that ID": not found, or a parameter that does not
- * fit (what the service answers for an IaC task's ID is not documented). A refusal about the task's
- * state (running, nothing to retry) needs no lookup.
+ * Refusals that may mean "this ID is no cluster-scan task": an invalid parameter (the task type does
+ * not fit the task; what the service answers for an IaC task's ID is not documented, the sandbox
+ * answers HSS.0001), or an HSS 404. Not found (HSS.0011: an unknown task or cluster) and refusals
+ * about the task's state need no lookup: a retry refused for those costs one request, as before.
  */
-const NOT_THIS_TASK_CODES = new Set(['HSS.0001', 'HSS.0011']);
-
 function mayBeIac(error: HssError): boolean {
   if (error.code !== 'API' || error.httpStatus === undefined || error.httpStatus < 400) return false;
   // A gateway's refusal (APIGW.…: no such API, throttled) is not about the task.
   const code = error.apiErrorCode ?? '';
-  return NOT_THIS_TASK_CODES.has(code) || (error.httpStatus === 404 && code.startsWith('HSS.'));
+  return code === 'HSS.0001' || (error.httpStatus === 404 && code.startsWith('HSS.'));
 }
 
 /**
