@@ -33,9 +33,6 @@ import {
   undelivered,
 } from './retry-policy.js';
 
-export { type ErrorBody, errorFromResponse, parseErrorBody, serverText } from './error-body.js';
-export { backoffDelay, parseRetryAfter, sleep } from './retry-policy.js';
-
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface ApiRequest {

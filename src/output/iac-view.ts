@@ -6,7 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { IacFileResult, TaskSummary } from '../api/schemas.js';
 import { plural } from '../core/text.js';
 import { table } from './table.js';
-import { formatTime } from './task-view.js';
+import { ago, when } from './task-view.js';
 
 export interface FileCounts {
   total: number;
@@ -31,7 +31,7 @@ function statusCell(status: string | undefined, s: ChalkInstance): string {
 }
 
 /** `hss task list --type iac_scan`: one row a task. */
-export function iacTaskTable(tasks: TaskSummary[], total: number, s: ChalkInstance): string {
+export function iacTaskTable(tasks: TaskSummary[], total: number, s: ChalkInstance, now: number): string {
   if (tasks.length === 0) return s.dim('no tasks match');
   const rows = tasks.map((t) => {
     const counts = fileCounts(t);
@@ -40,7 +40,7 @@ export function iacTaskTable(tasks: TaskSummary[], total: number, s: ChalkInstan
       t.task_name ?? '-',
       statusCell(t.task_status, s),
       t.trigger_type ?? '-',
-      formatTime(t.start_time),
+      ago(t.start_time, now),
       t.iac_scan_info?.file_type ?? '-',
       String(counts.total),
       String(counts.succeeded),
@@ -90,16 +90,17 @@ export function iacTaskDetails(
   files: IacFileResult[],
   failedOnly: boolean,
   s: ChalkInstance,
+  now: number,
 ): string {
   const counts = fileCounts(task);
   const scanning = Math.max(0, counts.total - counts.succeeded - counts.failed);
-  const ended = task.task_status === 'finished' ? `   ended ${formatTime(task.end_time)}` : '';
   const failed = counts.failed ? s.red(`${counts.failed} failed`) : '0 failed';
   const lines = [
     `${s.bold(task.task_id)}  ${task.task_name ?? ''}`.trimEnd(),
     `  type        IaC scan (iac_scan)`,
     `  status      ${statusCell(task.task_status, s)}${task.trigger_type ? ` (${task.trigger_type})` : ''}`,
-    `  started     ${formatTime(task.start_time)}${ended}`,
+    `  started     ${when(task.start_time, now)}`,
+    ...(task.task_status === 'finished' ? [`  ended       ${when(task.end_time, now)}`] : []),
     `  file type   ${task.iac_scan_info?.file_type ?? '-'}`,
     `  files       ${counts.total}: ${counts.succeeded} succeeded, ${failed}, ${scanning} scanning`,
     '',

@@ -1,5 +1,5 @@
-// The task service of the sandbox: its state (the seed data, fresh at start and at every reset) and
-// the dispatch of a routed, authenticated request to its operation.
+// The task service of one project of the sandbox: the dispatch of a routed, authenticated request
+// to its operation, the project's tasks settled to the request's time first.
 
 import type { Answer } from './answers.js';
 import { createTask } from './create.js';
@@ -15,14 +15,8 @@ import {
 import { settleIac } from './iac.js';
 import { settle } from './model.js';
 import type { Operation } from './routes.js';
-import { createSeedTasks } from './seed.js';
-import { createIacSeedTasks } from './seed-iac.js';
 
 export type { HssState } from './hss.js';
-
-export function seedState(now: number, progressMs: number): HssState {
-  return { tasks: createSeedTasks(now), iacTasks: createIacSeedTasks(now), progressMs };
-}
 
 /**
  * The task operations of a routed, authenticated request: the tasks' progress settled to the

@@ -14,13 +14,33 @@ import type {
 } from '../api/schemas.js';
 import type { ErrorJson } from '../output/error-json.js';
 
+/** A project of several that could not be read (`errors[]`), and why. */
+export interface ProjectErrorDocument {
+  region: string;
+  /** Absent for a region IAM lists no project for. */
+  project_id?: string;
+  error: ErrorJson;
+}
+
+/** A task as `task list` shows it: the API's, and across projects where it is. */
+export interface ListedTaskDocument extends TaskSummary {
+  region?: string;
+  project_id?: string;
+}
+
+/** A task read from one of several projects. */
+export type ProjectTaskDocument = ListedTaskDocument & { region: string; project_id: string };
+
 /** `hss task list` */
 export interface TaskListDocument {
-  ok: true;
-  /** As the API counts the tasks that match the filters (may exceed the tasks shown). */
+  /** False when a project of several could not be read (see `errors`). */
+  ok: boolean;
+  /** As the API counts the tasks that match the filters (may exceed the tasks shown); summed across projects. */
   total_num: number;
-  /** Newest first, as ListTasks answers. */
-  tasks: TaskSummary[];
+  /** Newest first, as ListTasks answers; across projects, each with `region` and `project_id`. */
+  tasks: ListedTaskDocument[];
+  /** Across projects: each project that could not be read, and why. */
+  errors?: ProjectErrorDocument[];
 }
 
 /** `hss task show` */
@@ -66,6 +86,19 @@ export interface TaskWaitDocument extends FollowedDocument {
   ok: boolean;
 }
 
+/** One task of `hss task wait` with several task IDs. */
+export interface WaitItemDocument extends FollowedDocument {
+  task_id: string;
+  ok: boolean;
+}
+
+/** `hss task wait` with several task IDs */
+export interface TaskWaitManyDocument {
+  ok: boolean;
+  /** One item per task, in the order given. */
+  results: WaitItemDocument[];
+}
+
 /** One task of `hss task retry`. */
 export interface RetryItemDocument extends FollowedDocument {
   task_id: string;
@@ -73,6 +106,18 @@ export interface RetryItemDocument extends FollowedDocument {
   http_status?: number;
   request_id?: string;
   /** The body sent; absent when nothing was (planning the retry failed). */
+  body?: RetryBody;
+  /** With --rounds: each round in turn; the item's own fields are the last round's. */
+  rounds?: RetryRoundDocument[];
+}
+
+/** One round of a task's retry (--rounds): what was sent, the answer, how the wait ended. */
+export interface RetryRoundDocument extends FollowedDocument {
+  /** 1 for the first retry. */
+  round: number;
+  ok: boolean;
+  http_status?: number;
+  request_id?: string;
   body?: RetryBody;
 }
 

@@ -296,7 +296,7 @@ describe('task stats', () => {
     const r = await hss(['task', 'stats'], { env: { ...sb.env(), TZ: 'UTC' } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /^tasks {10}246 \(cluster_scan\)\nrunning {8}4\nlatest start {3}\d{4}-\d\d-\d\d \d\d:\d\d\n$/,
+      /^tasks {10}246 \(cluster_scan\)\nrunning {8}4\nlatest start {3}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\d+m( \d+s)? ago\)\n$/,
     );
     expect(sb.sandbox.requests.map((q) => [q.method, q.path, q.body])).toEqual([
       ['GET', `${STATS_PATH}?task_type=cluster_scan`, ''],

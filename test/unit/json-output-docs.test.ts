@@ -31,6 +31,7 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss task show` of an IaC scan task', file: TASK_DOCUMENTS, type: 'IacTaskShowDocument' },
   { heading: '`hss task create`', file: TASK_DOCUMENTS, type: 'TaskCreateDocument' },
   { heading: '`hss task stats`', file: TASK_DOCUMENTS, type: 'TaskStatsDocument' },
+  { heading: '`hss task wait` with several task IDs', file: TASK_DOCUMENTS, type: 'TaskWaitManyDocument' },
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
 ];
 /** Objects whose fields a section of their own lists. */

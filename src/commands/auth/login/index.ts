@@ -32,7 +32,11 @@ export interface AuthLoginDocument {
 }
 
 /** Who logs in where, and the password: from the flags, the profile, standard input or prompts. */
-async function loginInput(opts: Options<typeof spec>, settings: Settings, ctx: Context): Promise<LoginInput> {
+export async function loginInput(
+  opts: Options<typeof spec>,
+  settings: Settings,
+  ctx: Context,
+): Promise<LoginInput> {
   const { io } = ctx;
   const profileName = settings.profileName.value;
   const interactive = canPrompt(io);
@@ -51,7 +55,8 @@ async function loginInput(opts: Options<typeof spec>, settings: Settings, ctx: C
       },
     );
   }
-  const region = settings.region?.value;
+  // Logging in to several projects, each token is scoped by project ID (src/auth/fleet-login.ts).
+  const region = settings.region?.value ?? (settings.regions ? '' : undefined);
   if (region === undefined) {
     throw new ConfigError('no region is set: a login is scoped to the project of a region', {
       hint: `pass --region (e.g. cn-north-4), set HSS_REGION, or \`hss profile set ${profileName} --region …\``,
@@ -71,7 +76,7 @@ async function loginInput(opts: Options<typeof spec>, settings: Settings, ctx: C
   return { user, domain, password, region, iamEndpoint: settings.iamEndpoint.value };
 }
 
-async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, login: LoginResult) {
+export function loginEntry(input: LoginInput, login: LoginResult): LoginEntry {
   const entry: LoginEntry = {
     token: login.token,
     expires_at: login.expiresAtText,
@@ -81,6 +86,10 @@ async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, 
   if (login.issuedAtText) entry.issued_at = login.issuedAtText;
   if (login.projectId) entry.project_id = login.projectId;
   if (login.projectName) entry.project_name = login.projectName;
+  return entry;
+}
+
+export async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, entry: LoginEntry) {
   await ctx.updateCache((data) => {
     const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
     byEndpoint[input.iamEndpoint] = entry;
@@ -96,7 +105,7 @@ async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, 
  * Such a login changes nothing but the cache, and is used where the same IAM endpoint is.
  * Returns the fields it filled in.
  */
-async function rememberInProfile(
+export async function rememberInProfile(
   ctx: Context,
   settings: Settings,
   input: LoginInput,
@@ -132,13 +141,17 @@ async function rememberInProfile(
 
 const authLogin: Handler<typeof spec> = async ({ opts }, ctx) => {
   const settings = ctx.settings();
+  if (settings.regions || ctx.flags.allProjects) {
+    const { loginSeveral } = await import('./several.js');
+    return loginSeveral(opts, settings, ctx);
+  }
   const profileName = settings.profileName.value;
   const input = await loginInput(opts, settings, ctx);
   const http = ctx.http(
     `check the user name, account name and password; \`hss auth login -p ${profileName} --user NAME --domain ACCOUNT\``,
   );
   const login = await passwordLogin(http, input);
-  await cacheLogin(ctx, profileName, input, login);
+  await cacheLogin(ctx, profileName, input, loginEntry(input, login));
   const stored = findProfile(settings.store, profileName);
   const oneOff = stored !== undefined && iamEndpointIsOneOff(settings);
   const remembered = stored && !oneOff ? await rememberInProfile(ctx, settings, input, login) : [];

@@ -10,6 +10,8 @@ export const spec = defineCommand({
     'hss task show task-0001 --failed',
     'hss task show task-0901   # an IaC scan task: its files',
     'hss task show task-0001 --failed --json | jq -r ".clusters[].cluster_id"',
+    'hss task show task-0001 --failed -q',
+    'hss task show task-0001 -o yaml',
   ],
 });
 

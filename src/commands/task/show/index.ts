@@ -46,11 +46,13 @@ export async function taskShow(
   } finally {
     spinner.stop();
   }
+  const now = ctx.io.now();
   if (shown.kind === 'cluster_scan') {
     const { task, clusters } = shown;
     return {
       data: { ok: true, task, clusters },
-      text: (s) => taskDetails(task, clusters, failed, s),
+      text: (s) => taskDetails(task, clusters, failed, s, now),
+      ids: clusters.map((c) => c.cluster_id),
       exitCode: 0,
     };
   }
@@ -58,7 +60,8 @@ export async function taskShow(
   const { iacTaskDetails } = await import('../../../output/iac-view.js');
   return {
     data: { ok: true, task, files },
-    text: (s) => iacTaskDetails(task, files, failed, s),
+    text: (s) => iacTaskDetails(task, files, failed, s, now),
+    ids: files.map((f) => f.file_id),
     exitCode: 0,
   };
 }

@@ -6,17 +6,17 @@ import type { ChalkInstance } from 'chalk';
 import { taskStatistics } from '../../../api/task-calls.js';
 import type { Context } from '../../../cli/context.js';
 import type { CommandResult } from '../../../output/renderer.js';
-import { formatTime } from '../../../output/task-view.js';
+import { when } from '../../../output/task-view.js';
 import type { TaskStatsDocument } from '../../../tasks/documents.js';
 import type { Handler, Options } from '../../define.js';
 import type { spec } from './command.js';
 
-function statsText(doc: TaskStatsDocument, s: ChalkInstance): string {
+function statsText(doc: TaskStatsDocument, s: ChalkInstance, now: number): string {
   const latest = doc.last_task_start_time;
   return [
     `${s.bold('tasks')}          ${doc.total_num} (${doc.task_type})`,
     `${s.bold('running')}        ${doc.running_num}`,
-    `${s.bold('latest start')}   ${latest === undefined ? '-' : formatTime(latest)}`,
+    `${s.bold('latest start')}   ${when(latest, now)}`,
   ].join('\n');
 }
 
@@ -41,7 +41,8 @@ export async function taskStats(
   };
   // 0 is what the API answers when no task was ever created: there is no latest start then.
   if (stats.last_task_start_time) data.last_task_start_time = stats.last_task_start_time;
-  return { data, text: (s) => statsText(data, s), exitCode: 0 };
+  const now = ctx.io.now();
+  return { data, text: (s) => statsText(data, s, now), exitCode: 0 };
 }
 
 const handler: Handler<typeof spec> = ({ opts }, ctx) => taskStats(opts, ctx);
