@@ -73,7 +73,7 @@ export async function executeCreate(
     ...(created.requestId ? { request_id: created.requestId } : {}),
     body: plan.body,
   };
-  if (!plan.wait) return { data: doc, text: (s) => createdLine(doc, s), exitCode: 0 };
+  if (!plan.wait) return { data: doc, text: (s) => createdLine(doc, s), ids: [doc.task_id], exitCode: 0 };
   return followCreated(api, doc, plan.wait, renderer, io);
 }
 
@@ -100,7 +100,13 @@ async function followCreated(
     // Created, then the wait failed (Ctrl-C, a refused poll): the task's ID is still the answer.
     if (!(error instanceof HssError)) throw error;
     const failed: TaskCreateDocument = { ...doc, ok: false, error: errorJson(error) };
-    return { data: failed, text: (s) => createdLine(doc, s), exitCode: error.exitCode, closing: error };
+    return {
+      data: failed,
+      text: (s) => createdLine(doc, s),
+      ids: [doc.task_id],
+      exitCode: error.exitCode,
+      closing: error,
+    };
   } finally {
     spinner.stop();
   }
@@ -109,6 +115,7 @@ async function followCreated(
   const result: CommandResult<TaskCreateDocument> = {
     data,
     text: (s) => [createdLine(doc, s), waitText(taskId, outcome, settings, error, s)].join('\n'),
+    ids: [taskId],
     exitCode: error?.exitCode ?? 0,
   };
   if (error) result.closing = error;

@@ -127,6 +127,14 @@ describe('task create', () => {
     );
   });
 
+  it('-q prints only the new task ID, for scripts', async () => {
+    const r = await hss(['task', 'create', '--all-clusters', '--scan-types', 'benchmark', '-q'], {
+      env: sb.env(),
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe('task-1001\n');
+  });
+
   it('--dry-run prints the request, token masked, and sends nothing', async () => {
     const r = await hss(
       ['task', 'create', '--all-clusters', '--scan-types', 'benchmark', '--dry-run', '--json'],
@@ -314,6 +322,11 @@ describe('task stats', () => {
       last_task_start_time: expect.any(Number),
     });
     expect(sb.sandbox.requests[0]?.path).toBe(`${STATS_PATH}?task_type=iac_scan&enterprise_project_id=0`);
+  });
+
+  it('--query selects from the document', async () => {
+    const r = await hss(['task', 'stats', '--query', 'running_num'], { env: sb.env() });
+    expect([r.exitCode, r.stdout]).toEqual([0, '4\n']);
   });
 
   it('counts a created task at once', async () => {
