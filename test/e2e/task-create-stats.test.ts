@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { SANDBOX_ACCESS_KEY, SANDBOX_PROJECTS, SANDBOX_SECRET_KEY } from '../../src/sandbox/constants.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
 import { spawnHss, until } from '../helpers/process.js';
@@ -8,6 +9,7 @@ import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbo
 
 const CREATE_PATH = `/v5/${SANDBOX_PROJECT_ID}/common/task`;
 const STATS_PATH = `/v5/${SANDBOX_PROJECT_ID}/common/task-statistics`;
+const CN_EAST_3 = SANDBOX_PROJECTS.find((p) => p.name === 'cn-east-3')?.id ?? '';
 /** The clusters of the sandbox account (CreateTask's all_cluster). */
 const ACCOUNT_CLUSTERS = 17;
 
@@ -202,6 +204,29 @@ describe('task create', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error: --cluster: 201 clusters given; the limit is 1–200');
     expect(sb.sandbox.requests).toHaveLength(0);
+  });
+
+  it('in another project of the fleet (AK/SK, --region cn-east-3): that project gets the task', async () => {
+    const env = {
+      HSS_ENDPOINT: sb.url,
+      HSS_IAM_ENDPOINT: sb.url,
+      HUAWEICLOUD_SDK_AK: SANDBOX_ACCESS_KEY,
+      HUAWEICLOUD_SDK_SK: SANDBOX_SECRET_KEY,
+    };
+    const r = await hss(
+      ['-r', 'cn-east-3', 'task', 'create', '--all-clusters', '--scan-types', 'benchmark', '--json'],
+      {
+        env,
+      },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).task_id).toBe('task-1001');
+    const create = sb.sandbox.requests.find((q) => q.method === 'POST' && q.path.endsWith('/common/task'));
+    expect(create?.path).toBe(`/v5/${CN_EAST_3}/common/task`);
+    expect(create?.headers['x-project-id']).toBe(CN_EAST_3);
+    // The main project's statistics do not count it.
+    const stats = await hss(['task', 'stats', '--json'], { env: sb.env() });
+    expect(JSON.parse(stats.stdout).total_num).toBe(246);
   });
 
   it('an unknown cluster: the API refuses, exit 5', async () => {
