@@ -6,7 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { IacFileResult, TaskSummary } from '../api/schemas.js';
 import { plural } from '../core/text.js';
 import { table } from './table.js';
-import { ago, when } from './task-view.js';
+import { ago, type LeadColumns, when } from './task-view.js';
 
 export interface FileCounts {
   total: number;
@@ -30,12 +30,19 @@ function statusCell(status: string | undefined, s: ChalkInstance): string {
   return status ?? '-';
 }
 
-/** `hss task list --type iac_scan`: one row a task. */
-export function iacTaskTable(tasks: TaskSummary[], total: number, s: ChalkInstance, now: number): string {
+/** `hss task list --type iac_scan`: one row a task; across projects, `lead` columns first. */
+export function iacTaskTable<T extends TaskSummary>(
+  tasks: T[],
+  total: number,
+  s: ChalkInstance,
+  now: number,
+  lead?: LeadColumns<T>,
+): string {
   if (tasks.length === 0) return s.dim('no tasks match');
   const rows = tasks.map((t) => {
     const counts = fileCounts(t);
     return [
+      ...(lead ? lead.cells(t) : []),
       t.task_id,
       t.task_name ?? '-',
       statusCell(t.task_status, s),
@@ -47,13 +54,8 @@ export function iacTaskTable(tasks: TaskSummary[], total: number, s: ChalkInstan
       counts.failed ? s.red(String(counts.failed)) : '0',
     ];
   });
-  const lines = [
-    table(
-      ['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'FILE TYPE', 'FILES', 'OK', 'FAILED'],
-      rows,
-      s.bold,
-    ),
-  ];
+  const header = ['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'FILE TYPE', 'FILES', 'OK', 'FAILED'];
+  const lines = [table([...(lead?.header ?? []), ...header], rows, s.bold)];
   if (total > tasks.length) {
     lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
   }

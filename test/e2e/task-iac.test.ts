@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY } from '../../src/sandbox/constants.js';
 import { hss } from '../helpers/cli.js';
 import { SANDBOX_PROJECT_ID, useSandbox } from '../helpers/sandbox.js';
 
@@ -176,5 +177,30 @@ describe('IaC scan tasks', () => {
       /^error: task task-0901 is an IaC scan task \(iac_scan\): RetryTask re-runs cluster scans only; nothing was retried\n/,
     );
     expect(sb.sandbox.requests.some((q) => q.method === 'PUT')).toBe(false);
+  });
+});
+
+describe('IaC scan tasks across the fleet', () => {
+  const sb = useSandbox();
+
+  it('task list --type iac_scan --region all: the file columns after REGION', async () => {
+    const env = {
+      HSS_ENDPOINT: sb.url,
+      HSS_IAM_ENDPOINT: sb.url,
+      HUAWEICLOUD_SDK_AK: SANDBOX_ACCESS_KEY,
+      HUAWEICLOUD_SDK_SK: SANDBOX_SECRET_KEY,
+    };
+    const r = await hss(['-r', 'all', 'task', 'list', '--type', 'iac_scan'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^REGION +TASK ID +NAME +STATUS +TRIGGER +STARTED +FILE TYPE +FILES +OK +FAILED$/,
+    );
+    // Only the main project has IaC scan tasks.
+    expect(lines.slice(1).map((l) => l.split(/ {2,}/).slice(0, 2))).toEqual([
+      ['cn-north-4', 'task-0903'],
+      ['cn-north-4', 'task-0901'],
+      ['cn-north-4', 'task-0902'],
+    ]);
   });
 });
