@@ -49,3 +49,21 @@ export async function iacRefusal(
     ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
   });
 }
+
+/**
+ * `task wait` found no cluster-scan task of that ID: when it is an IaC scan task's, say so (the wait
+ * loop follows cluster scans only); else the not-found error as it was.
+ */
+export async function iacNotFollowed(api: HssApi, taskId: string, error: HssError): Promise<HssError> {
+  let task: Awaited<ReturnType<typeof getIacTask>>;
+  try {
+    task = await getIacTask(api, taskId);
+  } catch {
+    return error;
+  }
+  if (!task) return error;
+  return new ApiError(
+    `task ${taskId} is an IaC scan task (iac_scan): hss task wait follows cluster scans only`,
+    { hint: `see its state and files with \`hss task show ${taskId}\`` },
+  );
+}

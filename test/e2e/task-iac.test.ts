@@ -168,6 +168,15 @@ describe('IaC scan tasks', () => {
     expect(r.stderr).not.toContain('IaC');
   });
 
+  it('task wait of an IaC task: exit 5, saying the wait follows cluster scans only', async () => {
+    const r = await hss(['task', 'wait', 'task-0903', '--interval', '100ms'], { env: sb.env() });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toBe(
+      'error: task task-0903 is an IaC scan task (iac_scan): hss task wait follows cluster scans only\n' +
+        'hint: see its state and files with `hss task show task-0903`\n',
+    );
+  });
+
   it('task retry --all-failed --only of an IaC task: exit 2 before RetryTask, nothing retried', async () => {
     const r = await hss(['task', 'retry', 'task-0901', '--all-failed', '--only', 'benchmark'], {
       env: sb.env(),
