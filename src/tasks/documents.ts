@@ -103,6 +103,9 @@ export interface TaskWaitManyDocument {
 export interface RetryItemDocument extends FollowedDocument {
   task_id: string;
   ok: boolean;
+  /** Across several projects (--region list or all): where the task is. */
+  region?: string;
+  project_id?: string;
   http_status?: number;
   request_id?: string;
   /** The body sent; absent when nothing was (planning the retry failed). */
@@ -135,7 +138,8 @@ export interface RetryRunDocument {
   /** One item per task, in the order given. */
   results: Array<RetryItemDocument | RetrySkippedDocument>;
   /** A single task's error, or the interruption of a batch. */
-  error?: ErrorJson;
+  error?: ErrorJson /** Across several projects: the projects that could not be read or retried. */;
+  errors?: ProjectErrorDocument[];
 }
 
 /** A request `--dry-run` would send, secrets masked. */
@@ -148,9 +152,12 @@ export interface DryRunRequest {
 
 /** `hss task retry --dry-run` */
 export interface DryRunDocument {
-  ok: true;
+  /** False only when a project could not be read (--since across several projects). */
+  ok: boolean;
   dry_run: true;
   requests: DryRunRequest[];
+  /** Across several projects: the projects that could not be read. */
+  errors?: ProjectErrorDocument[];
 }
 
 export type TaskRetryDocument = RetryRunDocument | DryRunDocument;
