@@ -198,11 +198,19 @@ async function retryOne(
     // item's; anything else (a bug) stops the whole run.
     if (!(error instanceof HssError)) throw error;
     item.ok = false;
-    item.error = error;
+    // Refused by RetryTask itself (not by a poll after it was accepted).
+    const refused = item.sent === true && item.http_status === undefined && error.code === 'API';
+    item.error = refused ? await explained(api, taskId, error) : error;
     if (item.http_status === undefined && error.httpStatus !== undefined) item.http_status = error.httpStatus;
     if (item.request_id === undefined && error.requestId) item.request_id = error.requestId;
     return item;
   }
+}
+
+/** RetryTask refused: an IaC scan task's ID is said to be one (src/tasks/iac-refusal.ts, loaded only then). */
+async function explained(api: HssApi, taskId: string, error: HssError): Promise<HssError> {
+  const { iacRefusal } = await import('./iac-refusal.js');
+  return iacRefusal(api, taskId, error, true);
 }
 
 /** Runs `fn` over `items`, `limit` at a time; no item is started once `signal` has fired. */
