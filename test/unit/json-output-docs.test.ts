@@ -19,7 +19,8 @@ import { ROOT } from '../helpers/cli.js';
 const DOCS = 'docs/json-output.md';
 const TASK_DOCUMENTS = 'src/tasks/documents.ts';
 const ERROR_DOCUMENTS = 'src/output/error-json.ts';
-const DOCUMENT_FILES = [TASK_DOCUMENTS, ERROR_DOCUMENTS];
+const COMMAND_DOCUMENTS = 'src/commands/documents.ts';
+const DOCUMENT_FILES = [TASK_DOCUMENTS, ERROR_DOCUMENTS, COMMAND_DOCUMENTS, 'src/auth/credential-check.ts'];
 
 /** Each checked section of the docs, by its heading, and the type of its document. */
 const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> = [
@@ -29,6 +30,7 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss task show`', file: TASK_DOCUMENTS, type: 'TaskShowDocument' },
   { heading: '`hss task wait`', file: TASK_DOCUMENTS, type: 'TaskWaitDocument' },
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
+  { heading: '`hss auth status`', file: COMMAND_DOCUMENTS, type: 'AuthStatusDocument' },
 ];
 /** Objects whose fields a section of their own lists. */
 const LISTED_ON_THEIR_OWN = new Set(['ErrorJson']);
