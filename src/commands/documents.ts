@@ -23,3 +23,28 @@ export interface AuthStatusDocument {
   /** The call that checked the credential; null with --offline. */
   check: CredentialCheck | null;
 }
+
+/** `hss profile remove` */
+export interface ProfileRemoveDocument {
+  ok: true;
+  removed: string;
+  was_current: boolean;
+}
+
+/** `hss profile rename` */
+export interface ProfileRenameDocument {
+  ok: true;
+  from: string;
+  to: string;
+  /** The renamed profile is the current one. */
+  current: boolean;
+  moved_login: boolean;
+  moved_command_output: boolean;
+}
+
+/** `hss profile copy` */
+export interface ProfileCopyDocument {
+  ok: true;
+  from: string;
+  to: string;
+}

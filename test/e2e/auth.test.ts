@@ -240,7 +240,7 @@ describe('hss auth status and logout', () => {
   it('removing a profile drops its cached login', async () => {
     const configDir = labStore();
     expect((await hss(LOGIN, { configDir, input: SANDBOX_PASSWORD })).exitCode).toBe(0);
-    const rm = await hss(['profile', 'remove', 'lab'], { configDir });
+    const rm = await hss(['profile', 'remove', 'lab', '--yes'], { configDir });
     expect(rm.exitCode, rm.stderr).toBe(0);
     expect(readJson(path.join(configDir, 'credentials.json')).logins).toEqual({});
   });
