@@ -35,7 +35,7 @@ import {
 export { type ErrorBody, errorFromResponse, parseErrorBody, serverText } from './error-body.js';
 export { backoffDelay, parseRetryAfter, sleep } from './retry-policy.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export interface ApiRequest {
   method: HttpMethod;

@@ -48,3 +48,19 @@ export interface ProfileCopyDocument {
   from: string;
   to: string;
 }
+
+/** A request `hss api --dry-run` would send, secrets masked. */
+export interface ApiDryRunRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The JSON body, secret-looking fields masked; null when there is none. */
+  body: unknown;
+}
+
+/** `hss api --dry-run` (without it, `hss api` prints the API's answer as it came) */
+export interface ApiDryRunDocument {
+  ok: true;
+  dry_run: true;
+  requests: ApiDryRunRequest[];
+}

@@ -3,6 +3,7 @@
  * folder. A new command is a folder with its `command.ts` and `index.ts`, listed in its group's
  * `command.ts` (or here, for a top-level command).
  */
+import * as api from './api/command.js';
 import { group as auth } from './auth/command.js';
 import * as complete from './complete/command.js';
 import * as completion from './completion/command.js';
@@ -15,6 +16,7 @@ import { group as task } from './task/command.js';
 
 export const COMMANDS: readonly (GroupSpec | CommandModule)[] = [
   task,
+  api,
   auth,
   profile,
   config,
