@@ -64,3 +64,20 @@ export interface ApiDryRunDocument {
   dry_run: true;
   requests: ApiDryRunRequest[];
 }
+
+/** `hss version` */
+export interface VersionDocument {
+  ok: true;
+  /** The version of hss-cli. */
+  version: string;
+  /** Node.js, without the `v`. */
+  node: string;
+  platform: string;
+  arch: string;
+  /** What every request sends as User-Agent. */
+  user_agent: string;
+  build: {
+    /** The git commit built; null when the build had none. */
+    commit: string | null;
+  };
+}

@@ -13,6 +13,7 @@ import * as help from './help/command.js';
 import { group as profile } from './profile/command.js';
 import * as sandbox from './sandbox/command.js';
 import { group as task } from './task/command.js';
+import * as version from './version/command.js';
 
 export const COMMANDS: readonly (GroupSpec | CommandModule)[] = [
   task,
@@ -22,6 +23,7 @@ export const COMMANDS: readonly (GroupSpec | CommandModule)[] = [
   config,
   sandbox,
   completion,
+  version,
   complete,
   help,
 ];

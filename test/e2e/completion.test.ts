@@ -155,6 +155,7 @@ describe.skipIf(!installed('bash'))('bash completes from the real script', () =>
         'config',
         'sandbox',
         'completion',
+        'version',
         'help',
         'exit-codes',
         'environment',

@@ -35,6 +35,7 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss profile rename`', file: COMMAND_DOCUMENTS, type: 'ProfileRenameDocument' },
   { heading: '`hss profile copy`', file: COMMAND_DOCUMENTS, type: 'ProfileCopyDocument' },
   { heading: '`hss profile remove`', file: COMMAND_DOCUMENTS, type: 'ProfileRemoveDocument' },
+  { heading: '`hss version`', file: COMMAND_DOCUMENTS, type: 'VersionDocument' },
 ];
 /** Objects whose fields a section of their own lists. */
 const LISTED_ON_THEIR_OWN = new Set(['ErrorJson']);
