@@ -81,3 +81,18 @@ export interface VersionDocument {
     commit: string | null;
   };
 }
+
+/** `hss configure` */
+export interface ConfigureDocument {
+  ok: true;
+  profile: string;
+  region: string;
+  project_id: string;
+  /** `aksk` or `password`. */
+  auth: string;
+  current: boolean;
+  /** The profile store written. */
+  file: string;
+  /** The call that proved the credential before the profile was written. */
+  check: CredentialCheck;
+}

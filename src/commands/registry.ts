@@ -8,6 +8,7 @@ import { group as auth } from './auth/command.js';
 import * as complete from './complete/command.js';
 import * as completion from './completion/command.js';
 import { group as config } from './config/command.js';
+import * as configure from './configure/command.js';
 import type { CommandModule, GroupSpec } from './define.js';
 import * as help from './help/command.js';
 import { group as profile } from './profile/command.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly (GroupSpec | CommandModule)[] = [
   task,
   api,
   auth,
+  configure,
   profile,
   config,
   sandbox,

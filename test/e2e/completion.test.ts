@@ -151,6 +151,7 @@ describe.skipIf(!installed('bash'))('bash completes from the real script', () =>
         'task',
         'api',
         'auth',
+        'configure',
         'profile',
         'config',
         'sandbox',

@@ -32,6 +32,7 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
   { heading: '`hss auth status`', file: COMMAND_DOCUMENTS, type: 'AuthStatusDocument' },
   { heading: '`hss api`', file: COMMAND_DOCUMENTS, type: 'ApiDryRunDocument' },
+  { heading: '`hss configure`', file: COMMAND_DOCUMENTS, type: 'ConfigureDocument' },
   { heading: '`hss profile rename`', file: COMMAND_DOCUMENTS, type: 'ProfileRenameDocument' },
   { heading: '`hss profile copy`', file: COMMAND_DOCUMENTS, type: 'ProfileCopyDocument' },
   { heading: '`hss profile remove`', file: COMMAND_DOCUMENTS, type: 'ProfileRemoveDocument' },

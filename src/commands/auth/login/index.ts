@@ -1,13 +1,13 @@
 /**
  * `hss auth login`: an IAM password login whose token is cached for the profile (never the password).
  */
-import { cachePath, type LoginEntry } from '../../../auth/cache.js';
+import { cachePath } from '../../../auth/cache.js';
 import { type LoginInput, type LoginResult, passwordLogin } from '../../../auth/iam.js';
+import { cacheLogin } from '../../../auth/login-cache.js';
 import { ask, canPrompt } from '../../../auth/prompt.js';
 import type { Context } from '../../../cli/context.js';
 import { isoSeconds, relativeTime } from '../../../core/duration.js';
 import { ConfigError, UsageError } from '../../../core/errors.js';
-import { bareRecord } from '../../../core/json.js';
 import { registerSecret } from '../../../core/redact.js';
 import { plainText } from '../../../core/rules.js';
 import { describeSource } from '../../../settings/describe.js';
@@ -69,23 +69,6 @@ async function loginInput(opts: Options<typeof spec>, settings: Settings, ctx: C
   if (password === '') throw new UsageError('the password is empty');
   if (user === undefined || domain === undefined) throw new UsageError('no IAM user or account name');
   return { user, domain, password, region, iamEndpoint: settings.iamEndpoint.value };
-}
-
-async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, login: LoginResult) {
-  const entry: LoginEntry = {
-    token: login.token,
-    expires_at: login.expiresAtText,
-    user: login.userName ?? input.user,
-    domain: login.domainName ?? input.domain,
-  };
-  if (login.issuedAtText) entry.issued_at = login.issuedAtText;
-  if (login.projectId) entry.project_id = login.projectId;
-  if (login.projectName) entry.project_name = login.projectName;
-  await ctx.updateCache((data) => {
-    const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
-    byEndpoint[input.iamEndpoint] = entry;
-    data.logins[profileName] = byEndpoint;
-  });
 }
 
 /**
