@@ -2,7 +2,7 @@
 // commands against it, and shows what they print. Needs no cloud account.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -76,6 +76,28 @@ step('a cluster that keeps failing ends the wait with exit 7', [
   '500ms',
 ]);
 step('one JSON document for scripts', ['task', 'retry', 'task-0006', '--all-failed', '--json']);
+const junit = path.join(configDir, 'scans.xml');
+const summary = path.join(configDir, 'summary.md');
+step('the morning job in one command: select, retry, follow, retry again, report', [
+  'task',
+  'retry',
+  '--since',
+  '12h',
+  '--all-failed',
+  '--wait',
+  '--rounds',
+  '2',
+  '--interval',
+  '500ms',
+  '--junit',
+  junit,
+  '--summary',
+  summary,
+]);
+process.stdout.write(
+  `\n\x1b[1m$ cat summary.md\x1b[0m   # the Markdown summary, e.g. for $GITHUB_STEP_SUMMARY\n`,
+);
+process.stdout.write(readFileSync(summary, 'utf8'));
 process.stdout.write(`\ndemo finished: the retry of task-0001 exited with ${code}\n`);
 sandbox.kill('SIGTERM');
 await once(sandbox, 'exit');

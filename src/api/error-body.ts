@@ -84,6 +84,7 @@ function formAt(level: Record<string, unknown>, whole: boolean): ErrorBody | und
  * and cut to one line.
  */
 export function parseErrorBody(text: string): ErrorBody {
+  // Stryker disable next-line MethodExpression: JSON.parse and serverText ignore white space around the text
   const trimmed = text.trim();
   if (!trimmed) return {};
   let found: ErrorBody | undefined;

@@ -5,7 +5,8 @@ import type { z } from 'zod';
 import { ApiError, UnavailableError } from '../core/errors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.js';
 import { quote } from '../core/text.js';
-import { type ApiRequest, type ApiResponse, type Authorize, type HttpClient, serverText } from './http.js';
+import { serverText } from './error-body.js';
+import type { ApiRequest, ApiResponse, Authorize, HttpClient } from './http.js';
 import { type Listing, type PagingOptions, pageThrough, withIds } from './paging.js';
 import type { ClusterResult, RetryBody, ScanDetail, TaskSummary } from './schemas.js';
 

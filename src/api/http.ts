@@ -32,9 +32,6 @@ import {
   tlsTrustCode,
 } from './retry-policy.js';
 
-export { type ErrorBody, errorFromResponse, parseErrorBody, serverText } from './error-body.js';
-export { backoffDelay, parseRetryAfter, sleep } from './retry-policy.js';
-
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export interface ApiRequest {

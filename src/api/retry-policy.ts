@@ -52,6 +52,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(signal.reason);
     };
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts only once, so the listener runs once anyway
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -61,6 +62,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date names its month; Date.parse alone would take "1.5" or "-1" for a date long past.
+  if (!/[A-Za-z]/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

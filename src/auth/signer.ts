@@ -96,6 +96,7 @@ function canonicalQuery(url: URL): string {
   const parts: string[] = [];
   for (const key of [...groups.keys()].sort()) {
     const encodedKey = encodeRfc3986(key);
+    // Stryker disable next-line ArrayDeclaration: every key comes from the map, so the fallback never applies
     for (const value of (groups.get(key) ?? []).sort()) parts.push(`${encodedKey}=${encodeRfc3986(value)}`);
   }
   return parts.join('&');
@@ -169,7 +170,10 @@ export function signRequest(
   signed.add('host');
   if (headers.get('content-type')?.includes('multipart/form-data')) signed.delete('content-type');
   const signedHeaders = [...signed].sort();
-  const sdkDate = headers.get('x-sdk-date') ?? '';
+  const sdkDate =
+    headers.get('x-sdk-date') ??
+    // Stryker disable next-line StringLiteral: X-Sdk-Date was set above, so the fallback never applies
+    '';
   const signature = signatureFor({ ...req, headers: out }, creds.secretKey, signedHeaders, sdkDate);
   out['Authorization'] =
     `${ALGORITHM} Access=${creds.accessKey}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
@@ -192,6 +196,7 @@ export function verifyRequest(
   if (authorization === undefined) return { ok: false, reason: 'missing Authorization header' };
   const match = AUTHORIZATION.exec(authorization);
   if (!match) return { ok: false, reason: 'malformed Authorization header' };
+  // Stryker disable next-line StringLiteral: the three groups always take part in a match; the defaults only satisfy the types
   const [, accessKey = '', list = '', signature = ''] = match;
   const signedHeaders = list.split(';');
   if (
@@ -206,8 +211,11 @@ export function verifyRequest(
   if (signedHeaders.includes('authorization')) {
     return { ok: false, reason: 'SignedHeaders must not include authorization' };
   }
-  const sdkDate = headers.get('x-sdk-date');
-  if (sdkDate === undefined || !/^\d{8}T\d{6}Z$/.test(sdkDate)) {
+  const sdkDate =
+    headers.get('x-sdk-date') ??
+    // Stryker disable next-line StringLiteral: a missing date is refused as malformed, whatever stands in for it
+    '';
+  if (!/^\d{8}T\d{6}Z$/.test(sdkDate)) {
     return { ok: false, reason: 'missing or malformed X-Sdk-Date header' };
   }
   const secretKey = lookupSecret(accessKey);
@@ -216,10 +224,12 @@ export function verifyRequest(
   try {
     expected = signatureFor(req, secretKey, signedHeaders, sdkDate);
   } catch (err) {
+    // Stryker disable next-line StringLiteral: canonicalRequest throws only Error objects
     return { ok: false, reason: err instanceof Error ? err.message : 'cannot build the canonical request' };
   }
   const same = crypto().timingSafeEqual(
     Buffer.from(expected, 'hex'),
+    // Stryker disable next-line MethodExpression: hex decoding ignores case; the call only states the intent
     Buffer.from(signature.toLowerCase(), 'hex'),
   );
   return same ? { ok: true, accessKey } : { ok: false, reason: 'signature mismatch' };

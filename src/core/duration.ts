@@ -13,6 +13,7 @@ export function parseDuration(text: string, label: string): number {
       `${label} ${quote(text)}: not a duration; use e.g. 500ms, 10s, 5m, 1h, 1d or plain seconds`,
     );
   }
+  // Stryker disable next-line StringLiteral: no unit and an unknown one both fall back to seconds
   const ms = Math.round(Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1000));
   if (ms <= 0) throw new UsageError(`${label} ${quote(text)}: must be more than zero`);
   if (ms > MAX_MS) throw new UsageError(`${label} ${quote(text)}: must be at most 7 days`);
@@ -46,6 +47,7 @@ export function parseInteger(text: string, label: string, min: number, max: numb
 export function parseSince(text: string, label: string, now: number): number {
   const duration = DURATION.exec(text);
   if (duration) {
+    // Stryker disable next-line StringLiteral: no unit and an unknown one both fall back to seconds
     const ms = Math.round(Number(duration[1]) * (UNITS[duration[2] ?? 's'] ?? 1000));
     if (ms <= 0) throw new UsageError(`${label} ${quote(text)}: must be more than zero`);
     return Math.max(0, now - ms);

@@ -41,7 +41,7 @@ export function redact(text: string): string {
       }
       open = from;
       close = to;
-    } else if (to > close) close = to;
+    } else close = Math.max(close, to);
   }
   return `${out}${text.slice(cursor, open)}${MASK}${text.slice(close)}`;
 }

@@ -39,6 +39,19 @@ export interface TaskWaitDocument extends FollowedDocument {
   ok: boolean;
 }
 
+/** One task of `hss task wait` with several task IDs. */
+export interface WaitItemDocument extends FollowedDocument {
+  task_id: string;
+  ok: boolean;
+}
+
+/** `hss task wait` with several task IDs */
+export interface TaskWaitManyDocument {
+  ok: boolean;
+  /** One item per task, in the order given. */
+  results: WaitItemDocument[];
+}
+
 /** One task of `hss task retry`. */
 export interface RetryItemDocument extends FollowedDocument {
   task_id: string;
@@ -46,6 +59,18 @@ export interface RetryItemDocument extends FollowedDocument {
   http_status?: number;
   request_id?: string;
   /** The body sent; absent when nothing was (planning the retry failed). */
+  body?: RetryBody;
+  /** With --rounds: each round in turn; the item's own fields are the last round's. */
+  rounds?: RetryRoundDocument[];
+}
+
+/** One round of a task's retry (--rounds): what was sent, the answer, how the wait ended. */
+export interface RetryRoundDocument extends FollowedDocument {
+  /** 1 for the first retry. */
+  round: number;
+  ok: boolean;
+  http_status?: number;
+  request_id?: string;
   body?: RetryBody;
 }
 

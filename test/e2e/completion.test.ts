@@ -138,7 +138,7 @@ describe.skipIf(!installed('bash'))('bash completes from the real script', () =>
     expect(got).toEqual([
       ['retry'],
       ['task'],
-      ['text', 'json'],
+      ['text', 'json', 'yaml'],
       ['json'],
       ['json'],
       SCAN_TYPES,
@@ -204,7 +204,7 @@ describe.skipIf(!installed('fish'))('fish completes from the real script', () =>
     );
     expect(got).toEqual([
       ['retry'],
-      ['json', 'text'],
+      ['json', 'text', 'yaml'],
       ['c-1:benchmark', 'c-1:cluster_vul', 'c-1:risk_assessment'],
       ['c-1:benchmark,cluster_vul', 'c-1:benchmark,risk_assessment'],
       ['dev-1', 'prod'],
@@ -230,7 +230,7 @@ describe.skipIf(!installed('zsh'))('zsh completes from the real script', () => {
     );
     expect(got).toEqual([
       ['retry'],
-      ['text', 'json'],
+      ['text', 'json', 'yaml'],
       SCAN_TYPES,
       ['risk_assessment', 'benchmark'],
       ['dev-1', 'prod'],

@@ -136,13 +136,17 @@ describe('retryTaskRequest', () => {
 });
 
 describe('dot segments', () => {
-  // BUG (src/api/schemas.ts ProjectId / src/api/hss.ts hssUrl): "." and ".." are unreserved in RFC 3986 and the URL
-  // parser removes them as dot segments (even when written %2E%2E), so TaskId refuses them — but ProjectId
-  // does not. `--project-id ..` passes every check and RetryTask goes to PUT {endpoint}/common/tasks/t1/retry
-  // instead of /v5/{project_id}/…. Either fix (refuse it in ProjectId, or in hssUrl) makes this pass.
-  it.each(['..', '.'])('never lets the project ID %j leave /v5/{project_id}/', (projectId) => {
-    if (!ProjectId.safeParse(projectId).success) return;
-    const url = hssUrl({ endpoint: ENDPOINT, projectId }, ['common', 'tasks', 't1', 'retry']);
-    expect(url.pathname).toMatch(/^\/v5\/[^/]+\/common\/tasks\/t1\/retry$/);
+  // "." and ".." are unreserved in RFC 3986, and the URL parser removes them as dot segments (even when
+  // written %2E%2E): a project ID ".." would send RetryTask to {endpoint}/common/tasks/… instead of
+  // /v5/{project_id}/…. The project ID rule refuses them before any URL is built.
+  it.each(['..', '.'])('refuses the project ID %j', (projectId) => {
+    const parsed = ProjectId.safeParse(projectId);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('project ID must not be "." or ".."');
+  });
+
+  it('keeps a project ID with other dots inside /v5/{project_id}/', () => {
+    const url = hssUrl({ endpoint: ENDPOINT, projectId: '...' }, ['common', 'tasks', 't1', 'retry']);
+    expect(url.pathname).toBe('/v5/.../common/tasks/t1/retry');
   });
 });

@@ -1,16 +1,16 @@
+import { getEventListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type ApiRequest,
-  type ApiResponse,
-  backoffDelay,
-  errorFromResponse,
-  HttpClient,
-  type HttpOptions,
-  parseErrorBody,
-  parseRetryAfter,
-} from '../../src/api/http.js';
+import { errorFromResponse, parseErrorBody, serverText } from '../../src/api/error-body.js';
+import { type ApiRequest, type ApiResponse, HttpClient, type HttpOptions } from '../../src/api/http.js';
+import type { Transport } from '../../src/api/node-transport.js';
+import { backoffDelay, parseRetryAfter, sleep } from '../../src/api/retry-policy.js';
 import {
   ApiError,
   AuthError,
@@ -18,7 +18,9 @@ import {
   InterruptedError,
   RequestTimeoutError,
   UnavailableError,
+  UsageError,
 } from '../../src/core/errors.js';
+import { registerSecret } from '../../src/core/redact.js';
 import { errorJson } from '../../src/output/renderer.js';
 import { startRecordingServer } from '../helpers/recording-server.js';
 
@@ -45,6 +47,38 @@ describe('parseErrorBody', () => {
       { code: '401', message: 'nope' },
     ],
     ['the gateway form with only a message', '{"error":{"message":"only this"}}', { message: 'only this' }],
+    ['the gateway form with only a code', '{"error":{"code":"X"}}', { code: 'X' }],
+    ['a lone code, camel case, one level down', '{"error":{"errorCode":"Y.1"}}', { code: 'Y.1' }],
+    ['a code of blanks as absent', '{"error_code":"  ","error_msg":"why"}', { message: 'why' }],
+    ['a code that is not a finite number as absent', '{"code":1e999,"message":"m"}', { message: 'm' }],
+    ['a code of another type as absent', '{"code":true,"message":"m"}', { message: 'm' }],
+    ['a message of another type as absent', '{"error_code":"E.5","error_msg":7}', { code: 'E.5' }],
+    [
+      'a form under a later key, past a null',
+      '{"a":null,"b":{"code":"X.2","message":"under b"}}',
+      { code: 'X.2', message: 'under b' },
+    ],
+    [
+      'a list of error objects as text (forms are read from objects only)',
+      '[{"error_code":"E.1","error_msg":"m"}]',
+      { message: '[{"error_code":"E.1","error_msg":"m"}]' },
+    ],
+    ['a JSON number as text', '503', { message: '503' }],
+    [
+      'a blank message does not complete a form',
+      '{"error_code":"E.1","error_msg":" ","code":"C.2","message":"full"}',
+      { code: 'C.2', message: 'full' },
+    ],
+    [
+      'a nested complete pair before a top-level lone message',
+      '{"message":"generic","error":{"code":"X.3","message":"nested"}}',
+      { code: 'X.3', message: 'nested' },
+    ],
+    [
+      'the first encoded_authorization_message, not a later level without one',
+      '{"error_code":"X","error_msg":"d","encoded_authorization_message":"TOP","error":{"code":"Y"}}',
+      { code: 'X', message: 'd', encodedAuthorizationMessage: 'TOP' },
+    ],
     ['plain text', 'Service Unavailable', { message: 'Service Unavailable' }],
     ['plain text with spaces around', '  \n bad gateway \n', { message: 'bad gateway' }],
     ['an empty body', '', {}],
@@ -159,7 +193,10 @@ function response(status: number, text = '', requestId?: string, attempts = 1): 
 describe('errorFromResponse', () => {
   const BODY = '{"error_code":"HSS.1005","error_msg":"the task is still running"}';
 
-  it.each([401, 403])('maps %d to AuthError (exit 4) with a hint', (status) => {
+  it.each([
+    [401, 'authentication failed', 'check the credentials in use (`hss auth status`)'],
+    [403, 'permission denied', 'the credentials lack permission for HSS in this project'],
+  ])('maps %d to AuthError (exit 4): %s, with its own hint', (status, what, hint) => {
     const error = errorFromResponse('RetryTask t1', response(status, BODY, 'req-1'));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.code).toBe('AUTH');
@@ -167,18 +204,38 @@ describe('errorFromResponse', () => {
     expect(error.httpStatus).toBe(status);
     expect(error.apiErrorCode).toBe('HSS.1005');
     expect(error.requestId).toBe('req-1');
-    expect(error.hint).toBeTruthy();
-    expect(error.message).toContain('RetryTask t1');
-    expect(error.message).toContain('the task is still running');
-    expect(error.message).toContain(status === 401 ? 'authentication failed' : 'permission denied');
+    expect(error.hint).toBe(hint);
+    expect(error.message).toBe(`RetryTask t1 was refused: ${what}: the task is still running`);
   });
 
-  it('uses the caller hint for 401/403 when given', () => {
-    const error = errorFromResponse('IAM login', response(401), 'run `hss auth login` again');
-    expect(error.hint).toBe('run `hss auth login` again');
+  it('uses the caller hint for 401/403 when given, and only for them', () => {
+    for (const status of [401, 403]) {
+      const error = errorFromResponse('IAM login', response(status), 'run `hss auth login` again');
+      expect(error.hint).toBe('run `hss auth login` again');
+    }
+    expect(errorFromResponse('IAM login', response(401)).message).toBe(
+      'IAM login was refused: authentication failed',
+    );
+    expect(errorFromResponse('IAM login', response(503), 'run `hss auth login` again').hint).toBe(
+      'the service is failing or busy: try again later; --max-attempts sets how often hss retries',
+    );
+    expect(errorFromResponse('IAM login', response(404), 'run `hss auth login` again').hint).toBeUndefined();
   });
 
-  it.each([429, 500, 502, 503, 504])('maps %d to UnavailableError (exit 6)', (status) => {
+  const THROTTLED =
+    'the API is throttling requests: wait a little and try again, or send fewer at once (--concurrency)';
+  const FAILING =
+    'the service is failing or busy: try again later; --max-attempts sets how often hss retries';
+
+  it.each([
+    [429, THROTTLED],
+    [500, FAILING],
+    [501, FAILING],
+    [502, FAILING],
+    [503, FAILING],
+    [504, FAILING],
+    [599, FAILING],
+  ])('maps %d to UnavailableError (exit 6) with its hint', (status, hint) => {
     const error = errorFromResponse('ListTasks', response(status, BODY, 'req-2', 3));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.code).toBe('UNAVAILABLE');
@@ -186,11 +243,22 @@ describe('errorFromResponse', () => {
     expect(error.httpStatus).toBe(status);
     expect(error.apiErrorCode).toBe('HSS.1005');
     expect(error.requestId).toBe('req-2');
-    expect(error.message).toContain(`HTTP ${status}`);
-    expect(error.message).toContain('after 3 attempts');
+    expect(error.hint).toBe(hint);
+    expect(error.message).toBe(
+      `ListTasks: service unavailable (HTTP ${status}) after 3 attempts: the task is still running`,
+    );
   });
 
-  it.each([400, 404, 409])('maps %d to ApiError (exit 5)', (status) => {
+  it('names the attempts only when there were several', () => {
+    expect(errorFromResponse('ListTasks', response(503, '', undefined, 1)).message).toBe(
+      'ListTasks: service unavailable (HTTP 503)',
+    );
+    expect(errorFromResponse('ListTasks', response(503, '', undefined, 2)).message).toBe(
+      'ListTasks: service unavailable (HTTP 503) after 2 attempts',
+    );
+  });
+
+  it.each([300, 400, 404, 409, 428, 499])('maps %d to ApiError (exit 5)', (status) => {
     const error = errorFromResponse('RetryTask t1', response(status, BODY, 'req-3'));
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe('API');
@@ -257,7 +325,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 11:00:00 GMT', NOW)).toBe(0);
   });
 
-  it.each([undefined, '', 'soon', 'tomorrow-ish'])('ignores %j', (value) => {
+  // Neither delay-seconds (digits only) nor an HTTP date (RFC 9110 §10.2.3), though Date.parse reads
+  // "1.5" as a day of 2001 and "-1" as the year -1: a wait of zero.
+  it.each([undefined, '', 'soon', 'tomorrow-ish', '5s', 'x5', '1.5', '-1'])('ignores %j', (value) => {
     expect(parseRetryAfter(value, NOW)).toBeUndefined();
   });
 });
@@ -611,5 +681,517 @@ describe('HttpClient', () => {
     expect(error).toBeInstanceOf(InterruptedError);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(server.seen).toHaveLength(1);
+  });
+});
+
+/* ------------------------------------------------------------------------------------------------ */
+/* What counts as success, what is retried, what is trusted                                          */
+/* ------------------------------------------------------------------------------------------------ */
+
+describe('HttpClient: success is 2xx only', () => {
+  it.each([200, 201, 204, 299])('%d is success', async (status) => {
+    const server = await startRecordingServer((_req, res) => reply(res, status));
+    const { http } = client();
+    expect((await http.send(retryRequest(server.base))).status).toBe(status);
+  });
+
+  it.each([300, 301, 304])('%d is refused by the API (exit 5), not taken as success', async (status) => {
+    const server = await startRecordingServer((_req, res) => reply(res, status));
+    const { http } = client();
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(`RetryTask t1 was refused by the API (HTTP ${status})`);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('an informational (1xx) final answer is not success either', async () => {
+    const fetch: Transport = async () => ({
+      status: 199,
+      statusText: '',
+      headers: new Headers(),
+      text: async () => '',
+    });
+    const { http } = client({ transport: fetch });
+    const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe('RetryTask t1 was refused by the API (HTTP 199)');
+  });
+
+  it('501 is a failing service (exit 6), but not one that retrying helps', async () => {
+    const server = await startRecordingServer((_req, res) => reply(res, 501));
+    const { http, waits } = client({ maxAttempts: 3 });
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.message).toBe('RetryTask t1: service unavailable (HTTP 501)');
+    expect(server.seen).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+});
+
+/** A transport that fails every call with `error`, counting the calls. */
+function failingTransport(error: () => unknown): { transport: Transport; calls: URL[] } {
+  const calls: URL[] = [];
+  return {
+    calls,
+    transport: async (url) => {
+      calls.push(url);
+      throw error();
+    },
+  };
+}
+
+/** An error as node:tls reports a certificate check that failed: a message and an OpenSSL code. */
+function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+const UNTRUSTED_HINT =
+  'if the endpoint or a TLS-inspecting proxy uses a private CA, pass its certificate with --ca-bundle <file> (or HSS_CA_BUNDLE); certificate checks cannot be turned off';
+
+describe('HttpClient: certificates that cannot be trusted are never retried', () => {
+  // Node's names for the certificate checks that fail whatever is retried (OpenSSL's verify codes).
+  const UNTRUSTED = [
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+  ];
+
+  it.each(UNTRUSTED)('%s: one attempt, exit 6, "cannot be trusted" and the CA hint', async (code) => {
+    for (const shape of ['node:https', 'undici'] as const) {
+      const tls = codedError(code, `${code.toLowerCase().replaceAll('_', ' ')}`);
+      const { transport, calls } = failingTransport(() =>
+        shape === 'undici' ? new TypeError('fetch failed', { cause: tls }) : tls,
+      );
+      const { http, waits } = client({ transport, maxAttempts: 3 });
+      const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error.exitCode).toBe(6);
+      expect(error.message).toBe(
+        `RetryTask t1: the TLS certificate of hss.example.test cannot be trusted (${code} ${tls.message})`,
+      );
+      expect(error.hint).toBe(UNTRUSTED_HINT);
+      expect(calls).toHaveLength(1);
+      expect(waits).toEqual([]);
+    }
+  });
+
+  it('a certificate for another host: one attempt, "does not name this host", a hint to check the URL', async () => {
+    const { transport, calls } = failingTransport(
+      () =>
+        new TypeError('fetch failed', {
+          cause: codedError(
+            'ERR_TLS_CERT_ALTNAME_INVALID',
+            "Hostname/IP does not match certificate's altnames: Host: hss.example.test. is not in the cert's altnames: DNS:other.invalid",
+          ),
+        }),
+    );
+    const { http } = client({ transport, maxAttempts: 3 });
+    const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.message).toBe(
+      "RetryTask t1: the TLS certificate of hss.example.test does not name this host (ERR_TLS_CERT_ALTNAME_INVALID Hostname/IP does not match certificate's altnames: Host: hss.example.test. is not in the cert's altnames: DNS:other.invalid)",
+    );
+    expect(error.hint).toBe('check the endpoint URL: the certificate is for another host name');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a real TLS server whose certificate nothing trusts: refused at once, one connection', async () => {
+    const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'tls');
+    let connections = 0;
+    const server = createTlsServer({
+      key: readFileSync(path.join(fixtures, 'test-only-localhost.key')),
+      cert: readFileSync(path.join(fixtures, 'test-only-localhost.pem')),
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { http, waits } = client({ maxAttempts: 3 });
+      const error = await rejection(http.send(retryRequest(`https://127.0.0.1:${port}`)));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^RetryTask t1: the TLS certificate of 127\\.0\\.0\\.1:${port} cannot be trusted \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE `,
+        ),
+      );
+      expect(error.hint).toBe(UNTRUSTED_HINT);
+      expect(connections).toBe(1);
+      expect(waits).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it.each([
+    ['ECONNRESET', 'socket hang up'],
+    ['EPROTO', 'wrong version number'],
+    ['ERR_TLS_HANDSHAKE_TIMEOUT', 'TLS handshake timeout'],
+    ['CERT_SOMETHING_NEW', 'a code hss does not know'],
+  ])('any other failure (%s) is retried and reported as "cannot reach"', async (code, message) => {
+    const { transport, calls } = failingTransport(
+      () => new TypeError('fetch failed', { cause: codedError(code, message) }),
+    );
+    const { http, waits } = client({ transport, maxAttempts: 3 });
+    const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.message).toBe(
+      `RetryTask t1: cannot reach hss.example.test after 3 attempts: ${code} ${message}`,
+    );
+    expect(error.hint).toBe('check the endpoint, your network and proxy settings (HTTPS_PROXY, NO_PROXY)');
+    expect(calls).toHaveLength(3);
+    expect(waits).toEqual([100, 200]);
+  });
+});
+
+describe('HttpClient: how a network failure is named', () => {
+  async function reason(error: () => unknown): Promise<string> {
+    const { transport } = failingTransport(error);
+    const { http } = client({ transport, maxAttempts: 1 });
+    return (await rejection(http.send(retryRequest('https://hss.example.test')))).message;
+  }
+
+  it('gives the code once when the message starts with it', async () => {
+    expect(await reason(() => codedError('EAI_AGAIN', 'EAI_AGAIN getaddrinfo hss.example.test'))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: EAI_AGAIN getaddrinfo hss.example.test',
+    );
+  });
+
+  it('takes the innermost coded error of a chain', async () => {
+    const inner = codedError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443');
+    const middle = Object.assign(new Error('connection failed', { cause: inner }), {
+      code: 'UND_ERR_CONNECT',
+    });
+    expect(await reason(() => new TypeError('fetch failed', { cause: middle }))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: ECONNREFUSED connect ECONNREFUSED 10.0.0.1:443',
+    );
+  });
+
+  it('without any code: the cause, else the error itself, else what was thrown', async () => {
+    expect(await reason(() => new TypeError('fetch failed', { cause: new Error('other side closed') }))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: other side closed',
+    );
+    expect(await reason(() => new Error('no route'))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: no route',
+    );
+    expect(await reason(() => 'a string')).toBe('RetryTask t1: cannot reach hss.example.test: a string');
+  });
+
+  it('names the failure of each attempt in --debug', async () => {
+    const { transport } = failingTransport(() => codedError('ECONNRESET', 'read ECONNRESET'));
+    const lines: string[] = [];
+    const { http } = client({ transport, maxAttempts: 2, debug: (line) => lines.push(line) });
+    await rejection(http.send(retryRequest('https://hss.example.test')));
+    expect(lines).toContain(
+      'attempt 1/2 of RetryTask t1 failed (ECONNRESET read ECONNRESET); next in 100 ms',
+    );
+  });
+});
+
+describe('HttpClient: plain http only to loopback', () => {
+  /** A transport that answers 200 to everything, recording where it was asked to send. */
+  function recorded(calls: URL[]): Transport {
+    return async (url) => {
+      calls.push(url);
+      return { status: 200, statusText: 'OK', headers: new Headers(), text: async () => '' };
+    };
+  }
+
+  it.each([
+    'http://127.0.0.1:8080',
+    'http://127.255.0.9',
+    'http://localhost:1',
+    'http://[::1]:9000',
+    'https://hss.example.test',
+  ])('sends to %s', async (base) => {
+    const calls: URL[] = [];
+    const { http } = client({ transport: recorded(calls) });
+    expect((await http.send(retryRequest(base))).status).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+
+  it.each([
+    'http://hss.example.test',
+    'http://127.0.0.1.example.test',
+    'http://localhost.example.test',
+    'http://128.0.0.1',
+    'http://10.0.0.1',
+    'http://[::2]',
+    'ftp://127.0.0.1',
+  ])('refuses %s (exit 2), sending nothing and asking for no credentials', async (base) => {
+    const calls: URL[] = [];
+    let authorized = 0;
+    const { http } = client({ transport: recorded(calls) });
+    const error = await rejection(
+      http.send(retryRequest(base), (req) => {
+        authorized++;
+        return req.headers;
+      }),
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      `RetryTask t1: "${new URL(base).origin}" is refused: only https://, or http:// on loopback, is allowed`,
+    );
+    expect(calls).toHaveLength(0);
+    expect(authorized).toBe(0);
+  });
+});
+
+describe('HttpClient: --debug shows bodies with their secrets masked', () => {
+  async function debugLines(request: ApiRequest): Promise<string[]> {
+    const server = await startRecordingServer((_req, res) => reply(res, 200));
+    const lines: string[] = [];
+    const { http } = client({ debug: (line) => lines.push(line) });
+    await http.send({ ...request, url: new URL(request.url.pathname, server.base) });
+    return lines;
+  }
+
+  it('a body that holds a password: its secret-looking fields masked', async () => {
+    const lines = await debugLines({
+      method: 'POST',
+      url: new URL('http://127.0.0.1/v3/auth/tokens'),
+      headers: {},
+      body: '{"auth":{"identity":{"password":{"user":{"name":"alice","password":"Pa55-word-0001"}}}}}',
+      operation: 'IAM login',
+      sensitiveBody: true,
+    });
+    expect(lines).toContain(
+      '> {"auth":{"identity":{"password":{"user":{"name":"alice","password":"***"}}}}}',
+    );
+    expect(lines.join('\n')).not.toContain('Pa55-word-0001');
+  });
+
+  it('a body that holds a secret and is not JSON: withheld whole', async () => {
+    const lines = await debugLines({
+      method: 'POST',
+      url: new URL('http://127.0.0.1/login'),
+      headers: {},
+      body: 'user=alice&password=Pa55-word-0002',
+      operation: 'IAM login',
+      sensitiveBody: true,
+    });
+    expect(lines).toContain('> (body withheld: it holds a secret)');
+    expect(lines.join('\n')).not.toContain('Pa55-word-0002');
+  });
+
+  it('any other body: as it is, registered secrets masked', async () => {
+    registerSecret('dbg-secret-0003');
+    const lines = await debugLines({
+      method: 'PUT',
+      url: new URL('http://127.0.0.1/retry'),
+      headers: {},
+      body: '{"cluster_id":"c-1","note":"dbg-secret-0003"}',
+      operation: 'RetryTask t1',
+    });
+    expect(lines).toContain('> {"cluster_id":"c-1","note":"***"}');
+  });
+});
+
+describe('serverText', () => {
+  it('makes every line break and vertical space one space, and keeps other text', () => {
+    expect(serverText('a\tb\nc\u000bd\fe\r\nf\u0085g\u2028h\u2029i VV')).toBe('a b c d e f g h i VV');
+  });
+
+  it('cuts after 300 characters (or the given limit), marking the cut', () => {
+    expect(serverText('x'.repeat(300))).toBe('x'.repeat(300));
+    expect(serverText('x'.repeat(301))).toBe(`${'x'.repeat(300)}…`);
+    expect(serverText('abcdef', 6)).toBe('abcdef');
+    expect(serverText('abcdefg', 6)).toBe('abcdef…');
+  });
+});
+
+describe('errorFromResponse: fields that say nothing are left out', () => {
+  it('a code, an encoded message or a request ID that is blank once made one line', () => {
+    const error = errorFromResponse('ListTasks', {
+      status: 403,
+      headers: {},
+      text: '{"error_code":"\u0085","error_msg":"denied","encoded_authorization_message":"\u0085"}',
+      attempts: 1,
+      requestId: '',
+    });
+    expect(error.message).toBe('ListTasks was refused: permission denied: denied');
+    expect(error.apiErrorCode).toBeUndefined();
+    expect(error.encodedAuthorizationMessage).toBeUndefined();
+    expect(error.requestId).toBeUndefined();
+    expect(errorJson(error)).not.toHaveProperty('api_error_code');
+    expect(errorJson(error)).not.toHaveProperty('request_id');
+  });
+});
+
+describe('sleep', () => {
+  it('waits, then leaves no listener on the signal', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    await sleep(30, controller.signal);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects at once with the reason of a signal already aborted', async () => {
+    const controller = new AbortController();
+    const reason = new InterruptedError('SIGTERM');
+    controller.abort(reason);
+    const started = Date.now();
+    await expect(sleep(10_000, controller.signal)).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects with the reason when the signal is aborted while waiting', async () => {
+    const controller = new AbortController();
+    const reason = new InterruptedError('SIGINT');
+    setTimeout(() => controller.abort(reason), 20);
+    const started = Date.now();
+    await expect(sleep(10_000, controller.signal)).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('HttpClient: timeouts and interruptions', () => {
+  it('names a timeout of one attempt without counting attempts, with its hint', async () => {
+    const server = await startRecordingServer(() => {});
+    const { http } = client({ timeoutMs: 150, maxAttempts: 1 });
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(error.message).toBe(`RetryTask t1: no answer from 127.0.0.1:${server.port} within 150 ms`);
+    expect(error.hint).toBe('raise --timeout, or check the network path to the endpoint');
+  });
+
+  it.each(['TimeoutError', 'AbortError'])(
+    'a transport that gives up with a %s is a timeout, retried',
+    async (name) => {
+      const { transport, calls } = failingTransport(
+        () => new DOMException('The operation was aborted', name),
+      );
+      const { http } = client({ transport, maxAttempts: 2, timeoutMs: 1000 });
+      const error = await rejection(http.send(retryRequest('https://hss.example.test')));
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      expect(error.message).toBe(
+        'RetryTask t1: no answer from hss.example.test within 1000 ms after 2 attempts',
+      );
+      expect(calls).toHaveLength(2);
+    },
+  );
+
+  it('Ctrl-C during the wait between attempts: exit 130, no further attempt, no credentials asked again', async () => {
+    const { transport, calls } = failingTransport(() => codedError('ECONNRESET', 'socket hang up'));
+    const controller = new AbortController();
+    let authorized = 0;
+    const http = new HttpClient({
+      timeoutMs: 1000,
+      maxAttempts: 3,
+      userAgent: 'ua',
+      signal: controller.signal,
+      transport,
+      sleep: async (_ms, signal) => {
+        controller.abort();
+        signal.throwIfAborted();
+      },
+    });
+    const error = await rejection(
+      http.send(retryRequest('https://hss.example.test'), (req) => {
+        authorized++;
+        return req.headers;
+      }),
+    );
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error.exitCode).toBe(130);
+    expect(error.message).toBe('interrupted by SIGINT');
+    expect(calls).toHaveLength(1);
+    expect(authorized).toBe(1);
+  });
+
+  it('withSignal: the same client, interrupted by another signal', async () => {
+    const server = await startRecordingServer(() => {});
+    const { http } = client({ timeoutMs: 5000 });
+    const other = new AbortController();
+    const pending = rejection(http.withSignal(other.signal).send(retryRequest(server.base)));
+    await server.waitFor(1);
+    other.abort();
+    const error = await pending;
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(server.seen[0]?.headers['user-agent']).toBe('hss-cli/0.0.0-test node/20 linux');
+  });
+});
+
+describe('HttpClient: answers too large, and what --debug says of an answer', () => {
+  it('refuses an answer larger than the limit (exit 5), naming the host and the limit', async () => {
+    const server = await startRecordingServer((_req, res) => reply(res, 200, 'x'.repeat(2048)));
+    const { http } = client({ maxResponseBytes: 1024 });
+    const error = await rejection(http.send(retryRequest(server.base)));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(
+      `RetryTask t1: the answer from 127.0.0.1:${server.port} is larger than 1024 bytes; refused`,
+    );
+    expect(error.httpStatus).toBe(200);
+  });
+
+  it('the status, the time taken and every header of the answer, secrets masked', async () => {
+    const server = await startRecordingServer((_req, res) =>
+      reply(res, 200, '{"ok":true}', { 'X-Subject-Token': 'MIIsubject-token-0004', 'X-Note': 'n' }),
+    );
+    const lines: string[] = [];
+    const { http } = client({ debug: (line) => lines.push(line) });
+    await http.send(retryRequest(server.base));
+    expect(lines.find((l) => l.startsWith('< 200'))).toMatch(/^< 200 OK in \d{1,4} ms$/);
+    expect(lines).toContain('< x-request-id: rid-200');
+    expect(lines).toContain('< x-note: n');
+    expect(lines).toContain('< x-subject-token: ***');
+    expect(lines).toContain('< {"ok":true}');
+  });
+
+  it('a request without a body shows none', async () => {
+    const server = await startRecordingServer((_req, res) => reply(res, 200));
+    const lines: string[] = [];
+    const { http } = client({ debug: (line) => lines.push(line) });
+    const { body: _body, ...request } = retryRequest(server.base);
+    await http.send({ ...request, method: 'GET' });
+    expect(lines.filter((l) => l.startsWith('> ') && !l.startsWith('> GET') && !l.includes(': '))).toEqual(
+      [],
+    );
+    expect(server.seen[0]?.body).toBe('');
+  });
+});
+
+describe('HttpClient: the cause of a failure is read from the chain of errors', () => {
+  async function reasonOf(error: unknown): Promise<string> {
+    const { transport } = failingTransport(() => error);
+    const { http } = client({ transport, maxAttempts: 1 });
+    return (await rejection(http.send(retryRequest('https://hss.example.test')))).message;
+  }
+
+  it('a code that is not a string is no code', async () => {
+    const inner = Object.assign(new Error('refused by peer'), { code: 42 });
+    expect(await reasonOf(new TypeError('fetch failed', { cause: inner }))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: refused by peer',
+    );
+  });
+
+  it('a chain that loops back on itself ends, its code found', async () => {
+    const looped = codedError('CERT_HAS_EXPIRED', 'certificate has expired') as Error & { cause?: unknown };
+    looped.cause = looped;
+    expect(await reasonOf(looped)).toBe(
+      'RetryTask t1: the TLS certificate of hss.example.test cannot be trusted (CERT_HAS_EXPIRED certificate has expired)',
+    );
+  });
+
+  it('a code four wrappers down is found', async () => {
+    let error: Error = codedError('CERT_HAS_EXPIRED', 'certificate has expired');
+    for (let i = 0; i < 4; i++) error = new Error(`wrapper ${i}`, { cause: error });
+    expect(await reasonOf(error)).toMatch(/cannot be trusted \(CERT_HAS_EXPIRED certificate has expired\)$/);
+  });
+
+  it('repeated words of the message are kept: only the code repeated at its start is dropped', async () => {
+    expect(await reasonOf(codedError('EPIPE', 'write write EPIPE'))).toBe(
+      'RetryTask t1: cannot reach hss.example.test: EPIPE write write EPIPE',
+    );
   });
 });

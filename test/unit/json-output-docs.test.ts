@@ -29,6 +29,7 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss task list`', file: TASK_DOCUMENTS, type: 'TaskListDocument' },
   { heading: '`hss task show`', file: TASK_DOCUMENTS, type: 'TaskShowDocument' },
   { heading: '`hss task wait`', file: TASK_DOCUMENTS, type: 'TaskWaitDocument' },
+  { heading: '`hss task wait` with several task IDs', file: TASK_DOCUMENTS, type: 'TaskWaitManyDocument' },
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
   { heading: '`hss auth status`', file: COMMAND_DOCUMENTS, type: 'AuthStatusDocument' },
   { heading: '`hss api`', file: COMMAND_DOCUMENTS, type: 'ApiDryRunDocument' },

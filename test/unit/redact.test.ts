@@ -5,7 +5,9 @@ import {
   redact,
   redactHeaders,
   redactJson,
+  registerEnvSecrets,
   registerSecret,
+  SECRET_ENV_VARS,
 } from '../../src/core/redact.js';
 
 // The registry is module state shared by the tests of this file: every test uses secrets of its own.
@@ -51,28 +53,58 @@ describe('registerSecret and redact', () => {
     expect(redact('a.b*c+d(e)$ and aXbbc+d(e)$')).toBe('*** and aXbbc+d(e)$');
   });
 
-  it('never leaves a whole secret when two secrets overlap', () => {
-    const left = 'ovl-LEFT-xyz';
-    const right = 'xyz-RIGHT-ovl';
-    registerSecret(left);
-    registerSecret(right);
-    const out = redact(`before ovl-LEFT-xyz-RIGHT-ovl after`);
-    expect(out).not.toContain(left);
-    expect(out).not.toContain(right);
-    expect(out.startsWith('before ***')).toBe(true);
-    expect(out.endsWith(' after')).toBe(true);
+  it('masks two overlapping secrets as one, leaving no character of either', () => {
+    registerSecret('ovl-LEFT-xyz');
+    registerSecret('xyz-RIGHT-ovl');
+    expect(redact('before ovl-LEFT-xyz-RIGHT-ovl after')).toBe('before *** after');
   });
 
-  // BUG (src/output/redact.ts `redact`): secrets are replaced one after another in registration order, so
-  // when a shorter secret registered earlier (e.g. a password) occurs inside a longer one registered later
-  // (e.g. a token), the short one is masked first and the rest of the long secret is printed in clear.
-  // Input: registerSecret('Pa55word'); registerSecret('MIIEtokenPa55wordTAILofTheToken');
-  //        redact('MIIEtokenPa55wordTAILofTheToken') → 'MIIEtoken***TAILofTheToken' (expected '***').
+  it('masks overlapping secrets whatever order they were registered in', () => {
+    // Registered right first, found left first in the text.
+    registerSecret('rev-RIGHT-qq');
+    registerSecret('pp-LEFT-rev');
+    expect(redact('<pp-LEFT-rev-RIGHT-qq>')).toBe('<***>');
+    // A secret that ends inside the span of an earlier one, then one that starts after both.
+    registerSecret('chain-AAAA-chain');
+    registerSecret('AAAA');
+    registerSecret('tail-ZZZZ');
+    expect(redact('1 chain-AAAA-chain 2 tail-ZZZZ 3')).toBe('1 *** 2 *** 3');
+  });
+
+  it('masks secrets found out of registration order', () => {
+    registerSecret('first-reg-8888');
+    registerSecret('second-reg-9999');
+    expect(redact('a second-reg-9999 b first-reg-8888 c second-reg-9999 d')).toBe('a *** b *** c *** d');
+  });
+
+  it('masks occurrences of one secret that overlap each other', () => {
+    registerSecret('zqzq');
+    expect(redact('[zqzqzq]')).toBe('[***]');
+    expect(redact('zqzqz zqzq')).toBe('***z ***');
+  });
+
   it('masks a long secret whole even when a shorter registered secret lies inside it', () => {
     registerSecret('Pa55word');
     const token = 'MIIEtokenPa55wordTAILofTheToken';
     registerSecret(token);
     expect(redact(`X-Auth-Token: ${token}`)).toBe('X-Auth-Token: ***');
+  });
+});
+
+describe('registerEnvSecrets', () => {
+  it('registers the token, secret key and security token of the environment, not the access key', () => {
+    expect(SECRET_ENV_VARS).toEqual(['HSS_TOKEN', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN']);
+    registerEnvSecrets({
+      HSS_TOKEN: 'env-token-1111',
+      HUAWEICLOUD_SDK_SK: 'env-sk-2222',
+      HUAWEICLOUD_SDK_SECURITY_TOKEN: 'env-st-3333',
+      HUAWEICLOUD_SDK_AK: 'env-ak-4444',
+      HSS_REGION: 'cn-north-4',
+      HSS_PROFILE: undefined,
+    });
+    expect(redact('env-token-1111 env-sk-2222 env-st-3333 env-ak-4444 cn-north-4')).toBe(
+      '*** *** *** env-ak-4444 cn-north-4',
+    );
   });
 });
 
@@ -158,6 +190,54 @@ describe('redactJson', () => {
     });
     // The input is not changed.
     expect(input.password).toBe('hunter2');
+  });
+
+  it('decides by the field name, in any case: password, secret and token anywhere in it, sk alone', () => {
+    const input = {
+      Password: 'a',
+      OLD_PASSWORD: 'b',
+      client_secret: 'c',
+      SecretAccessKey: 'd',
+      'X-Auth-Token': 'e',
+      refreshToken: 'f',
+      Sk: 'g',
+      task: 'task-0001',
+      disk: 'disk-1',
+      risk: 'risk_assessment',
+      skew: 'kept',
+      sk_id: 'kept too',
+      ask: 'kept as well',
+      tok: 'short',
+      passwd: 'not the word',
+    };
+    expect(redactJson(input)).toEqual({
+      Password: '***',
+      OLD_PASSWORD: '***',
+      client_secret: '***',
+      SecretAccessKey: '***',
+      'X-Auth-Token': '***',
+      refreshToken: '***',
+      Sk: '***',
+      task: 'task-0001',
+      disk: 'disk-1',
+      risk: 'risk_assessment',
+      skew: 'kept',
+      sk_id: 'kept too',
+      ask: 'kept as well',
+      tok: 'short',
+      passwd: 'not the word',
+    });
+  });
+
+  it('looks inside a secret-named field that is not a string, masking what it holds', () => {
+    registerSecret('nested-secret-0000');
+    expect(
+      redactJson({
+        token: { id: 'kept', value: 'nested-secret-0000' },
+        password: ['nested-secret-0000', 'other'],
+        secret: 42,
+      }),
+    ).toEqual({ token: { id: 'kept', value: '***' }, password: ['***', 'other'], secret: 42 });
   });
 
   it('masks registered secrets inside other strings', () => {

@@ -6,7 +6,7 @@ import type { HttpClient } from '../../src/api/http.js';
 import { resolveProjectId } from '../../src/auth/project.js';
 import { ConfigError, UsageError } from '../../src/core/errors.js';
 import { isLoopback } from '../../src/core/net.js';
-import { checkEndpoint, DEFAULT_IAM_ENDPOINT, hssEndpointFor } from '../../src/settings/endpoints.js';
+import { checkEndpoint, hssEndpointFor } from '../../src/settings/endpoints.js';
 import type { GlobalFlags } from '../../src/settings/flags.js';
 import {
   requireEndpoint,
@@ -129,7 +129,8 @@ const SETTINGS: SettingSpec[] = [
       'http://localhost:9000',
     ],
     get: (s) => s.iamEndpoint,
-    fallback: { value: DEFAULT_IAM_ENDPOINT, source: 'default' },
+    // The contract's default (docs: cli-contract, global options), not the module's own constant.
+    fallback: { value: 'https://iam.myhuaweicloud.com', source: 'default' },
   },
 ];
 

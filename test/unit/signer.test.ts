@@ -143,6 +143,15 @@ describe('formatSdkDate', () => {
   it('rejects invalid dates', () => {
     expect(() => formatSdkDate(new Date(Number.NaN))).toThrow(RangeError);
   });
+  it('refuses a year that YYYYMMDD cannot hold, and takes the last one it can', () => {
+    expect(formatSdkDate(new Date(Date.UTC(9999, 11, 31, 23, 59, 59)))).toBe('99991231T235959Z');
+    expect(formatSdkDate(new Date('0000-01-01T00:00:00Z'))).toBe('00000101T000000Z');
+    for (const date of [new Date(Date.UTC(10_000, 0, 1)), new Date('-000001-01-01T00:00:00Z')]) {
+      expect(() => formatSdkDate(date)).toThrow(
+        new RangeError('X-Sdk-Date needs a year between 0000 and 9999'),
+      );
+    }
+  });
   it('adds X-Sdk-Date from `now` only when the request has none', () => {
     const now = new Date(Date.UTC(2031, 11, 31, 23, 59, 58));
     const url = new URL(VECTOR_URL);
@@ -169,6 +178,10 @@ describe('canonical form edge cases', () => {
     expect(canon('https://h.example/')[1]).toBe('/');
     expect(canon('https://h.example/a/')[1]).toBe('/a/');
     expect(canon('https://h.example/a//b')[1]).toBe('/a//b/');
+  });
+
+  it('path: an escape that is not UTF-8 stays literal, its "%" encoded', () => {
+    expect(canon('https://h.example/a%FFb/%C3/%E2%82')[1]).toBe('/a%25FFb/%25C3/%25E2%2582/');
   });
 
   it('query: raw keys sorted by code unit, repeated keys and values sorted, empty values kept', () => {
@@ -230,6 +243,19 @@ describe('canonical form edge cases', () => {
     );
   });
 
+  it('refuses an empty secret key or access key rather than signing with it', () => {
+    const url = new URL(VECTOR_URL);
+    for (const creds of [
+      { accessKey: 'AccessKey', secretKey: '' },
+      { accessKey: '', secretKey: 'SecretKey' },
+      { accessKey: '', secretKey: '' },
+    ]) {
+      expect(() => signRequest({ method: 'GET', url, headers: VECTOR_HEADERS }, creds)).toThrow(
+        new Error('AK/SK signing needs a non-empty access key and secret key'),
+      );
+    }
+  });
+
   it('a stale Authorization header is dropped before signing', () => {
     const url = new URL(VECTOR_URL);
     const fresh = signRequest({ method: 'GET', url, headers: VECTOR_HEADERS }, CREDS);
@@ -241,35 +267,60 @@ describe('canonical form edge cases', () => {
     expect(again['authorization']).toBeUndefined();
   });
 
-  it('never puts the secret key in an error', () => {
+  it('refuses what it cannot sign with an error naming the reason, never the secret key', () => {
     const sk = 'SK-very-secret-0123456789';
     const url = new URL(VECTOR_URL);
-    const attempts = [
-      () =>
-        signRequest({ method: 'GET', url, headers: { 'Bad Name': sk } }, { accessKey: 'AK', secretKey: sk }),
-      () =>
-        signRequest(
-          { method: 'GET', url, headers: { 'X-A': `a\r\n${sk}` } },
-          { accessKey: 'AK', secretKey: sk },
-        ),
-      () => signRequest({ method: 'GET', url, headers: {} }, { accessKey: '', secretKey: sk }),
-      () => signRequest({ method: 'GET', url, headers: {} }, { accessKey: 'A K', secretKey: sk }),
-      () =>
-        signRequest(
-          { method: 'GET', url, headers: {} },
-          { accessKey: 'AK', secretKey: sk },
-          new Date(Number.NaN),
-        ),
+    const attempts: Array<[() => unknown, ErrorConstructor | RangeErrorConstructor, string]> = [
+      [
+        () =>
+          signRequest(
+            { method: 'GET', url, headers: { 'Bad Name': sk } },
+            { accessKey: 'AK', secretKey: sk },
+          ),
+        Error,
+        'invalid header name "Bad Name"',
+      ],
+      [
+        () =>
+          signRequest(
+            { method: 'GET', url, headers: { 'X-A': `a\r\n${sk}` } },
+            { accessKey: 'AK', secretKey: sk },
+          ),
+        Error,
+        'header "X-A" has an invalid value',
+      ],
+      [
+        () => signRequest({ method: 'GET', url, headers: {} }, { accessKey: '', secretKey: sk }),
+        Error,
+        'AK/SK signing needs a non-empty access key and secret key',
+      ],
+      [
+        () => signRequest({ method: 'GET', url, headers: {} }, { accessKey: 'A K', secretKey: sk }),
+        Error,
+        'the access key contains invalid characters',
+      ],
+      [
+        () =>
+          signRequest(
+            { method: 'GET', url, headers: {} },
+            { accessKey: 'AK', secretKey: sk },
+            new Date(Number.NaN),
+          ),
+        RangeError,
+        'Invalid time value',
+      ],
     ];
-    for (const attempt of attempts) {
-      let message = '';
+    for (const [attempt, type, message] of attempts) {
+      let caught: unknown;
       try {
         attempt();
       } catch (err) {
-        message = err instanceof Error ? `${err.message} ${err.stack ?? ''}` : String(err);
+        caught = err;
       }
-      expect(message).not.toBe('');
-      expect(message).not.toContain(sk);
+      expect(caught).toBeInstanceOf(type);
+      const error = caught as Error;
+      expect(error.message).toBe(message);
+      expect(`${error.message} ${error.stack ?? ''}`).not.toContain(sk);
     }
   });
 });
@@ -546,8 +597,6 @@ describe('verifyRequest', () => {
     expect(rejected({ ...good, headers: { ...good.headers, 'X-Sdk-Date': '20240101T000001Z' } })).toBe(
       'signature mismatch',
     );
-    const { 'X-Project-Id': _dropped, ...withoutProject } = good.headers;
-    expect(rejected({ ...good, headers: withoutProject })).toMatch(/x-project-id/);
   });
 
   it('ignores an unsigned X-Sdk-Content-Sha256 (no body swap)', () => {
@@ -577,26 +626,63 @@ describe('verifyRequest', () => {
     const auth = good.headers['Authorization'] ?? '';
     const { Authorization: _a, ...noAuth } = good.headers;
     expect(rejected({ ...good, headers: noAuth })).toBe('missing Authorization header');
-    const variants = [
-      '',
-      'garbage',
-      auth.replace('SDK-HMAC-SHA256', 'AWS4-HMAC-SHA256'),
-      auth.replace('Access=AccessKey, ', ''),
-      auth.replace(/Signature=[0-9a-f]+/, 'Signature=abc'),
-      auth.replace(/Signature=[0-9a-f]+/, `Signature=${'g'.repeat(64)}`),
-      auth.replace('SignedHeaders=', 'SignedHeaders=;'),
-      auth.replace('SignedHeaders=content-type;', 'SignedHeaders=Content-Type;'),
-      auth.replace('SignedHeaders=content-type;host', 'SignedHeaders=host;host'),
-      auth.replace('host;', ''),
-      auth.replace(';x-sdk-date', ''),
-      auth.replace('x-project-id', 'authorization'),
-      `${auth}, Extra=1`,
+    const MALFORMED = 'malformed Authorization header';
+    const BAD_LIST = 'malformed SignedHeaders in Authorization header';
+    const MUST_INCLUDE = 'SignedHeaders must include host and x-sdk-date';
+    const variants: Array<[string, string]> = [
+      ['', MALFORMED],
+      ['garbage', MALFORMED],
+      [auth.replace('SDK-HMAC-SHA256', 'AWS4-HMAC-SHA256'), MALFORMED],
+      [`X${auth}`, MALFORMED],
+      [`X-${auth}`, MALFORMED],
+      [auth.replace('Access=AccessKey, ', ''), MALFORMED],
+      [auth.replace(/Signature=[0-9a-f]+/, 'Signature=abc'), MALFORMED],
+      [auth.replace(/Signature=[0-9a-f]+/, `Signature=${'g'.repeat(64)}`), MALFORMED],
+      [`${auth}0`, MALFORMED],
+      [`${auth}, Extra=1`, MALFORMED],
+      [auth.replace('SignedHeaders=', 'SignedHeaders=;'), BAD_LIST],
+      [auth.replace('SignedHeaders=content-type;', 'SignedHeaders=Content-Type;'), BAD_LIST],
+      [auth.replace('SignedHeaders=content-type;host', 'SignedHeaders=host;host'), BAD_LIST],
+      [auth.replace('SignedHeaders=content-type;', 'SignedHeaders=content-type;x-project-id;'), BAD_LIST],
+      [auth.replace('SignedHeaders=content-type;', 'SignedHeaders=content(type;'), BAD_LIST],
+      [auth.replace('host;', ''), MUST_INCLUDE],
+      [auth.replace(';x-sdk-date', ''), MUST_INCLUDE],
+      [auth.replace('x-project-id', 'authorization'), 'SignedHeaders must not include authorization'],
     ];
-    for (const bad of variants) {
-      expect(rejected({ ...good, headers: { ...noAuth, Authorization: bad } })).not.toBe('');
+    for (const [bad, reason] of variants) {
+      expect(rejected({ ...good, headers: { ...noAuth, Authorization: bad } }), bad).toBe(reason);
     }
-    expect(rejected({ ...good, headers: { ...good.headers, 'X-Sdk-Date': '2024-01-01' } })).toMatch(
-      /X-Sdk-Date/,
+    const BAD_DATE = 'missing or malformed X-Sdk-Date header';
+    for (const date of ['2024-01-01', 'x20240101T000000Z', '20240101T000000Zx', '20240101T000000', '']) {
+      expect(rejected({ ...good, headers: { ...good.headers, 'X-Sdk-Date': date } }), date).toBe(BAD_DATE);
+    }
+    const { 'X-Sdk-Date': _date, ...noDate } = good.headers;
+    expect(rejected({ ...good, headers: noDate })).toBe(BAD_DATE);
+  });
+
+  it('reads the Authorization header with any spacing between its parts, and hex of either case', () => {
+    const good = serverView(base);
+    const auth = good.headers['Authorization'] ?? '';
+    const signature = /Signature=([0-9a-f]{64})$/.exec(auth)?.[1] ?? '';
+    const spaced = [
+      auth.replace('SDK-HMAC-SHA256 ', 'SDK-HMAC-SHA256   '),
+      auth.replaceAll(', ', ','),
+      auth.replaceAll(', ', ',   '),
+      auth.replace(signature, signature.toUpperCase()),
+    ];
+    for (const header of spaced) {
+      expect(
+        verifyRequest({ ...good, headers: { ...good.headers, Authorization: header } }, lookup),
+        header,
+      ).toEqual({ ok: true, accessKey: 'AccessKey' });
+    }
+  });
+
+  it('reports a signed header that the request does not carry', () => {
+    const good = serverView(base);
+    const { 'X-Project-Id': _dropped, ...withoutProject } = good.headers;
+    expect(rejected({ ...good, headers: withoutProject })).toBe(
+      'signed header "x-project-id" is missing from the request',
     );
   });
 });

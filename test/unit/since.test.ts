@@ -30,20 +30,46 @@ describe('parseSince', () => {
 
   it('never goes before the epoch', () => {
     expect(parseSince('100000d', '--since', NOW)).toBe(0);
+    expect(parseSince('1969-12-31', '--since', NOW)).toBe(0);
   });
 
+  it('reads a date or a date-time with spaces around it, as it reads a duration with them', () => {
+    expect(parseSince(' 2026-11-26 ', '--since', NOW)).toBe(new Date(2026, 10, 26).getTime());
+    expect(parseSince('\t2026-11-26T20:30\n', '--since', NOW)).toBe(new Date(2026, 10, 26, 20, 30).getTime());
+    expect(parseSince(' 2026-11-26 20:30 ', '--since', NOW)).toBe(new Date(2026, 10, 26, 20, 30).getTime());
+  });
+
+  it('reads a fraction of any length', () => {
+    expect(parseSince('1.25h', '--since', NOW)).toBe(NOW - 1.25 * HOUR);
+    expect(parseSince('0.125s', '--since', NOW)).toBe(NOW - 125);
+  });
+
+  const NOT_A_POINT = 'not a duration or a date; use e.g. 12h, 2d, 2026-11-26 or 2026-11-26T20:00';
   it.each([
-    'yesterday',
-    '',
-    '0',
-    '0h',
-    '-2h',
-    '2w',
-    '2026-02-30',
-    '2026-13-01',
-    '26-11-2026',
-    '2026-11-26T25:00',
-  ])('refuses %j with one line naming it', (text) => {
+    ['yesterday', NOT_A_POINT],
+    ['', NOT_A_POINT],
+    ['-2h', NOT_A_POINT],
+    ['2w', NOT_A_POINT],
+    ['2026-02-30', NOT_A_POINT],
+    ['2026-02-29', NOT_A_POINT],
+    ['2026-04-31', NOT_A_POINT],
+    ['2026-13-01', NOT_A_POINT],
+    ['2026-00-10', NOT_A_POINT],
+    ['2026-11-00', NOT_A_POINT],
+    ['26-11-2026', NOT_A_POINT],
+    ['2026-11-26T25:00', NOT_A_POINT],
+    ['12026-11-26', NOT_A_POINT],
+    ['2026-11-266', NOT_A_POINT],
+    ['x2026-11-26T20:00', NOT_A_POINT],
+    // Date.parse alone would read this as 11 November.
+    ['Nov 2026-11-26 20:00', NOT_A_POINT],
+    ['12026-11-26T20:00', NOT_A_POINT],
+    ['2026-11-26T20', NOT_A_POINT],
+    ['2026-11-26T20:30garbage', NOT_A_POINT],
+    ['0', 'must be more than zero'],
+    ['0h', 'must be more than zero'],
+    ['0.0001s', 'must be more than zero'],
+  ])('refuses %j, naming it and the rule', (text, rule) => {
     let caught: unknown;
     try {
       parseSince(text, '--since', NOW);
@@ -51,7 +77,10 @@ describe('parseSince', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(UsageError);
-    expect((caught as UsageError).message).toMatch(/^--since ".*": /);
-    expect((caught as UsageError).message).not.toMatch(/\n/);
+    expect((caught as UsageError).message).toBe(`--since ${JSON.stringify(text)}: ${rule}`);
+  });
+
+  it('takes a leap day in a leap year', () => {
+    expect(parseSince('2024-02-29', '--since', NOW)).toBe(new Date(2024, 1, 29).getTime());
   });
 });

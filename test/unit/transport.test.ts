@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HttpClient, serverText } from '../../src/api/http.js';
+import { serverText } from '../../src/api/error-body.js';
+import { HttpClient } from '../../src/api/http.js';
 import {
   createTransport,
   describeProxy,

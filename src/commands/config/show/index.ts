@@ -106,6 +106,7 @@ export async function configShow(ctx: Context): Promise<CommandResult> {
     color: asRow(output.color),
     debug: asRow(output.debug),
     plain: asRow(output.plain),
+    pager: { value: output.pager.value, source: output.pager.source },
     ...networkRows(ctx.network()),
   };
   const store = storePath(ctx.configDir);

@@ -16,6 +16,8 @@ export const spec = defineCommand({
     'hss task list',
     'hss task list --status finished --trigger schedule --since 12h',
     'hss task list --name nightly --all --json | jq -r ".tasks[] | select(.cluster_scan_info.failed_cluster_num > 0) | .task_id"',
+    "hss task list --all --query 'tasks[?cluster_scan_info.failed_cluster_num > `0`].[task_id, task_name]' -o text",
+    'hss task list --status running -q',
   ],
 });
 

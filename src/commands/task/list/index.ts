@@ -60,13 +60,15 @@ export async function taskList(
     spinner.stop();
   }
   const { items: tasks, total } = listing;
+  const now = ctx.io.now();
   if (listing.stopped) {
     ctx.renderer.warn(`the listing stops at ${plural(tasks.length, 'task')}: ${listing.stopped}`);
   }
 
   return {
     data: { ok: true, total_num: total, tasks },
-    text: (s) => taskTable(tasks, total, s),
+    text: (s) => taskTable(tasks, total, s, now),
+    ids: tasks.map((t) => t.task_id),
     exitCode: 0,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * `hss task retry <task_id...>`: re-run failed cluster scans of one or more tasks (RetryTask). The
- * plan, the run and its presentation are src/tasks/retry-*.ts.
+ * `hss task retry [<task_id...>]`: re-run failed cluster scans of one or more tasks (RetryTask), or
+ * of every task started since a time that has failed clusters (--since). The plan, the selection, the
+ * run and its presentation are src/tasks/retry-*.ts and src/tasks/select.ts.
  */
 import type { Context } from '../../../cli/context.js';
 import type { CommandResult } from '../../../output/renderer.js';
@@ -17,9 +18,15 @@ export async function taskRetry(
   ctx: Context,
 ): Promise<CommandResult<TaskRetryDocument>> {
   // Everything the user typed is checked before settings, credentials or the network are touched.
-  const plan = await planRetry(args, opts, ctx);
+  const plan = await planRetry(args, opts, ctx, ctx.io.now());
   // Resolved once: every task of a batch shares the credentials, project and connection settings.
-  const api = await ctx.hss({ offline: plan.dryRun });
+  // A selection (--since) reads the tasks even for a dry run.
+  const api = await ctx.hss({ offline: plan.dryRun && !plan.since });
+  if (plan.since) {
+    const { applySelection } = await import('../../../tasks/retry-select.js');
+    const none = await applySelection(api, plan, ctx.renderer);
+    if (none) return none;
+  }
   if (plan.only) {
     const [taskId] = plan.taskIds as [string];
     const only = await readOnlyPlan(api, taskId, plan.only, ctx.renderer);
@@ -31,7 +38,16 @@ export async function taskRetry(
     plan.body = only.body;
   }
   if (plan.dryRun) return dryRunResult(await dryRunRequests(api, plan), plan.only !== undefined);
-  return retryResult(await executeRetry(api, plan, ctx.renderer, ctx.io));
+  const run = await executeRetry(api, plan, ctx.renderer, ctx.io);
+  if (plan.reports.junit === undefined && plan.reports.summary === undefined) return retryResult(run);
+  const { writeRunReports } = await import('../../../tasks/retry-report.js');
+  const failed = await writeRunReports(run, plan, ctx);
+  const result = retryResult(run);
+  if (failed) {
+    ctx.renderer.warn(failed.message);
+    result.exitCode = Math.max(result.exitCode, failed.exitCode);
+  }
+  return result;
 }
 
 const handler: Handler<typeof spec> = ({ args, opts }, ctx) => taskRetry(args.task_id, opts, ctx);

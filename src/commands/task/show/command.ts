@@ -9,6 +9,8 @@ export const spec = defineCommand({
     'hss task show task-0001',
     'hss task show task-0001 --failed',
     'hss task show task-0001 --failed --json | jq -r ".clusters[].cluster_id"',
+    'hss task show task-0001 --failed -q',
+    'hss task show task-0001 -o yaml',
   ],
 });
 

@@ -29,9 +29,11 @@ export async function taskShow(
   } finally {
     spinner.stop();
   }
+  const now = ctx.io.now();
   return {
     data: { ok: true, task, clusters },
-    text: (s) => taskDetails(task, clusters, opts.failed === true, s),
+    text: (s) => taskDetails(task, clusters, opts.failed === true, s, now),
+    ids: clusters.map((c) => c.cluster_id),
     exitCode: 0,
   };
 }

@@ -1,0 +1,206 @@
+/**
+ * The identifier rules, against the limits of the API reference (docs: hss-task-api §1–2) and the
+ * contract (regions `[a-z0-9-]+`, project IDs 1–256, profile names): what each accepts, and the one
+ * reason it gives for what it refuses.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ClusterId,
+  EnterpriseProjectId,
+  firstIssue,
+  ProfileName,
+  ProjectId,
+  Region,
+  type Rule,
+  ScanTypeList,
+  TaskId,
+  TaskNameFilter,
+  Token,
+} from '../../src/core/rules.js';
+
+function accepts<I>(rule: Rule<I, unknown>, value: I): void {
+  const result = rule.safeParse(value);
+  expect(result, JSON.stringify(value)).toEqual({ success: true, data: value });
+}
+
+function reason<I>(rule: Rule<I, unknown>, value: I): string {
+  const result = rule.safeParse(value);
+  expect(result.success, JSON.stringify(value)).toBe(false);
+  if (result.success) return '';
+  expect(result.error.issues).toHaveLength(1);
+  return firstIssue(result.error);
+}
+
+/** The rules of a bounded text, one by one: its name in messages and its length limit. */
+const TEXTS = [
+  ['task ID', TaskId, 64],
+  ['cluster ID', ClusterId, 64],
+  ['task name', TaskNameFilter, 256],
+  ['project ID', ProjectId, 256],
+  ['enterprise project ID', EnterpriseProjectId, 256],
+  ['token', Token, 32_768],
+] as const;
+
+describe.each(TEXTS)('%s', (what, rule, max) => {
+  it(`accepts 1 to ${max} characters`, () => {
+    accepts(rule, 'a');
+    accepts(rule, 'x'.repeat(max));
+    accepts(rule, 'with spaces, é, 中 and 😀');
+  });
+
+  it('refuses an empty value', () => {
+    expect(reason(rule, '')).toBe(`${what} must not be empty`);
+  });
+
+  it(`refuses ${max + 1} characters, naming the length and the limit`, () => {
+    expect(reason(rule, 'x'.repeat(max + 1))).toBe(`${what} is ${max + 1} characters; the limit is 1–${max}`);
+  });
+
+  it.each([
+    ['NUL', '\u0000'],
+    ['US, the last C0 control', '\u001f'],
+    ['LF', '\n'],
+    ['ESC', '\u001b'],
+    ['DEL', '\u007f'],
+    ['the first C1 control', '\u0080'],
+    ['NEL', '\u0085'],
+    ['the last C1 control', '\u009f'],
+  ])('refuses a control character (%s) anywhere', (_name, control) => {
+    for (const value of [`${control}a`, `a${control}b`, `a${control}`]) {
+      expect(reason(rule, value)).toBe(`${what} must not contain control characters`);
+    }
+  });
+
+  it('takes the characters just outside the control ranges', () => {
+    accepts(rule, 'a b~\u00a0c');
+  });
+
+  it('names the emptiness first, then the length, then the control characters', () => {
+    expect(reason(rule, `\u0000${'x'.repeat(max)}`)).toBe(
+      `${what} is ${max + 1} characters; the limit is 1–${max}`,
+    );
+  });
+});
+
+describe('task and project IDs: a dot segment would leave /v5/{project_id}/ in the URL', () => {
+  it.each([
+    ['task ID', TaskId],
+    ['project ID', ProjectId],
+  ] as const)('%s "." and ".." are refused; other dots are not', (what, rule) => {
+    expect(reason(rule, '.')).toBe(`${what} must not be "." or ".."`);
+    expect(reason(rule, '..')).toBe(`${what} must not be "." or ".."`);
+    for (const value of ['...', '.a', 'a.', 'a..b']) accepts(rule, value);
+  });
+
+  it('cluster IDs, names and enterprise project IDs travel in bodies and queries: dots are theirs', () => {
+    for (const rule of [ClusterId, TaskNameFilter, EnterpriseProjectId, Token]) {
+      accepts(rule, '.');
+      accepts(rule, '..');
+    }
+  });
+});
+
+describe('Region', () => {
+  it('accepts region IDs: lower-case letters, digits and "-", up to 64', () => {
+    for (const region of ['cn-north-4', 'eu-west-101', 'my-kualalumpur-1', 'a', '9', '-', 'x'.repeat(64)]) {
+      accepts(Region, region);
+    }
+  });
+
+  it.each([
+    'CN-NORTH-4',
+    'cn_north_4',
+    'cn.north.4',
+    'cn-north-4.evil.example',
+    'evil.example/x',
+    'cn north',
+    'cn-north-4\u00a0',
+    'é',
+    ' cn-north-4',
+    'cn-north-4 ',
+  ])('refuses %j: it could name another host', (region) => {
+    expect(reason(Region, region)).toBe(
+      'region may hold only lower-case letters, digits and "-" (e.g. cn-north-4)',
+    );
+  });
+
+  it('gives the length and control-character reasons first', () => {
+    expect(reason(Region, '')).toBe('region must not be empty');
+    expect(reason(Region, 'x'.repeat(65))).toBe('region is 65 characters; the limit is 1–64');
+    expect(reason(Region, 'cn-north-4\n')).toBe('region must not contain control characters');
+  });
+});
+
+describe('ProfileName', () => {
+  it('accepts letters, digits, ".", "_" and "-", up to 64, and the names of Object.prototype', () => {
+    for (const name of [
+      'default',
+      'Prod_2.eu-west',
+      'a',
+      'x'.repeat(64),
+      'constructor',
+      'toString',
+      '__proto',
+    ]) {
+      accepts(ProfileName, name);
+    }
+  });
+
+  it.each(['a b', 'a/b', '../x', 'é', 'a:b', 'a@b', 'a\u00a0'])('refuses %j', (name) => {
+    expect(reason(ProfileName, name)).toBe('profile name may hold only letters, digits, ".", "_" and "-"');
+  });
+
+  it('refuses __proto__, which plain objects give a meaning of its own', () => {
+    expect(reason(ProfileName, '__proto__')).toBe('profile name "__proto__" is reserved');
+  });
+
+  it('gives the length and control-character reasons first', () => {
+    expect(reason(ProfileName, '')).toBe('profile name must not be empty');
+    expect(reason(ProfileName, 'x'.repeat(65))).toBe('profile name is 65 characters; the limit is 1–64');
+    expect(reason(ProfileName, 'a\tb')).toBe('profile name must not contain control characters');
+  });
+});
+
+describe('ScanTypeList', () => {
+  const UNKNOWN = (value: string) =>
+    `scan type ${JSON.stringify(value)} is not one of cluster_vul, risk_assessment, benchmark`;
+
+  it('accepts one to three of cluster_vul, risk_assessment and benchmark, each once, in any order', () => {
+    accepts(ScanTypeList, ['cluster_vul']);
+    accepts(ScanTypeList, ['risk_assessment']);
+    accepts(ScanTypeList, ['benchmark']);
+    accepts(ScanTypeList, ['benchmark', 'cluster_vul']);
+    accepts(ScanTypeList, ['benchmark', 'risk_assessment', 'cluster_vul']);
+  });
+
+  it('names an unknown scan type, before any other rule', () => {
+    expect(reason(ScanTypeList, ['vuln'])).toBe(UNKNOWN('vuln'));
+    expect(reason(ScanTypeList, ['CLUSTER_VUL'])).toBe(UNKNOWN('CLUSTER_VUL'));
+    expect(reason(ScanTypeList, [''])).toBe(UNKNOWN(''));
+    expect(reason(ScanTypeList, ['toString'])).toBe(UNKNOWN('toString'));
+    expect(reason(ScanTypeList, ['benchmark', 'benchmark', 'all'])).toBe(UNKNOWN('all'));
+    expect(reason(ScanTypeList, ['a', 'b', 'c', 'd', 'e'])).toBe(UNKNOWN('a'));
+  });
+
+  it('refuses an empty list', () => {
+    expect(reason(ScanTypeList, [])).toBe('needs at least one scan type');
+  });
+
+  it('refuses more than three, naming how many', () => {
+    expect(reason(ScanTypeList, ['benchmark', 'cluster_vul', 'risk_assessment', 'benchmark'])).toBe(
+      'has 4 scan types; the limit is 1–3',
+    );
+  });
+
+  it('refuses a scan type named twice', () => {
+    expect(reason(ScanTypeList, ['benchmark', 'benchmark'])).toBe('names a scan type twice');
+    expect(reason(ScanTypeList, ['cluster_vul', 'benchmark', 'cluster_vul'])).toBe('names a scan type twice');
+  });
+});
+
+describe('firstIssue', () => {
+  it('gives the first message, or a generic one when there is none', () => {
+    expect(firstIssue({ issues: [{ message: 'one' }, { message: 'two' }] })).toBe('one');
+    expect(firstIssue({ issues: [] })).toBe('invalid value');
+  });
+});
