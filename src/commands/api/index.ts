@@ -106,7 +106,7 @@ const apiCall: Handler<typeof spec> = async ({ args, opts }, ctx) => {
           .map(([k, v]) => `${k}: ${v}`)
           .join(
             '\n',
-          )}\n${request.body === undefined ? '' : `\n${JSON.stringify(data.requests[0]?.body, null, 2)}\n`}${s.dim('(dry run: nothing was sent)')}`,
+          )}\n${request.body === undefined ? '' : `\n${JSON.stringify(data.requests[0]?.body, null, 2)}\n`}${s.dim('(dry run: the request above was not sent)')}`,
       exitCode: 0,
     };
   }
