@@ -251,6 +251,18 @@ describe('hss api refuses before sending (exit 2)', () => {
   });
 });
 
+describe('hss api and standard input', () => {
+  it('--body - and --token-stdin cannot both read it (exit 2, nothing sent)', async () => {
+    const r = await hssInProcess(['api', 'POST', '/v5/x', '--body', '-', '--token-stdin'], {
+      env: sb.env(),
+      input: '{}',
+    });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^error: standard input can feed only one of --body - and --token-stdin\n/);
+    expect(sb.sandbox.requests).toHaveLength(0);
+  });
+});
+
 describe('hss api retries as every command does', () => {
   let faulty: Sandbox;
   beforeAll(async () => {
