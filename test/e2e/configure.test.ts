@@ -175,6 +175,21 @@ describe('hss configure on a terminal', () => {
   });
 });
 
+describe('hss configure refuses before asking', () => {
+  it('a --project-id outside its rule: exit 2 on the terminal, no question, nothing sent', async () => {
+    const configDir = tempDir();
+    const { exitCode, output } = await hssOnPty(
+      [...endpointFlags(), '--project-id', 'p'.repeat(257), 'configure'],
+      {
+        configDir,
+      },
+    ).exit;
+    expect(exitCode, output).toBe(2);
+    expect(plain(output)).toMatch(/^error: project ID "p{48}…" \(from --project-id\): .*257/);
+    expect(sb.sandbox.requests).toHaveLength(0);
+  });
+});
+
 describe('hss configure without a terminal', () => {
   it('exit 2, pointing at hss profile set; nothing asked, sent or written', async () => {
     const configDir = tempDir();

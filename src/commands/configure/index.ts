@@ -9,7 +9,8 @@ import { authorizerFor } from '../../auth/credentials.js';
 import { canPrompt } from '../../auth/prompt.js';
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../core/errors.js';
-import { ProjectId } from '../../core/rules.js';
+import { firstIssue, ProjectId } from '../../core/rules.js';
+import { quote } from '../../core/text.js';
 import { checkEndpoint, DEFAULT_IAM_ENDPOINT, hssEndpointFor } from '../../settings/endpoints.js';
 import { selectProfile } from '../../settings/resolve.js';
 import { findProfile, storePath } from '../../settings/store.js';
@@ -68,7 +69,7 @@ async function connect(ctx: Context, name: string, answers: Answers, iam: string
     ctx.renderer.info(`Looking up the project of ${answers.region} in IAM…`);
     projectId = await lookupProjectId(http, iam, answers.region, authorizerFor(credential));
     how = 'iam:projects';
-  } else if (!ProjectId.safeParse(projectId).success) throw new UsageError('--project-id: not a project ID');
+  }
   return { credential, projectId, how, http, cache };
 }
 
@@ -104,6 +105,13 @@ const configure: Handler<typeof spec> = async (_input, ctx) => {
     throw new UsageError('hss configure asks its questions on a terminal, and this is not one', {
       hint: 'in scripts, write the profile with `hss profile set NAME --region … --auth aksk --ak AK --sk-stdin` (see `hss profile set --help`)',
     });
+  }
+  if (ctx.flags.projectId !== undefined) {
+    const parsed = ProjectId.safeParse(ctx.flags.projectId);
+    if (!parsed.success)
+      throw new UsageError(
+        `project ID ${quote(ctx.flags.projectId)} (from --project-id): ${firstIssue(parsed.error)}`,
+      );
   }
   const selected = selectProfile(ctx.flags, ctx.io.env, ctx.readStore());
   const name = selected.explicit ? selected.name.value : await askProfileName(ctx, selected.name.value);
