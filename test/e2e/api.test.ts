@@ -293,3 +293,24 @@ describe('hss api retries as every command does', () => {
     expect(faulty.requests.map((q) => q.status)).toEqual([503]);
   });
 });
+
+describe('hss api times out as every command does', () => {
+  let silent: Sandbox;
+  beforeAll(async () => {
+    silent = await startSandbox({ faults: ['hang'] });
+  });
+  afterAll(async () => {
+    await silent.close();
+  });
+
+  it('--timeout: no answer in time is exit 6 naming the call', async () => {
+    const env = { HSS_ENDPOINT: silent.url, HSS_PROJECT_ID: SANDBOX_PROJECT_ID, HSS_TOKEN: SANDBOX_TOKEN };
+    const r = await hssInProcess([...STATS, '--timeout', '300ms', '--max-attempts', '1'], { env });
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: GET /v5/${SANDBOX_PROJECT_ID}/common/task-statistics: no answer from 127\\.0\\.0\\.1:\\d+ within 300 ms\\n`,
+      ),
+    );
+  });
+});
