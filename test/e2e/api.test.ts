@@ -18,6 +18,7 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { hss, tempDir } from '../helpers/cli.js';
 import { commandLine, credentialScript, writeStore } from '../helpers/credentials.js';
 import { hssInProcess } from '../helpers/in-process.js';
+import { startProxy } from '../helpers/network.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 const sb = useSandbox();
@@ -312,5 +313,20 @@ describe('hss api times out as every command does', () => {
         `^error: GET /v5/${SANDBOX_PROJECT_ID}/common/task-statistics: no answer from 127\\.0\\.0\\.1:\\d+ within 300 ms\\n`,
       ),
     );
+  });
+});
+
+describe('hss api goes through the proxy as every command does', () => {
+  it('HTTP_PROXY carries the call', async () => {
+    const proxy = await startProxy();
+    try {
+      const r = await hss(STATS, { env: sb.env({ HTTP_PROXY: proxy.url }) });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(proxy.seen).toHaveLength(1);
+      expect(proxy.seen[0]).toMatchObject({ method: 'CONNECT', target: `127.0.0.1:${sb.sandbox.port}` });
+      expect(wire()).toEqual([`GET ${STATS_PATH} 200`]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
