@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FLEET_TARGET, fleetBench } from './bench-fleet.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'hss.js');
@@ -469,6 +470,10 @@ let morning;
   }
 }
 
+/* ---------- several projects ---------- */
+
+const fleet = await fleetBench({ node: NODE, bin: BIN, env: cleanEnv, runs: Math.min(RUNS, 5) });
+
 /* ---------- targets ---------- */
 
 process.stdout.write('\ntargets (medians):\n');
@@ -515,6 +520,12 @@ if (morning) {
     `  ${ok ? '✔' : '✖'} morning job: ${morning.status_requests} status requests (target ≤ 2 × ${morning.polls} polls + ${MORNING_TASKS} = ${morning.bound})\n`,
   );
 }
+verdict(
+  'task list --region all (3 projects, 400 ms answers) against one region',
+  fleet.ratio,
+  FLEET_TARGET,
+  false,
+);
 const floor = figures.find((f) => f.id === 'floor');
 const retry = figures.find((f) => f.id === 'retry');
 if (floor && retry) {
@@ -639,7 +650,7 @@ function summariseProfiles(profiles) {
 if (JSON_OUT) {
   writeFileSync(
     JSON_OUT,
-    `${JSON.stringify({ date: new Date().toISOString(), node: nodeVersion, runs: RUNS, memory: memoryMethod, figures, batch, morning, verdicts }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: nodeVersion, runs: RUNS, memory: memoryMethod, figures, batch, morning, fleet, verdicts }, null, 2)}\n`,
   );
 }
 stopSandbox();

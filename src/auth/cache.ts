@@ -23,7 +23,7 @@ const CACHE_VERSION = 1;
 /** Cached tokens are treated as expired this long before IAM says they are, so no call starts on a dying one. */
 export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
-export type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
+export type { CacheFile, CommandEntry, LoginEntry, ProjectLogin } from './cache-schema.js';
 
 export function cachePath(dir: string): string {
   return path.join(dir, CACHE_FILE);
@@ -31,7 +31,10 @@ export function cachePath(dir: string): string {
 
 function registerAll(data: CacheFile): void {
   for (const byEndpoint of Object.values(data.logins)) {
-    for (const entry of Object.values(byEndpoint)) registerSecret(entry.token);
+    for (const entry of Object.values(byEndpoint)) {
+      registerSecret(entry.token);
+      for (const scoped of Object.values(entry.projects ?? {})) registerSecret(scoped.token);
+    }
   }
   for (const entry of Object.values(data.commands)) {
     registerSecret(entry.token);

@@ -24,11 +24,16 @@ export const ENVIRONMENT: readonly EnvironmentGroup[] = [
         option: '-p, --profile',
         meaning: "profile to use; else the store's current profile, else `default`",
       },
-      { names: ['HSS_REGION'], option: '-r, --region', meaning: 'region, e.g. cn-north-4' },
+      {
+        names: ['HSS_REGION'],
+        option: '-r, --region',
+        meaning:
+          'region, e.g. cn-north-4; for task list also a comma list or all. Set for a credential command run for one project of several',
+      },
       {
         names: ['HSS_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'],
         option: '--project-id',
-        meaning: 'project ID (1–256 characters)',
+        meaning: 'project ID (1–256 characters); set for a credential command run for one project of several',
       },
       {
         names: ['HSS_ENTERPRISE_PROJECT_ID'],

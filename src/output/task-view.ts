@@ -111,12 +111,28 @@ export function clusterTable(clusters: ClusterResult[], s: ChalkInstance): strin
   return table(['CLUSTER ID', 'NAME', 'TYPE', 'VERSION', 'STATUS', 'SCAN ITEMS'], rows, s.bold);
 }
 
-/** `hss task list`: one row a task, and a line when more tasks match than are shown. */
-export function taskTable(tasks: TaskSummary[], total: number, s: ChalkInstance, now: number): string {
+/** Leading columns of a listing across projects: their headers, and each task's cells. */
+export interface LeadColumns<T> {
+  header: string[];
+  cells(task: T): string[];
+}
+
+/**
+ * `hss task list`: one row a task, and a line when more tasks match than are shown; across projects,
+ * `lead` puts where each task is (REGION, PROJECT) before its columns.
+ */
+export function taskTable<T extends TaskSummary>(
+  tasks: T[],
+  total: number,
+  s: ChalkInstance,
+  now: number,
+  lead?: LeadColumns<T>,
+): string {
   if (tasks.length === 0) return s.dim('no tasks match');
   const rows = tasks.map((t) => {
     const counts = clusterCounts(t);
     return [
+      ...(lead ? lead.cells(t) : []),
       t.task_id,
       t.task_name ?? '-',
       statusCell(t.task_status, s),
@@ -127,9 +143,8 @@ export function taskTable(tasks: TaskSummary[], total: number, s: ChalkInstance,
       String(counts.scanning),
     ];
   });
-  const lines = [
-    table(['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'], rows, s.bold),
-  ];
+  const header = ['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'];
+  const lines = [table([...(lead?.header ?? []), ...header], rows, s.bold)];
   if (total > tasks.length) {
     lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
   }

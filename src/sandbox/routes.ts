@@ -41,7 +41,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     }
   } else if (pathname === '/v3/auth/tokens') {
     [operation, allowed] = ['login', 'POST'];
-  } else if (pathname === '/v3/projects') {
+  } else if (pathname === '/v3/projects' || pathname === '/v3/auth/projects') {
     [operation, allowed] = ['projects', 'GET'];
   }
   if (operation === undefined) return { kind: 'none' };

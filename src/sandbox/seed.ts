@@ -24,7 +24,7 @@ import {
   type TaskStatus,
   type TriggerType,
 } from './model.js';
-import { FEATURED } from './seed-featured.js';
+import { FEATURED, type FeaturedTask } from './seed-featured.js';
 import { type ClusterSeed, type Failure, HOUR, MINUTE, REASON, type TaskSeed } from './seed-types.js';
 
 function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluster {
@@ -53,7 +53,7 @@ function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluste
   };
 }
 
-function buildTask(seed: TaskSeed, base: number): Task {
+export function buildTask(seed: TaskSeed, base: number): Task {
   const clusters = seed.clusters.map((cluster) => buildCluster(cluster, seed.scanTypes));
   const end =
     seed.status === 'finished' ? Math.max(seed.start + 5 * MINUTE, ...clusters.map((c) => c.endTime)) : 0;
@@ -74,8 +74,9 @@ function minutesAfter(start: number, minutes: number): number {
   return start + minutes * MINUTE;
 }
 
-function featuredTasks(base: number): TaskSeed[] {
-  return FEATURED.map((task) => {
+/** The tasks of a table of featured rows (seed-featured.ts), laid out before `base`. */
+export function featuredTasks(base: number, table: readonly FeaturedTask[] = FEATURED): TaskSeed[] {
+  return table.map((task) => {
     const start = base - task.ago;
     const clusters =
       task.clusters === 'fleet'

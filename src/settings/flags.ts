@@ -7,7 +7,11 @@ import { OUTPUT_FORMATS } from './output.js';
 
 export const GLOBAL_OPTIONS = [
   value('-p, --profile <name>', 'profile to use (env HSS_PROFILE)'),
-  value('-r, --region <region>', 'region, e.g. cn-north-4 (env HSS_REGION)'),
+  value(
+    '-r, --region <region>',
+    'region, e.g. cn-north-4; for task list also a comma list, or all (env HSS_REGION)',
+  ),
+  flag('--all-projects', 'with --region: every project of each region, sub-projects too'),
   value('--project-id <id>', 'project ID (env HSS_PROJECT_ID)'),
   value(
     '-e, --enterprise-project <id>',

@@ -7,13 +7,33 @@
 import type { ClusterResult, RetryBody, TaskSummary } from '../api/schemas.js';
 import type { ErrorJson } from '../output/error-json.js';
 
+/** A project of several that could not be read (`errors[]`), and why. */
+export interface ProjectErrorDocument {
+  region: string;
+  /** Absent for a region IAM lists no project for. */
+  project_id?: string;
+  error: ErrorJson;
+}
+
+/** A task as `task list` shows it: the API's, and across projects where it is. */
+export interface ListedTaskDocument extends TaskSummary {
+  region?: string;
+  project_id?: string;
+}
+
+/** A task read from one of several projects. */
+export type ProjectTaskDocument = ListedTaskDocument & { region: string; project_id: string };
+
 /** `hss task list` */
 export interface TaskListDocument {
-  ok: true;
-  /** As the API counts the tasks that match the filters (may exceed the tasks shown). */
+  /** False when a project of several could not be read (see `errors`). */
+  ok: boolean;
+  /** As the API counts the tasks that match the filters (may exceed the tasks shown); summed across projects. */
   total_num: number;
-  /** Newest first, as ListTasks answers. */
-  tasks: TaskSummary[];
+  /** Newest first, as ListTasks answers; across projects, each with `region` and `project_id`. */
+  tasks: ListedTaskDocument[];
+  /** Across projects: each project that could not be read, and why. */
+  errors?: ProjectErrorDocument[];
 }
 
 /** `hss task show` */
@@ -56,6 +76,9 @@ export interface TaskWaitManyDocument {
 export interface RetryItemDocument extends FollowedDocument {
   task_id: string;
   ok: boolean;
+  /** Across several projects (--region list or all): where the task is. */
+  region?: string;
+  project_id?: string;
   http_status?: number;
   request_id?: string;
   /** The body sent; absent when nothing was (planning the retry failed). */
@@ -88,7 +111,8 @@ export interface RetryRunDocument {
   /** One item per task, in the order given. */
   results: Array<RetryItemDocument | RetrySkippedDocument>;
   /** A single task's error, or the interruption of a batch. */
-  error?: ErrorJson;
+  error?: ErrorJson /** Across several projects: the projects that could not be read or retried. */;
+  errors?: ProjectErrorDocument[];
 }
 
 /** A request `--dry-run` would send, secrets masked. */
@@ -101,9 +125,12 @@ export interface DryRunRequest {
 
 /** `hss task retry --dry-run` */
 export interface DryRunDocument {
-  ok: true;
+  /** False only when a project could not be read (--since across several projects). */
+  ok: boolean;
   dry_run: true;
   requests: DryRunRequest[];
+  /** Across several projects: the projects that could not be read. */
+  errors?: ProjectErrorDocument[];
 }
 
 export type TaskRetryDocument = RetryRunDocument | DryRunDocument;

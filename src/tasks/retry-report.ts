@@ -28,10 +28,19 @@ export async function writeRunReports(
   plan: RetryPlan,
   ctx: Context,
 ): Promise<HssError | undefined> {
-  const { writeReports } = await import('./report.js');
   const region = ctx.settings().region?.value ?? (await ctx.hss()).target.projectId;
+  return writeTaskReports(reportTasks(run, region), plan, ctx);
+}
+
+/** Writes the reports of these tasks (of one project or several); the error when one cannot be. */
+export async function writeTaskReports(
+  tasks: ReportTask[],
+  plan: RetryPlan,
+  ctx: Context,
+): Promise<HssError | undefined> {
+  const { writeReports } = await import('./report.js');
   try {
-    writeReports(plan.reports, reportTasks(run, region), { title: 'hss task retry', now: ctx.io.now() });
+    writeReports(plan.reports, tasks, { title: 'hss task retry', now: ctx.io.now() });
     return undefined;
   } catch (error) {
     if (!(error instanceof HssError)) throw error;

@@ -63,7 +63,9 @@ export interface RetryItem {
   followed?: Followed;
   error?: HssError;
   /** With --rounds: every round, the last one's fields also being the item's own. */
-  rounds?: RetryRound[];
+  rounds?: RetryRound[] /** Across several projects (--region list or all): where the task is. */;
+  region?: string;
+  project_id?: string;
 }
 
 export interface RetryRun {

@@ -15,7 +15,10 @@ export async function applySelection(
   api: HssApi,
   plan: RetryPlan,
   renderer: Renderer,
+  /** Across several projects: the project each line is about (`cn-east-3: 4 tasks since 12h: …`). */
+  project?: string,
 ): Promise<CommandResult<RetryRunDocument> | undefined> {
+  const about = project === undefined ? '' : `${project}: `;
   const since = plan.since;
   if (!since) return undefined;
   const spinner = await renderer.spinner(`Reading the tasks started since ${since.text}…`);
@@ -26,9 +29,9 @@ export async function applySelection(
     spinner.stop();
   }
   if (selection.stopped) {
-    renderer.warn(`the listing stops at ${plural(selection.total, 'task')}: ${selection.stopped}`);
+    renderer.warn(`${about}the listing stops at ${plural(selection.total, 'task')}: ${selection.stopped}`);
   }
-  renderer.info(describeSelection(selection, since.text));
+  renderer.info(`${about}${describeSelection(selection, since.text)}`);
   plan.taskIds = selection.tasks.map((t) => t.task_id);
   plan.baselines = new Map(selection.tasks.map((t) => [t.task_id, t]));
   if (plan.taskIds.length) return undefined;

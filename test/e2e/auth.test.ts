@@ -640,12 +640,12 @@ describe('project ID and region', () => {
       env: {
         HSS_ENDPOINT: sb.url,
         HSS_IAM_ENDPOINT: sb.url,
-        HSS_REGION: 'ap-southeast-1',
+        HSS_REGION: 'cn-south-1',
         HSS_TOKEN: SANDBOX_TOKEN,
       },
     });
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/^error: IAM lists no project named "ap-southeast-1" for these credentials\n/);
+    expect(r.stderr).toMatch(/^error: IAM lists no project named "cn-south-1" for these credentials\n/);
     expect(r.stderr).toContain('hint: pass --project-id');
   });
 

@@ -158,8 +158,8 @@ const cases: Array<{
   },
   {
     name: 'bad --output',
-    args: ['task-0001', '--all-failed', '-o', 'yaml'],
-    stderr: /argument 'yaml' is invalid. Allowed choices are text, json/,
+    args: ['task-0001', '--all-failed', '-o', 'xml'],
+    stderr: /argument 'xml' is invalid. Allowed choices are text, json, yaml/,
   },
   {
     name: 'bad --concurrency',

@@ -196,6 +196,11 @@ describe('what an invocation loads', () => {
     'src/commands/task/wait/index.ts',
     'src/commands/task/show/index.ts',
     'src/output/task-view.ts',
+    // Reading several projects: only with --region a,b|all or --all-projects.
+    'src/tasks/fleet.ts',
+    'src/auth/projects.ts',
+    'src/auth/fleet-login.ts',
+    'src/commands/task/list/fleet.ts',
     // Pipes have no colour.
     'node_modules/chalk/',
     // --query, -o yaml and the pager: only when asked for (the pager: long text on a terminal).

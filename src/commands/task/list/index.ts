@@ -32,19 +32,31 @@ function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
   return filter;
 }
 
+/** How many tasks to show: --limit, every one with --all, else 20. */
+function wantedCount(opts: TaskListOptions): number {
+  if (opts.all && opts.limit !== undefined) {
+    throw new UsageError('--limit and --all cannot be combined; --all fetches every task');
+  }
+  return opts.all
+    ? Number.POSITIVE_INFINITY
+    : opts.limit === undefined
+      ? DEFAULT_LIST_LIMIT
+      : parseInteger(opts.limit, '--limit', 1, MAX_LIMIT);
+}
+
 export async function taskList(
   opts: TaskListOptions,
   ctx: Context,
 ): Promise<CommandResult<TaskListDocument>> {
   const filter = listFilter(opts, ctx.io.now());
-  if (opts.all && opts.limit !== undefined) {
-    throw new UsageError('--limit and --all cannot be combined; --all fetches every task');
+  const wanted = wantedCount(opts);
+  const concurrency =
+    opts.concurrency === undefined ? undefined : parseInteger(opts.concurrency, '--concurrency', 1, 32);
+  const { wantsSeveralProjects } = await import('../../../tasks/fleet.js');
+  if (wantsSeveralProjects(ctx)) {
+    const { fleetTaskList } = await import('./fleet.js');
+    return fleetTaskList(ctx, filter, wanted, concurrency);
   }
-  const wanted = opts.all
-    ? Number.POSITIVE_INFINITY
-    : opts.limit === undefined
-      ? DEFAULT_LIST_LIMIT
-      : parseInteger(opts.limit, '--limit', 1, MAX_LIMIT);
 
   const api = await ctx.hss();
   const spinner = await ctx.renderer.spinner('Listing tasks…');

@@ -19,6 +19,13 @@ export async function taskRetry(
 ): Promise<CommandResult<TaskRetryDocument>> {
   // Everything the user typed is checked before settings, credentials or the network are touched.
   const plan = await planRetry(args, opts, ctx, ctx.io.now());
+  if (plan.since) {
+    const { wantsSeveralProjects } = await import('../../../tasks/fleet.js');
+    if (wantsSeveralProjects(ctx)) {
+      const { fleetRetry } = await import('./fleet.js');
+      return fleetRetry(plan, ctx);
+    }
+  }
   // Resolved once: every task of a batch shares the credentials, project and connection settings.
   // A selection (--since) reads the tasks even for a dry run.
   const api = await ctx.hss({ offline: plan.dryRun && !plan.since });
