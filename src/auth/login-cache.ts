@@ -6,12 +6,8 @@ import { bareRecord } from '../core/json.js';
 import type { CacheAccess, LoginEntry } from './cache.js';
 import type { LoginInput, LoginResult } from './iam.js';
 
-export async function cacheLogin(
-  cache: Pick<CacheAccess, 'updateCache'>,
-  profileName: string,
-  input: Pick<LoginInput, 'user' | 'domain' | 'iamEndpoint'>,
-  login: LoginResult,
-): Promise<void> {
+/** The cache entry of a login: its token and expiry, who logged in, the project it is scoped to. */
+export function loginEntry(input: Pick<LoginInput, 'user' | 'domain'>, login: LoginResult): LoginEntry {
   const entry: LoginEntry = {
     token: login.token,
     expires_at: login.expiresAtText,
@@ -21,6 +17,16 @@ export async function cacheLogin(
   if (login.issuedAtText) entry.issued_at = login.issuedAtText;
   if (login.projectId) entry.project_id = login.projectId;
   if (login.projectName) entry.project_name = login.projectName;
+  return entry;
+}
+
+/** Stores the entry for the profile and the IAM endpoint it logged in to, beside its other ones. */
+export async function cacheLogin(
+  cache: Pick<CacheAccess, 'updateCache'>,
+  profileName: string,
+  input: Pick<LoginInput, 'iamEndpoint'>,
+  entry: LoginEntry,
+): Promise<void> {
   await cache.updateCache((data) => {
     const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
     byEndpoint[input.iamEndpoint] = entry;

@@ -38,7 +38,7 @@ function endpoints(ctx: Context, existing: Profile | undefined, region: string) 
 /** Logs in or takes the key pair; the project: given, from the login, or looked up in IAM. */
 async function connect(ctx: Context, name: string, answers: Answers, iam: string) {
   const http = ctx.http('check what you typed, then run `hss configure` again');
-  const [{ lookupProjectId, passwordLogin }, { cacheLogin }] = await Promise.all([
+  const [{ lookupProjectId, passwordLogin }, { cacheLogin, loginEntry }] = await Promise.all([
     import('../../auth/iam.js'),
     import('../../auth/login-cache.js'),
   ]);
@@ -59,7 +59,7 @@ async function connect(ctx: Context, name: string, answers: Answers, iam: string
     const input = { ...answers, iamEndpoint: iam };
     const login = await passwordLogin(http, input);
     credential = tokenCredential(login.token, `login:${name}`);
-    cache = () => cacheLogin(ctx, name, input, login);
+    cache = () => cacheLogin(ctx, name, input, loginEntry(input, login));
     if (projectId === undefined && login.projectId && login.projectName === answers.region) {
       projectId = login.projectId;
       how = 'iam:login';
