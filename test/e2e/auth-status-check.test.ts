@@ -144,4 +144,15 @@ describe('hss auth status checks the credential', () => {
         'hint: pass --region (e.g. cn-north-4) or set HSS_REGION; or --offline to skip the check\n',
     );
   });
+
+  it('several regions: one check cannot cover them, exit 2 naming the setting; --offline still answers', async () => {
+    const env = sb.env({ HSS_REGION: 'cn-north-4,cn-east-3' });
+    const r = await hss(['auth', 'status'], { env });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: region "cn-north-4,cn-east-3" \(from environment HSS_REGION\) names several regions/,
+    );
+    expect(sb.sandbox.requests).toHaveLength(0);
+    expect((await hss(['auth', 'status', '--offline'], { env })).exitCode).toBe(0);
+  });
 });

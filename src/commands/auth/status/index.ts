@@ -14,7 +14,9 @@ import { iamEndpointFor } from '../../../auth/project.js';
 import type { Context } from '../../../cli/context.js';
 import { isoSeconds, relativeTime } from '../../../core/duration.js';
 import { ConfigError } from '../../../core/errors.js';
+import { quote } from '../../../core/text.js';
 import { describeSource } from '../../../settings/describe.js';
+import { oneProjectOnly } from '../../../settings/regions.js';
 import type { Settings } from '../../../settings/resolve.js';
 import type { Resolved } from '../../../settings/source.js';
 import type { Handler } from '../../define.js';
@@ -60,6 +62,12 @@ async function check(
   settings: Settings,
   credential: Credential,
 ): Promise<{ check: CredentialCheck; project: Resolved<string> }> {
+  if (settings.regions) {
+    const { value, source } = settings.regions;
+    const named = value === 'all' ? 'all' : value.join(',');
+    throw oneProjectOnly(`region ${quote(named)} (from ${describeSource(source)}) names several regions`);
+  }
+  if (ctx.flags.allProjects) throw oneProjectOnly('--all-projects reads every project of a region');
   if (!settings.endpoint) {
     throw new ConfigError('no region or endpoint is set: the check of the credential needs one', {
       hint: 'pass --region (e.g. cn-north-4) or set HSS_REGION; or --offline to skip the check',
