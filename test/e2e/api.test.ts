@@ -146,6 +146,14 @@ describe('hss api: requests and answers', () => {
     );
   });
 
+  it('the answer is a document like any: --query and -o yaml shape it', async () => {
+    const query = await hss([...STATS, '--query', 'running_num'], { env: sb.env() });
+    expect(query.exitCode, query.stderr).toBe(0);
+    expect(query.stdout).toMatch(/^\d+\n$/);
+    const yaml = await hss([...STATS, '-o', 'yaml'], { env: sb.env() });
+    expect(yaml.stdout).toMatch(/^total_num: \d+\nrunning_num: \d+\nlast_task_start_time: \d+\n$/);
+  });
+
   it('--body @file and --body - send the JSON as given', async () => {
     const file = path.join(tempDir(), 'body.json');
     writeFileSync(file, `${LIST_BODY}\n`);
