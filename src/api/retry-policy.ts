@@ -53,8 +53,9 @@ const UNDELIVERED_CODES = new Set([
 ]);
 
 export function undelivered(outcome: Error | { status: number }): boolean {
-  if (outcome instanceof Error) return UNDELIVERED_CODES.has(innermostCode(outcome)?.code ?? '');
-  return outcome.status === 429;
+  if (!(outcome instanceof Error)) return outcome.status === 429;
+  const coded = innermostCode(outcome);
+  return coded !== undefined && UNDELIVERED_CODES.has(coded.code);
 }
 
 /** The certificate failure behind `error`, if that is what it is. */
