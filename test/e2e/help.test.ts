@@ -15,7 +15,7 @@ describe('hss help', () => {
     expect(viaHelp.exitCode).toBe(0);
     expect(viaFlag.exitCode).toBe(0);
     expect(viaHelp.stdout).toBe(viaFlag.stdout);
-    expect(viaHelp.stdout).toMatch(/^Usage: hss task retry \[options\] <task_id\.\.\.>/);
+    expect(viaHelp.stdout).toMatch(/^Usage: hss task retry \[options\] \[task_id\.\.\.\]/);
     expect(viaHelp.stdout).toContain('Examples:');
     expect(viaHelp.stderr).toBe('');
   });
