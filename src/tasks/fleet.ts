@@ -132,6 +132,7 @@ export async function forEachProject<T>(
   for (const region of missing) fail(region, undefined, noProjectIn(region));
 
   const values = new Map<ProjectTarget, T>();
+  const failed = new Map<ProjectTarget, HssError>();
   await inParallel(
     projects,
     options.concurrency ?? DEFAULT_FLEET_CONCURRENCY,
@@ -142,12 +143,15 @@ export async function forEachProject<T>(
         values.set(project, await fn(project, ctx.projectApi(project, credential)));
       } catch (error) {
         if (!(error instanceof HssError) || error.code === 'INTERRUPTED') throw error;
-        fail(project.region, project.projectId, error);
+        failed.set(project, error);
       }
     },
   );
+  // In the order the projects were selected, whichever answered first.
   for (const project of projects) {
     if (values.has(project)) outcome.results.push({ project, value: values.get(project) as T });
+    const error = failed.get(project);
+    if (error) fail(project.region, project.projectId, error);
   }
   outcome.asked = projects.length + missing.length;
   return outcome;
