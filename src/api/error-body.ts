@@ -50,7 +50,7 @@ const ERROR_FORMS = [
 
 /** A code is a string or a number (IAM sends `"code": 401`); blank strings say nothing. */
 function codeOf(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (Number.isFinite(value)) return String(value);
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
@@ -86,7 +86,6 @@ function formAt(level: Record<string, unknown>, whole: boolean): ErrorBody | und
 export function parseErrorBody(text: string): ErrorBody {
   // Stryker disable next-line MethodExpression: JSON.parse and serverText ignore white space around the text
   const trimmed = text.trim();
-  if (!trimmed) return {};
   let found: ErrorBody | undefined;
   let encoded: string | undefined;
   try {

@@ -21,11 +21,15 @@ export const TLS_TRUST_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** The innermost coded error of a fetch failure (fetch wraps the socket's error in `cause`). */
+/**
+ * The innermost coded error of a fetch failure (fetch wraps the socket's error in `cause`, two or three
+ * deep). A chain of causes that comes back on itself ends at the first error seen twice.
+ */
 export function innermostCode(error: unknown): { code: string; message: string } | undefined {
   let found: { code: string; message: string } | undefined;
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+  const seen = new Set<Error>();
+  for (let current = error; current instanceof Error && !seen.has(current); ) {
+    seen.add(current);
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') found = { code, message: current.message };
     current = (current as { cause?: unknown }).cause;
@@ -33,9 +37,30 @@ export function innermostCode(error: unknown): { code: string; message: string }
   return found;
 }
 
+/**
+ * Failures that happen before a request is handed to the service: no connection was made (refused,
+ * no route, no DNS answer, a connect timeout), or the gateway throttled it (429) before passing it on.
+ * Only these are safe to retry for a request that must not run twice.
+ */
+const UNDELIVERED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export function undelivered(outcome: Error | { status: number }): boolean {
+  if (outcome instanceof Error) return UNDELIVERED_CODES.has(innermostCode(outcome)?.code ?? '');
+  return outcome.status === 429;
+}
+
+/** The certificate failure behind `error`, if that is what it is. */
 export function tlsTrustCode(error: unknown): string | undefined {
-  const code = innermostCode(error)?.code;
-  return code !== undefined && TLS_TRUST_CODES.has(code) ? code : undefined;
+  const coded = innermostCode(error);
+  return coded !== undefined && TLS_TRUST_CODES.has(coded.code) ? coded.code : undefined;
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

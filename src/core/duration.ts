@@ -88,5 +88,5 @@ export function relativeTime(at: number, now: number): string {
 
 /** An ISO-8601 UTC time to the second: `2026-11-28T10:00:00Z`. */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }

@@ -8,7 +8,7 @@
 
 import { UsageError } from './errors.js';
 import { quote } from './text.js';
-import { SCAN_TYPES, type ScanType } from './vocabulary.js';
+import { MAX_CLUSTERS, SCAN_TYPES, type ScanType } from './vocabulary.js';
 
 export interface RuleIssue {
   message: string;
@@ -98,6 +98,18 @@ export const ScanTypeList: Rule<string[], ScanType[]> = rule<string[], ScanType[
   return undefined;
 });
 
+/** CreateTask's cluster_id_list: 1–200 distinct cluster IDs (the limit of RetryTask's cluster list). */
+export const ClusterIdList: Rule<string[], string[]> = rule<string[], string[]>((list) => {
+  for (const id of list) {
+    const parsed = ClusterId.safeParse(id);
+    if (!parsed.success) return `cluster ID ${quote(id)}: ${firstIssue(parsed.error)}`;
+  }
+  if (list.length < 1) return 'needs at least one cluster';
+  if (list.length > MAX_CLUSTERS) return `${list.length} clusters given; the limit is 1–${MAX_CLUSTERS}`;
+  const twice = list.find((id, index) => list.indexOf(id) !== index);
+  return twice === undefined ? undefined : `cluster ${quote(twice)} is given twice`;
+});
+
 /** First issue of a failed check (a rule's or a zod schema's), as one line. */
 export function firstIssue(error: { issues: readonly RuleIssue[] }): string {
   const issue = error.issues[0];
@@ -110,7 +122,7 @@ export function firstIssue(error: { issues: readonly RuleIssue[] }): string {
  * 1–`max` characters, none of them a control character; else a usage error naming it.
  */
 export function plainText(value: string, what: string, max = 256): string {
-  if (value.length === 0 || value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (value.length === 0 || value.length > max || CONTROL.test(value)) {
     throw new UsageError(`${what} ${quote(value)}: must be 1–${max} characters without control characters`);
   }
   return value;

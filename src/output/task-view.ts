@@ -36,13 +36,13 @@ function moment(ms: number | undefined): number | undefined {
 }
 
 /** For a table cell, as kubectl's AGE and gh's lists: `3h 12m ago`; `-` for none. */
-function ago(ms: number | undefined, now: number): string {
+export function ago(ms: number | undefined, now: number): string {
   const at = moment(ms);
   return at === undefined ? '-' : relativeTime(at, now);
 }
 
 /** For a detail line: the moment in UTC, with its zone, and how long ago, e.g. `2026-11-29T10:02:00Z (3h 12m ago)`. */
-function when(ms: number | undefined, now: number): string {
+export function when(ms: number | undefined, now: number): string {
   const at = moment(ms);
   return at === undefined ? '-' : `${isoSeconds(at)} (${relativeTime(at, now)})`;
 }

@@ -6,7 +6,7 @@
 //   hang           accept every request and never answer it, until the sandbox closes
 //   badjson[x<n>]  answer 200 with a truncated JSON body, once (or n times)
 //   slow:<ms>      delay every answer by <ms>
-//   …@<op>         limit the fault to one operation: retry, list, resources or iam
+//   …@<op>         limit the fault to one operation: retry, list, resources, create or iam
 //   …@<project>    limit it to the HSS requests of one project, by name (cn-east-3, cn-north-4_dev);
 //                  both may be given: 503x9@list@cn-east-3
 //
@@ -16,7 +16,7 @@
 import { quote } from '../core/text.js';
 import { SANDBOX_PROJECTS } from './constants.js';
 
-export const FAULT_SCOPES = ['retry', 'list', 'resources', 'iam'] as const;
+export const FAULT_SCOPES = ['retry', 'list', 'resources', 'create', 'iam'] as const;
 export type FaultScope = (typeof FAULT_SCOPES)[number];
 
 interface FaultBase {
@@ -36,7 +36,7 @@ export type Fault =
 
 const ACCEPTED =
   '<status>x<n> (e.g. 503x2, 429x3), reset, resetx<n>, hang, badjson, badjsonx<n>, slow:<ms>, ' +
-  'each optionally followed by @retry, @list, @resources or @iam, and by @<project name>';
+  'each optionally followed by @retry, @list, @resources, @create or @iam, and by @<project name>';
 const MAX_TIMES = 1_000_000;
 const MAX_SLOW_MS = 600_000;
 

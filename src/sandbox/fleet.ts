@@ -6,6 +6,7 @@ import { hostingProjects, SANDBOX_PROJECT_ID, type SandboxProject } from './cons
 import type { HssState } from './hss.js';
 import { createSeedTasks } from './seed.js';
 import { createFleetTasks } from './seed-fleet.js';
+import { createIacSeedTasks } from './seed-iac.js';
 
 export interface ProjectState {
   project: SandboxProject;
@@ -18,7 +19,9 @@ export function createFleet(now: number, progressMs: number): Map<string, Projec
   for (const project of hostingProjects()) {
     const tasks =
       project.id === SANDBOX_PROJECT_ID ? createSeedTasks(now) : createFleetTasks(project.name, now);
-    fleet.set(project.id, { project, state: { tasks, progressMs } });
+    // The IaC scan tasks are the main project's.
+    const iacTasks = project.id === SANDBOX_PROJECT_ID ? createIacSeedTasks(now) : new Map();
+    fleet.set(project.id, { project, state: { tasks, iacTasks, progressMs } });
   }
   return fleet;
 }

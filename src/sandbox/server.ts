@@ -27,17 +27,7 @@ import { authenticate, mayUseProject, TokenStore } from './auth.js';
 import { SANDBOX_DEFAULT_PROGRESS_MS, SANDBOX_DEFAULT_TOKEN_TTL_MS } from './constants.js';
 import { FaultBook, parseFaultSpec } from './faults.js';
 import { createFleet, type ProjectState } from './fleet.js';
-import {
-  type HssRequest,
-  type HssState,
-  listTaskResources,
-  listTasks,
-  Refusal,
-  retryTask,
-  taskStatistics,
-} from './hss.js';
 import { listProjects, login } from './iam.js';
-import { settle } from './model.js';
 import type { Sandbox, SandboxOptions } from './options.js';
 import {
   published,
@@ -55,6 +45,7 @@ import {
   matchRoute,
   type RouteMatch,
 } from './routes.js';
+import { serveHss } from './service.js';
 
 export type { Fault, FaultScope } from './faults.js';
 export type { Sandbox, SandboxOptions } from './options.js';
@@ -159,30 +150,12 @@ class SandboxServer {
     if (!hosted || !mayUseProject(headers, this.tokens, hosted.project.id)) {
       return authErrors.projectMismatch();
     }
-    settle(hosted.state.tasks.values(), at);
-    return this.service(route, { query, headers, body: text, now: at }, hosted.state);
-  }
-
-  private service(
-    route: Extract<RouteMatch, { kind: 'match' }>,
-    request: HssRequest,
-    state: HssState,
-  ): Answer {
-    try {
-      switch (route.operation) {
-        case 'retry':
-          return retryTask(request, route.taskId ?? '', state);
-        case 'list':
-          return listTasks(request, state);
-        case 'resources':
-          return listTaskResources(request, route.taskId ?? '', state);
-        default:
-          return taskStatistics(request, state);
-      }
-    } catch (error) {
-      if (error instanceof Refusal) return error.answer;
-      throw error;
-    }
+    return serveHss(
+      route.operation,
+      route.taskId ?? '',
+      { query, headers, body: text, now: at },
+      hosted.state,
+    );
   }
 
   private control(method: string, pathname: string): Answer {

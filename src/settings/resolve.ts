@@ -124,6 +124,7 @@ export function resolveSettings(flags: GlobalFlags, env: Env, store: StoreFile):
   else if (region) {
     endpoint = checkedEndpoint(
       { value: hssEndpointFor(region.value), source: `derived:region ${region.value}` },
+      // Stryker disable next-line StringLiteral: a region that keeps its rule derives an endpoint that passes, so the label never shows
       'endpoint',
     );
   }
@@ -154,22 +155,24 @@ export function resolveSettings(flags: GlobalFlags, env: Env, store: StoreFile):
 /** The IAM endpoint a profile uses when no flag or variable overrides it; undefined if it is not a URL. */
 export function profileIamEndpoint(profile: Profile): string | undefined {
   if (profile.iam_endpoint === undefined || profile.iam_endpoint === '') return DEFAULT_IAM_ENDPOINT;
+  let endpoint: string | undefined;
   try {
-    return checkEndpoint(profile.iam_endpoint, 'IAM endpoint', 'profile');
+    // Stryker disable next-line StringLiteral: the refusal is caught below, so its wording never shows
+    endpoint = checkEndpoint(profile.iam_endpoint, 'IAM endpoint', 'profile');
   } catch {
-    return undefined;
+    // Not an endpoint hss accepts: the profile has none to use.
   }
+  return endpoint;
 }
 
 /**
- * True when the IAM endpoint in effect was given for this run (--iam-endpoint, the environment) and is
- * not the profile's own: what IAM answers then (a login, a project ID) belongs to that endpoint, and is
- * not written into the profile, which later runs without the override read.
+ * True when the IAM endpoint in effect is not the profile's own: one given for this run (--iam-endpoint,
+ * the environment). What IAM answers then (a login, a project ID) belongs to that endpoint, and is not
+ * written into the profile, which later runs without the override read. (The profile's own setting and
+ * the default are the profile's endpoint by definition.)
  */
 export function iamEndpointIsOneOff(settings: Settings): boolean {
-  const { source, value } = settings.iamEndpoint;
-  if (source !== 'flag' && !source.startsWith('env:')) return false;
-  return value !== profileIamEndpoint(settings.profile);
+  return settings.iamEndpoint.value !== profileIamEndpoint(settings.profile);
 }
 
 /** The HSS endpoint a call needs, or an exit-3 error saying how to set it. */

@@ -12,7 +12,10 @@ import { closeSync, fstatSync, openSync, readFileSync, type Stats, statSync } fr
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
-const checked = process.platform !== 'win32' && typeof process.getuid === 'function';
+/** The user running hss; undefined where files have no owner and mode bits to check (Windows). */
+function currentUid(): number | undefined {
+  return process.platform === 'win32' ? undefined : process.getuid?.();
+}
 
 /** What a refusal names, and where the user can point hss instead. */
 export interface TrustedFile {
@@ -22,23 +25,27 @@ export interface TrustedFile {
   elsewhere: string;
 }
 
+interface Problem {
+  /** The user running hss. */
+  uid: number;
+  /** Set when the file is someone else's. */
+  owner?: number;
+  /** Set when group or others may write it. */
+  mode?: number;
+}
+
 /** Why `stats` may not be trusted, or undefined. */
-function distrust(stats: Stats): { owner?: number; mode?: number } | undefined {
-  if (!checked) return undefined;
+function distrust(stats: Stats): Problem | undefined {
+  const uid = currentUid();
+  if (uid === undefined) return undefined;
   // root may write anything anyway: a file of root's (a mounted secret) is as safe as the user's own.
-  if (stats.uid !== process.getuid?.() && stats.uid !== 0) return { owner: stats.uid };
-  if ((stats.mode & 0o022) !== 0) return { mode: stats.mode & 0o7777 };
+  if (stats.uid !== uid && stats.uid !== 0) return { uid, owner: stats.uid };
+  if ((stats.mode & 0o022) !== 0) return { uid, mode: stats.mode & 0o7777 };
   return undefined;
 }
 
-function refusal(
-  label: string,
-  name: string,
-  problem: { owner?: number; mode?: number },
-  fix: string,
-  elsewhere: string,
-): ConfigError {
-  const uid = process.getuid?.();
+function refusal(label: string, name: string, problem: Problem, fix: string, elsewhere: string): ConfigError {
+  const { uid } = problem;
   if (problem.owner !== undefined) {
     return new ConfigError(
       `${label} is owned by uid ${problem.owner}, not by you (uid ${uid}): hss does not use what someone else may have written`,
@@ -57,14 +64,12 @@ function refusal(
  * folder passes (there is nothing in it to trust).
  */
 export function checkTrustedFolder(dir: string, file: TrustedFile): void {
-  if (!checked) return;
-  let stats: Stats | undefined;
+  let stats: Stats;
   try {
-    stats = statSync(dir, { throwIfNoEntry: false });
+    stats = statSync(dir);
   } catch {
     return;
   }
-  if (stats === undefined) return;
   const problem = distrust(stats);
   if (problem) {
     throw refusal(
@@ -110,15 +115,14 @@ export function readTrustedFile(
  * when they may not, and when they may write it too (it is refused when read).
  */
 export function exposedMode(file: string): number | undefined {
-  if (!checked) return undefined;
+  if (currentUid() === undefined) return undefined;
+  let mode = 0;
   try {
-    const stats = statSync(file, { throwIfNoEntry: false });
-    if (stats === undefined) return undefined;
-    const mode = stats.mode & 0o777;
-    return (mode & 0o077) !== 0 && (mode & 0o022) === 0 ? mode : undefined;
+    mode = statSync(file).mode & 0o777;
   } catch {
-    return undefined;
+    // Missing or out of reach: nothing anyone could read.
   }
+  return (mode & 0o077) !== 0 && (mode & 0o022) === 0 ? mode : undefined;
 }
 
 /** What a refusal of the profile store, or of the config folder it is in, names. */

@@ -4,7 +4,14 @@
  * declared here and not listed there, or the other way round. Objects the API returns (tasks,
  * clusters, request bodies) keep the API's own field names and pass through as the API gave them.
  */
-import type { ClusterResult, RetryBody, TaskSummary } from '../api/schemas.js';
+import type {
+  ClusterResult,
+  CreateTaskBody,
+  IacFileResult,
+  RetryBody,
+  TaskSummary,
+  TaskType,
+} from '../api/schemas.js';
 import type { ErrorJson } from '../output/error-json.js';
 
 /** A project of several that could not be read (`errors[]`), and why. */
@@ -44,6 +51,26 @@ export interface TaskShowDocument {
   clusters: ClusterResult[];
 }
 
+/** `hss task show` of an IaC scan task (task_type iac_scan): files instead of clusters. */
+export interface IacTaskShowDocument {
+  ok: true;
+  task: TaskSummary;
+  /** Every file of the task (with --failed, the failed ones), as ListTaskResources answers. */
+  files: IacFileResult[];
+}
+
+/** `hss task stats` */
+export interface TaskStatsDocument {
+  ok: true;
+  task_type: TaskType;
+  /** Tasks of that type in all. */
+  total_num: number;
+  /** Tasks running now. */
+  running_num: number;
+  /** When the latest task was created (epoch ms, as the API gives it); absent when there is none. */
+  last_task_start_time?: number;
+}
+
 /** How following a task ended: the fields `task wait` and each item of `task retry --wait` share. */
 export interface FollowedDocument {
   /** The task as last read; absent when the API never answered within the wait. */
@@ -76,6 +103,9 @@ export interface TaskWaitManyDocument {
 export interface RetryItemDocument extends FollowedDocument {
   task_id: string;
   ok: boolean;
+  /** Across several projects (--region list or all): where the task is. */
+  region?: string;
+  project_id?: string;
   http_status?: number;
   request_id?: string;
   /** The body sent; absent when nothing was (planning the retry failed). */
@@ -108,7 +138,8 @@ export interface RetryRunDocument {
   /** One item per task, in the order given. */
   results: Array<RetryItemDocument | RetrySkippedDocument>;
   /** A single task's error, or the interruption of a batch. */
-  error?: ErrorJson;
+  error?: ErrorJson /** Across several projects: the projects that could not be read or retried. */;
+  errors?: ProjectErrorDocument[];
 }
 
 /** A request `--dry-run` would send, secrets masked. */
@@ -116,14 +147,28 @@ export interface DryRunRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body: RetryBody;
+  body: RetryBody | CreateTaskBody;
 }
 
 /** `hss task retry --dry-run` */
 export interface DryRunDocument {
-  ok: true;
+  /** False only when a project could not be read (--since across several projects). */
+  ok: boolean;
   dry_run: true;
   requests: DryRunRequest[];
+  /** Across several projects: the projects that could not be read. */
+  errors?: ProjectErrorDocument[];
 }
 
 export type TaskRetryDocument = RetryRunDocument | DryRunDocument;
+
+/** `hss task create` (with --wait, how following the new task ended). */
+export interface TaskCreateDocument extends FollowedDocument {
+  ok: boolean;
+  /** The new task's ID, as CreateTask answered. */
+  task_id: string;
+  http_status: number;
+  request_id?: string;
+  /** The body sent. */
+  body: CreateTaskBody;
+}

@@ -161,27 +161,54 @@ function advance(state: Followed, task: TaskSummary, elapsedMs: number, options:
 
 /**
  * The tasks still followed, as one poll sees them: the ListTasks pages from the newest task back to
- * the oldest start among them (at most ⌈N/200⌉ + 1 pages), then each task those pages missed by ID.
+ * the oldest start among them (see coveringPages), then each task those pages missed by ID.
  */
 async function pollMany(api: HssApi, pending: Followed[]): Promise<Map<string, TaskSummary>> {
-  const wanted = new Set(pending.map((f) => f.entry.taskId));
-  const found = new Map<string, TaskSummary>();
   const starts = pending.map((f) => f.since);
   const since = starts.every((s) => s !== undefined) ? Math.min(...(starts as number[])) : undefined;
+  const ids = pending.map((f) => f.entry.taskId);
+  const found = await coveringPages(api, ids, since);
+  for (const taskId of ids) {
+    if (!found.has(taskId)) found.set(taskId, await requireTask(api, taskId));
+  }
+  return found;
+}
+
+/**
+ * Several tasks as they are now (before their retry, say): the pages covering them, then each one
+ * they missed by ID; a task the API does not know maps to undefined.
+ */
+export async function readTasks(
+  api: HssApi,
+  taskIds: string[],
+): Promise<Map<string, TaskSummary | undefined>> {
+  const found: Map<string, TaskSummary | undefined> = await coveringPages(api, taskIds, undefined);
+  for (const taskId of taskIds) {
+    if (!found.has(taskId)) found.set(taskId, await api.getTask(taskId));
+  }
+  return found;
+}
+
+/**
+ * The ListTasks pages, newest first from `since` on (every task when undefined), until every one of
+ * `taskIds` is seen: at most ⌈N/200⌉ + 1 pages, so that one poll stays cheap however many other tasks
+ * started in between (those the pages miss are the caller's to look up).
+ */
+async function coveringPages(
+  api: HssApi,
+  taskIds: string[],
+  since: number | undefined,
+): Promise<Map<string, TaskSummary>> {
+  const wanted = new Set(taskIds);
+  const found = new Map<string, TaskSummary>();
   const maxPages = Math.ceil(wanted.size / PAGE_SIZE_MAX) + 1;
   let offset = 0;
   for (let page = 0; page < maxPages && found.size < wanted.size; page += 1) {
-    const answer = await api.listTasks(
-      since === undefined ? {} : { start_create_time: since },
-      offset,
-      PAGE_SIZE_MAX,
-    );
+    const filter = since === undefined ? {} : { start_create_time: since };
+    const answer = await api.listTasks(filter, offset, PAGE_SIZE_MAX);
     for (const task of answer.tasks) if (wanted.has(task.task_id)) found.set(task.task_id, task);
     offset += answer.received;
     if (answer.received < PAGE_SIZE_MAX || (answer.total !== undefined && offset >= answer.total)) break;
-  }
-  for (const taskId of wanted) {
-    if (!found.has(taskId)) found.set(taskId, await requireTask(api, taskId));
   }
   return found;
 }

@@ -51,6 +51,9 @@ function failingRows(tasks: ReportTask[]): string[] {
 }
 
 export function summaryReport(tasks: ReportTask[], context: ReportContext): string {
+  if (tasks.length === 0) {
+    return `### ${markdownText(context.title)}: ${markdownText(context.empty ?? 'no task to follow')}\n\n`;
+  }
   const fixed = tasks.filter(
     (t) => t.outcome?.kind === 'finished' && clusterCounts(t.outcome.task).failed === 0,
   );

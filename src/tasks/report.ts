@@ -29,6 +29,8 @@ export interface ReportContext {
   title: string;
   /** Epoch ms, for the report's timestamp. */
   now: number;
+  /** Why there is no task to report on, when there is none (`no task started since 12h has …`). */
+  empty?: string;
 }
 
 /** Writes the reports asked for; a file that cannot be written is a configuration error (exit 3). */

@@ -7,8 +7,8 @@ import type { HssApi } from '../api/hss.js';
 import type { ClusterResult, RetryBody, TaskSummary } from '../api/schemas.js';
 import { HssError } from '../core/errors.js';
 import { clusterCounts } from '../output/task-view.js';
-import type { FollowOutcome } from './follow.js';
-import { followMany } from './follow-many.js';
+import type { FollowOutcome, WaitSettings } from './follow.js';
+import { followMany, readTasks } from './follow-many.js';
 import { pollReporter, retriedOutcomeLines } from './follow-view.js';
 import { outcomeData, outcomeError } from './outcome.js';
 import type { RetryPlan } from './retry-plan.js';
@@ -16,8 +16,8 @@ import type { Followed, Follower, Progress, RetryItem, RetryRound } from './retr
 import { accepted } from './retry-run.js';
 
 export function retryFollower(api: HssApi, plan: RetryPlan, progress: Progress): Follower {
-  const settings = plan.wait;
-  if (!settings) throw new Error('retryFollower needs --wait');
+  if (!plan.wait) throw new Error('retryFollower needs --wait');
+  const settings: WaitSettings = plan.wait;
   const reporter = pollReporter(progress.renderer, progress.spinner, progress.taskCount);
   const allClusters = plan.reports.junit !== undefined;
 
@@ -31,7 +31,7 @@ export function retryFollower(api: HssApi, plan: RetryPlan, progress: Progress):
     const entries = followed.map((item) => ({ taskId: item.task_id, baseline: baselines.get(item.task_id) }));
     let outcomes: Map<string, FollowOutcome>;
     try {
-      outcomes = await followMany(api, entries, settings as NonNullable<typeof settings>, progress.io, {
+      outcomes = await followMany(api, entries, settings, progress.io, {
         onPoll: reporter.onPoll,
         onDone: (taskId) => reporter.finished(taskId),
         allClusters,
@@ -57,17 +57,17 @@ export function retryFollower(api: HssApi, plan: RetryPlan, progress: Progress):
   }
 
   function followedOf(taskId: string, outcome: FollowOutcome): Followed {
-    const waitSettings = settings as NonNullable<typeof settings>;
-    const error = outcomeError(taskId, outcome, waitSettings);
+    const error = outcomeError(taskId, outcome, settings);
     return {
       error,
       data: outcomeData(outcome, error),
-      lines: (s) => retriedOutcomeLines(taskId, outcome, waitSettings, s),
+      lines: (s) => retriedOutcomeLines(taskId, outcome, settings, s),
       outcome,
     };
   }
 
   return {
+    readBaselines: (taskIds) => readTasks(api, taskIds),
     async followRounds(items, baselines, send) {
       await followRound(items, baselines);
       if (plan.rounds <= 1) return;
@@ -84,7 +84,7 @@ export function retryFollower(api: HssApi, plan: RetryPlan, progress: Progress):
               ? nextBody(item.body, outcome.failedClusters)
               : undefined;
           if (!body || outcome?.kind !== 'finished') continue;
-          adopt(item, await send(item.task_id, body, outcome.task));
+          adopt(item, await send(item.task_id, body, { baseline: outcome.task }));
           next.set(item.task_id, outcome.task);
           retried.push(item);
         }

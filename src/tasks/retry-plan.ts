@@ -258,7 +258,10 @@ export async function readOnlyPlan(
     return await planOnly(api, taskId, types);
   } catch (error) {
     if (!(error instanceof HssError) || ['USAGE', 'CONFIG', 'INTERRUPTED'].includes(error.code)) throw error;
-    return { failed: error };
+    if (error.code !== 'API') return { failed: error };
+    const explained = await (await import('./iac-refusal.js')).iacRefusal(api, taskId, error, false);
+    if (explained instanceof UsageError) throw explained;
+    return { failed: explained };
   } finally {
     spinner.stop();
   }

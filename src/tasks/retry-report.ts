@@ -27,11 +27,24 @@ export async function writeRunReports(
   run: RetryRun,
   plan: RetryPlan,
   ctx: Context,
+  empty?: string,
+): Promise<HssError | undefined> {
+  const region = ctx.settings().region?.value ?? (await ctx.hss()).target.projectId;
+  return writeTaskReports(reportTasks(run, region), plan, ctx, empty);
+}
+
+/** Writes the reports of these tasks (of one project or several); the error when one cannot be. */
+export async function writeTaskReports(
+  tasks: ReportTask[],
+  plan: RetryPlan,
+  ctx: Context,
+  /** Why there is no task, when there is none: said in the reports. */
+  empty?: string,
 ): Promise<HssError | undefined> {
   const { writeReports } = await import('./report.js');
-  const region = ctx.settings().region?.value ?? (await ctx.hss()).target.projectId;
   try {
-    writeReports(plan.reports, reportTasks(run, region), { title: 'hss task retry', now: ctx.io.now() });
+    const context = { title: 'hss task retry', now: ctx.io.now(), ...(empty === undefined ? {} : { empty }) };
+    writeReports(plan.reports, tasks, context);
     return undefined;
   } catch (error) {
     if (!(error instanceof HssError)) throw error;

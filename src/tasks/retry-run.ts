@@ -33,10 +33,17 @@ export interface Follower {
     baselines: Map<string, TaskSummary | undefined>,
     send: Send,
   ): Promise<void>;
+  /** The state of several tasks before their retry, read with a few ListTasks pages. */
+  readBaselines(taskIds: string[]): Promise<Map<string, TaskSummary | undefined>>;
 }
 
 /** Sends one task's retry (body and baseline given), as an item of the run. */
-export type Send = (taskId: string, body: RetryBody, baseline: TaskSummary | undefined) => Promise<RetryItem>;
+export type Send = (taskId: string, body: RetryBody, known: Known | undefined) => Promise<RetryItem>;
+
+/** A task's state before the retry, already read (`baseline` absent: the task was not found). */
+export interface Known {
+  baseline?: TaskSummary | undefined;
+}
 
 /** One round of one task's retry: what was sent, the answer, how following it ended. */
 export interface RetryRound {
@@ -63,7 +70,9 @@ export interface RetryItem {
   followed?: Followed;
   error?: HssError;
   /** With --rounds: every round, the last one's fields also being the item's own. */
-  rounds?: RetryRound[];
+  rounds?: RetryRound[] /** Across several projects (--region list or all): where the task is. */;
+  region?: string;
+  project_id?: string;
 }
 
 export interface RetryRun {
@@ -129,10 +138,17 @@ export async function executeRetry(
       retryOne(api, taskId, body, follower !== undefined, known, (baseline) =>
         baselines.set(taskId, baseline),
       );
+    // Several tasks followed: their state before the retry read together, not one request each.
+    const known: Map<string, TaskSummary | undefined> | undefined =
+      plan.baselines ?? (follower && taskIds.length > 1 ? await follower.readBaselines(taskIds) : undefined);
     let done = 0;
     items = await mapPool(taskIds, plan.concurrency, io.signal, async (taskId) => {
       try {
-        return await send(taskId, plan.body, plan.baselines?.get(taskId));
+        return await send(
+          taskId,
+          plan.body,
+          known?.has(taskId) ? { baseline: known.get(taskId) } : undefined,
+        );
       } finally {
         done++;
         if (taskIds.length > 1 && !follower) spinner.update(`Retrying ${taskIds.length} tasks… ${done} done`);
@@ -166,12 +182,12 @@ async function retryOne(
   taskId: string,
   body: RetryBody,
   wait: boolean,
-  known: TaskSummary | undefined,
+  known: Known | undefined,
   onBaseline: (baseline: TaskSummary | undefined) => void,
 ): Promise<RetryItem> {
   const item: RetryItem = { task_id: taskId, ok: true, body };
   try {
-    if (wait) onBaseline(known ?? (await api.getTask(taskId)));
+    if (wait) onBaseline(known ? known.baseline : await api.getTask(taskId));
     item.sent = true;
     const response = await api.retryTask(taskId, body);
     item.http_status = response.status;
@@ -182,11 +198,19 @@ async function retryOne(
     // item's; anything else (a bug) stops the whole run.
     if (!(error instanceof HssError)) throw error;
     item.ok = false;
-    item.error = error;
+    // Refused by RetryTask itself (not by a poll after it was accepted).
+    const refused = item.sent === true && item.http_status === undefined && error.code === 'API';
+    item.error = refused ? await explained(api, taskId, error) : error;
     if (item.http_status === undefined && error.httpStatus !== undefined) item.http_status = error.httpStatus;
     if (item.request_id === undefined && error.requestId) item.request_id = error.requestId;
     return item;
   }
+}
+
+/** RetryTask refused: an IaC scan task's ID is said to be one (src/tasks/iac-refusal.ts, loaded only then). */
+async function explained(api: HssApi, taskId: string, error: HssError): Promise<HssError> {
+  const { iacRefusal } = await import('./iac-refusal.js');
+  return iacRefusal(api, taskId, error, true);
 }
 
 /** Runs `fn` over `items`, `limit` at a time; no item is started once `signal` has fired. */

@@ -38,6 +38,8 @@ export function retryResult(run: RetryRun): CommandResult<RetryRunDocument> {
 
 function itemDocument(item: RetryItem): RetryItemDocument {
   const out: RetryItemDocument = { task_id: item.task_id, ok: item.ok };
+  if (item.region !== undefined) out.region = item.region;
+  if (item.project_id !== undefined) out.project_id = item.project_id;
   if (item.http_status !== undefined) out.http_status = item.http_status;
   if (item.request_id !== undefined) out.request_id = item.request_id;
   if (item.body) out.body = item.body;

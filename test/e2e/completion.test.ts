@@ -148,7 +148,7 @@ describe.skipIf(!installed('bash'))('bash completes from the real script', () =>
       ['--cluster', '--cluster-file'],
       ['bash', 'zsh', 'fish'],
       ['task', 'auth', 'profile', 'config', 'sandbox', 'completion', 'help', 'exit-codes', 'environment'],
-      ['retry', 'list', 'show', 'wait'],
+      ['retry', 'list', 'show', 'wait', 'create', 'stats'],
       ['token', 'aksk', 'password', 'command'],
       ['retry'],
       [],

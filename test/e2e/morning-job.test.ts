@@ -69,6 +69,36 @@ describe('task retry --since: the selection', () => {
     expect(puts()).toEqual([]);
   });
 
+  it('nothing selected, reports asked for: they are written all the same, saying so', async () => {
+    const dir = tempDir();
+    const [junit, summary] = [path.join(dir, 'scans.xml'), path.join(dir, 'summary.md')];
+    const r = await hss(
+      [
+        'task',
+        'retry',
+        '--since',
+        '12h',
+        '--name',
+        'weekly',
+        '--all-failed',
+        '--wait',
+        '--junit',
+        junit,
+        '--summary',
+        summary,
+      ],
+      { env: sb.env() },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      readFileSync(junit, 'utf8'),
+    );
+    expect(doc.testsuites).toMatchObject({ tests: '0', failures: '0' });
+    expect(readFileSync(summary, 'utf8')).toBe(
+      '### hss task retry: no task started since 12h has failed clusters; nothing to retry\n\n',
+    );
+  });
+
   it('--dry-run shows the plan and sends no retry', async () => {
     const r = await hss(['task', 'retry', '--since', '12h', '--all-failed', '--dry-run', '--json'], {
       env: sb.env(),
@@ -192,6 +222,21 @@ describe('--rounds, following many tasks, reports', () => {
     const resources = requests.filter((q) => q.path.includes('/resources/')).map((q) => q.path.split('/')[5]);
     // task-0001 is fixed by its retry: its clusters are not read.
     expect(resources.sort()).toEqual(['task-0004', 'task-0005', 'task-0006']);
+  });
+
+  it('task IDs given: their state before the retry read with one ListTasks page, not one request each', async () => {
+    const r = await hss(['task', 'retry', '-', '--all-failed', '--wait', ...FAST], {
+      env: sb.env(),
+      input: 'task-0001\ntask-0005\ntask-0104\n',
+    });
+    expect(r.exitCode, r.stderr).toBe(7);
+    const lists = sb.sandbox.requests.filter((q) => q.path.startsWith(LIST_PREFIX));
+    for (const list of lists) expect(JSON.parse(list.body)).not.toHaveProperty('task_id');
+    // The first page, before any retry, holds the three tasks' state.
+    const firstPut = sb.sandbox.requests.findIndex((q) => q.method === 'PUT');
+    expect(sb.sandbox.requests.slice(0, firstPut).map((q) => q.path)).toEqual([
+      `${LIST_PREFIX}offset=0&limit=200`,
+    ]);
   });
 
   it('--junit: one testsuite per task (region/task_id), a testcase per cluster and scan type, failures with the reason', async () => {

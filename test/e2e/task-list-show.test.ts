@@ -250,14 +250,17 @@ describe('hss task show', () => {
     expect(r.stdout).not.toContain('cce-prod-01');
   });
 
-  it('an unknown task is exit 5 with a hint, after one request', async () => {
+  it('an unknown task is exit 5 with a hint, after looking among cluster scans and IaC scans', async () => {
     const r = await hss(['task', 'show', 'no-such-task'], { env: sb.env() });
     expect(r.exitCode).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
       /^error: task "no-such-task" was not found in this project\nhint: .*hss task list/,
     );
-    expect(sb.sandbox.requests).toHaveLength(1);
+    expect(sb.sandbox.requests.map((q) => JSON.parse(q.body).task_type)).toEqual([
+      'cluster_scan',
+      'iac_scan',
+    ]);
   });
 });
 

@@ -196,6 +196,12 @@ describe('what an invocation loads', () => {
     'src/commands/task/wait/index.ts',
     'src/commands/task/show/index.ts',
     'src/output/task-view.ts',
+    // The other task calls and views, and what explains a refused IaC task: only when they are used.
+    'src/api/task-calls.ts',
+    'src/tasks/iac-refusal.ts',
+    'src/output/iac-view.ts',
+    'src/tasks/create-plan.ts',
+    'src/tasks/create-run.ts',
     // Reading several projects: only with --region a,b|all or --all-projects.
     'src/tasks/fleet.ts',
     'src/auth/projects.ts',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parseInteger } from '../../src/core/duration.js';
+import {
+  formatDuration,
+  isoSeconds,
+  parseDuration,
+  parseInteger,
+  relativeTime,
+} from '../../src/core/duration.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const DAY = 24 * 3_600_000;
@@ -174,5 +180,40 @@ describe('formatDuration', () => {
     [25 * 3_600_000, '25h'],
   ])('never shows 60 seconds or 60 minutes: %d ms is %j', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('relativeTime: a moment near now, to the minute (auth status: "expires … (in 23h 59m)")', () => {
+  const NOW = Date.UTC(2026, 10, 28, 10, 0, 0);
+  const MIN = 60_000;
+
+  it.each([
+    [0, 'in less than a minute'],
+    [MIN - 1, 'in less than a minute'],
+    [-(MIN - 1), 'less than a minute ago'],
+    [MIN, 'in 1m'],
+    [2 * MIN - 1, 'in 1m'],
+    [-2 * MIN, '2m ago'],
+    [-(2 * MIN + 59_999), '2m ago'],
+    [59 * MIN, 'in 59m'],
+    [60 * MIN, 'in 1h 0m'],
+    [23 * 60 * MIN + 59 * MIN, 'in 23h 59m'],
+    [-(25 * 60 * MIN + 5 * MIN), '25h 5m ago'],
+    [48 * 60 * MIN - MIN, 'in 47h 59m'],
+    [48 * 60 * MIN, 'in 2d'],
+    [3 * DAY + 23 * 60 * MIN, 'in 3d'],
+    [-10 * DAY, '10d ago'],
+  ])('%d ms from now: %s', (offset, text) => {
+    expect(relativeTime(NOW + offset, NOW)).toBe(text);
+  });
+});
+
+describe('isoSeconds: UTC, to the second', () => {
+  it.each([
+    [Date.UTC(2026, 10, 28, 10, 0, 0, 0), '2026-11-28T10:00:00Z'],
+    [Date.UTC(2026, 10, 28, 10, 0, 59, 999), '2026-11-28T10:00:59Z'],
+    [Date.UTC(1999, 0, 1, 0, 0, 0, 1), '1999-01-01T00:00:00Z'],
+  ])('%d is %s', (ms, text) => {
+    expect(isoSeconds(ms)).toBe(text);
   });
 });

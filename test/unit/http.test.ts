@@ -596,7 +596,7 @@ describe('HttpClient', () => {
     expect(error.message).toContain(`cannot reach 127.0.0.1:${server.port}`);
     expect(error.message).toContain('after 3 attempts');
     expect(error.message).toContain('ECONNREFUSED');
-    expect(error.hint).toBeTruthy();
+    expect(error.hint).toBe('check the endpoint, your network and proxy settings (HTTPS_PROXY, NO_PROXY)');
     expect(waits).toHaveLength(2);
   });
 
@@ -681,6 +681,66 @@ describe('HttpClient', () => {
     expect(error).toBeInstanceOf(InterruptedError);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(server.seen).toHaveLength(1);
+  });
+});
+
+describe('HttpClient: a request that must not run twice (idempotent: false)', () => {
+  const createRequest = (base: string): ApiRequest => ({
+    method: 'POST',
+    url: new URL(`${base}/v5/proj/common/task`),
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"task_type":"cluster_scan"}',
+    operation: 'CreateTask',
+    idempotent: false,
+  });
+
+  it.each([500, 502, 503, 504])(
+    'is not sent again after HTTP %d: it may have been carried out',
+    async (status) => {
+      const server = await startRecordingServer((_req, res) => reply(res, status));
+      const lines: string[] = [];
+      const { http, waits } = client({ maxAttempts: 5, debug: (line) => lines.push(line) });
+      const error = await rejection(http.send(createRequest(server.base)));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(server.seen).toHaveLength(1);
+      expect(waits).toEqual([]);
+      expect(lines).toContain(
+        'CreateTask is not retried: it may have reached the service, and sending it again could repeat it',
+      );
+    },
+  );
+
+  it('is not sent again after a timeout', async () => {
+    const server = await startRecordingServer(() => {});
+    const { http } = client({ timeoutMs: 150, maxAttempts: 3 });
+    const error = await rejection(http.send(createRequest(server.base)));
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('is not sent again after the connection dropped without an answer', async () => {
+    const server = await startRecordingServer((req) => req.socket.destroy());
+    const { http } = client({ maxAttempts: 3 });
+    await rejection(http.send(createRequest(server.base)));
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('is tried again after HTTP 429: the gateway did not pass it on', async () => {
+    const server = await startRecordingServer((_req, res, n) =>
+      n === 1 ? reply(res, 429) : reply(res, 200, '{}'),
+    );
+    const { http } = client({ maxAttempts: 3 });
+    expect((await http.send(createRequest(server.base))).status).toBe(200);
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it('is tried again after a refused connection: it never left', async () => {
+    const server = await startRecordingServer(() => {});
+    await server.close();
+    const { http, waits } = client({ maxAttempts: 3 });
+    const error = await rejection(http.send(createRequest(server.base)));
+    expect(error.message).toContain('after 3 attempts');
+    expect(waits).toHaveLength(2);
   });
 });
 

@@ -40,7 +40,90 @@ function failedTask(reason: string, name = 'prod'): ReportTask {
   };
 }
 
+/**
+ * The elements and attributes of the JUnit schema CI systems read (Jenkins' junit-10.xsd, which GitLab
+ * and the GitHub test-report actions accept): each element with the attributes it may have, the ones
+ * it must have, and the children it may hold.
+ */
+const JUNIT: Record<string, { attrs: string[]; required: string[]; children: string[] }> = {
+  testsuites: {
+    attrs: ['name', 'time', 'tests', 'failures', 'errors', 'disabled', 'skipped'],
+    required: [],
+    children: ['testsuite'],
+  },
+  testsuite: {
+    attrs: [
+      'name',
+      'tests',
+      'failures',
+      'errors',
+      'time',
+      'disabled',
+      'skipped',
+      'timestamp',
+      'hostname',
+      'id',
+      'package',
+    ],
+    required: ['name', 'tests'],
+    children: ['testcase', 'properties', 'system-out', 'system-err'],
+  },
+  testcase: {
+    attrs: ['name', 'assertions', 'time', 'classname', 'status'],
+    required: ['name'],
+    children: ['skipped', 'error', 'failure', 'system-out', 'system-err'],
+  },
+  failure: { attrs: ['message', 'type'], required: [], children: [] },
+  error: { attrs: ['message', 'type'], required: [], children: [] },
+  skipped: { attrs: ['message'], required: [], children: [] },
+};
+
+/** Checks a parsed element against JUNIT; returns what breaks the schema. */
+function schemaIssues(name: string, node: unknown, where = name): string[] {
+  const rule = JUNIT[name];
+  if (!rule) return [`${where}: element <${name}> is not in the schema`];
+  if (typeof node !== 'object' || node === null)
+    return rule.required.length ? [`${where}: no attributes`] : [];
+  const issues: string[] = [];
+  const entries = Object.entries(node as Record<string, unknown>);
+  for (const required of rule.required) {
+    if (!entries.some(([k]) => k === `@${required}`)) issues.push(`${where}: missing ${required}`);
+  }
+  for (const [key, value] of entries) {
+    if (key === '#text') continue;
+    if (key.startsWith('@')) {
+      if (!rule.attrs.includes(key.slice(1))) issues.push(`${where}: attribute ${key.slice(1)} not allowed`);
+      continue;
+    }
+    if (!rule.children.includes(key)) issues.push(`${where}: <${key}> not allowed in <${name}>`);
+    for (const [i, child] of (Array.isArray(value) ? value : [value]).entries()) {
+      issues.push(...schemaIssues(key, child, `${where}/${key}[${i}]`));
+    }
+  }
+  return issues;
+}
+
 describe('--junit', () => {
+  it('holds only what the common JUnit schema allows', () => {
+    const tasks: ReportTask[] = [
+      failedTask('benchmark check timed out'),
+      { taskId: 'task-2', region: 'cn-north-4', outcome: { kind: 'timed_out', elapsedMs: 10 } },
+      { taskId: 'task-3', region: 'cn-north-4' },
+    ];
+    const xml = junitReport(tasks, { title: 'hss task retry', now: 0 });
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml);
+    expect(Object.keys(doc)).toEqual(['?xml', 'testsuites']);
+    expect(schemaIssues('testsuites', doc.testsuites)).toEqual([]);
+    expect(doc.testsuites.testsuite.map((s: Record<string, string>) => s['@name'])).toEqual([
+      'cn-north-4/task-1',
+      'cn-north-4/task-2',
+      'cn-north-4/task-3',
+    ]);
+    expect(doc.testsuites.testsuite[1].testcase.error['@message']).toBe(
+      'the wait gave up before the task finished',
+    );
+  });
+
   it('escapes everything a server may send, characters XML 1.0 forbids replaced', () => {
     const xml = junitReport([failedTask(HOSTILE, HOSTILE)], { title: 'hss task retry', now: 0 });
     expect(XMLValidator.validate(xml)).toBe(true);

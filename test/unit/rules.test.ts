@@ -4,12 +4,14 @@
  * reason it gives for what it refuses.
  */
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import {
   ClusterId,
   EnterpriseProjectId,
   firstIssue,
   ProfileName,
   ProjectId,
+  plainText,
   Region,
   type Rule,
   ScanTypeList,
@@ -202,5 +204,58 @@ describe('firstIssue', () => {
   it('gives the first message, or a generic one when there is none', () => {
     expect(firstIssue({ issues: [{ message: 'one' }, { message: 'two' }] })).toBe('one');
     expect(firstIssue({ issues: [] })).toBe('invalid value');
+  });
+});
+
+describe('plainText: names and command lines typed by the user, kept as typed', () => {
+  function refusal(fn: () => unknown): UsageError {
+    let caught: unknown;
+    try {
+      fn();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    expect((caught as UsageError).exitCode).toBe(2);
+    return caught as UsageError;
+  }
+
+  it('keeps 1 to 256 characters (by default) as they are, spaces and all', () => {
+    expect(plainText('alice', 'user name')).toBe('alice');
+    expect(plainText(' a b ', 'user name')).toBe(' a b ');
+    expect(plainText('x'.repeat(256), 'user name')).toBe('x'.repeat(256));
+    expect(plainText('é 中 😀 \u00a0~', 'account name')).toBe('é 中 😀 \u00a0~');
+  });
+
+  it('refuses an empty value, naming it and the rule', () => {
+    expect(refusal(() => plainText('', 'user name')).message).toBe(
+      'user name "": must be 1–256 characters without control characters',
+    );
+  });
+
+  it('refuses one character over the limit, its own or the default', () => {
+    expect(refusal(() => plainText('x'.repeat(257), 'user name')).message).toMatch(
+      /^user name "x{48}…": must be 1–256 characters without control characters$/,
+    );
+    expect(plainText('A'.repeat(128), 'access key', 128)).toBe('A'.repeat(128));
+    expect(refusal(() => plainText('A'.repeat(129), 'access key', 128)).message).toMatch(
+      /^access key "A{48}…": must be 1–128 characters without control characters$/,
+    );
+  });
+
+  it.each([
+    ['NUL', '\u0000', '\\u0000'],
+    ['US', '\u001f', '\\u001f'],
+    ['LF', '\n', '\\n'],
+    ['ESC', '\u001b', '\\u001b'],
+    ['DEL', '\u007f', '\\u007f'],
+    ['the first C1 control', '\u0080', '\\u0080'],
+    ['CSI, a C1 control', '\u009b', '\\u009b'],
+    ['the last C1 control', '\u009f', '\\u009f'],
+  ])('refuses a control character (%s), shown escaped', (_name, control, shown) => {
+    const error = refusal(() => plainText(`ab${control}`, 'account name'));
+    expect(error.message).toBe(
+      `account name "ab${shown}": must be 1–256 characters without control characters`,
+    );
   });
 });

@@ -132,6 +132,9 @@ function bannerText(banner: SandboxDocument, opts: SandboxOptions, port: number,
         : `  try: HSS_TOKEN=${SANDBOX_TOKEN} hss --endpoint ${banner.url} --project-id ${SANDBOX_PROJECT_ID} task retry task-0001 --all-failed`,
     );
   }
+  lines.push(
+    `  reset: curl -X POST ${banner.url}/__sandbox/reset   ${s.dim('(the seed data back, without a restart)')}`,
+  );
   lines.push(s.dim('  Ctrl-C stops it'));
   return lines.join('\n');
 }

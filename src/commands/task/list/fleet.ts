@@ -7,6 +7,7 @@ import type { Listing } from '../../../api/paging.js';
 import type { TaskSummary } from '../../../api/schemas.js';
 import type { Context } from '../../../cli/context.js';
 import { plural } from '../../../core/text.js';
+import { iacTaskTable } from '../../../output/iac-view.js';
 import type { CommandResult } from '../../../output/renderer.js';
 import { taskTable } from '../../../output/task-view.js';
 import type { ProjectTaskDocument, TaskListDocument } from '../../../tasks/documents.js';
@@ -56,7 +57,8 @@ export async function fleetTaskList(
   const result: CommandResult<TaskListDocument> = {
     data,
     text: (s) =>
-      taskTable(tasks, total, s, now, {
+      // IaC scan tasks (--type iac_scan) have files where cluster scans have clusters.
+      (filter.task_type === 'iac_scan' ? iacTaskTable : taskTable)(tasks, total, s, now, {
         header: withProject ? ['REGION', 'PROJECT'] : ['REGION'],
         cells: (t) => (withProject ? [t.region, names.get(t.project_id) ?? t.project_id] : [t.region]),
       }),

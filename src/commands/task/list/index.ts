@@ -26,6 +26,7 @@ function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
     if (!parsed.success) throw new UsageError(`--name ${quote(opts.name)}: ${firstIssue(parsed.error)}`);
     filter.task_name = opts.name;
   }
+  if (opts.type === 'iac_scan') filter.task_type = opts.type;
   if (opts.status !== undefined) filter.task_status = opts.status;
   if (opts.trigger !== undefined) filter.trigger_type = opts.trigger;
   if (opts.since !== undefined) filter.start_create_time = parseSince(opts.since, '--since', now);
@@ -73,13 +74,15 @@ export async function taskList(
   }
   const { items: tasks, total } = listing;
   const now = ctx.io.now();
+  const iacTable =
+    opts.type === 'iac_scan' ? (await import('../../../output/iac-view.js')).iacTaskTable : undefined;
   if (listing.stopped) {
     ctx.renderer.warn(`the listing stops at ${plural(tasks.length, 'task')}: ${listing.stopped}`);
   }
 
   return {
     data: { ok: true, total_num: total, tasks },
-    text: (s) => taskTable(tasks, total, s, now),
+    text: iacTable ? (s) => iacTable(tasks, total, s, now) : (s) => taskTable(tasks, total, s, now),
     ids: tasks.map((t) => t.task_id),
     exitCode: 0,
   };

@@ -9,7 +9,7 @@ import type { TaskWaitDocument, TaskWaitManyDocument } from '../../../tasks/docu
 import { type FollowOutcome, type WaitOptions, waitSettings } from '../../../tasks/follow.js';
 import { followMany } from '../../../tasks/follow-many.js';
 import { pollReporter } from '../../../tasks/follow-view.js';
-import { checkTaskId } from '../../../tasks/lookup.js';
+import { checkTaskId, TaskNotFoundError } from '../../../tasks/lookup.js';
 import { reportPaths } from '../../../tasks/report-paths.js';
 import { waitedTasks, waitManyResult, waitResult } from '../../../tasks/wait-view.js';
 import type { Handler } from '../../define.js';
@@ -39,6 +39,10 @@ export async function taskWait(
       ctx.io,
       { onPoll: reporter.onPoll, onDone: reporter.finished, allClusters: reports.junit !== undefined },
     );
+  } catch (error) {
+    if (!(error instanceof TaskNotFoundError)) throw error;
+    const { iacNotFollowed } = await import('../../../tasks/iac-refusal.js');
+    throw await iacNotFollowed(api, error.taskId, error);
   } finally {
     spinner.stop();
   }
