@@ -33,7 +33,7 @@ import {
   undelivered,
 } from './retry-policy.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export interface ApiRequest {
   method: HttpMethod;

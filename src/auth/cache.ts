@@ -173,3 +173,31 @@ export async function forgetCached(
   }
   return { login, command };
 }
+
+/**
+ * Moves a profile's cached login and credential-command output to its new name (`profile rename`),
+ * dropping whatever an earlier profile of the new name left; says which it moved.
+ */
+export async function moveCached(
+  cache: CacheAccess,
+  from: string,
+  to: string,
+): Promise<{ login: boolean; command: boolean }> {
+  const current = cache.readCache();
+  const login = Object.hasOwn(current.logins, from);
+  const command = findCommandOutput(current, from) !== undefined;
+  const stale = Object.hasOwn(current.logins, to) || findCommandOutput(current, to) !== undefined;
+  if (login || command || stale) {
+    await cache.updateCache((data) => {
+      const logins = Object.hasOwn(data.logins, from) ? data.logins[from] : undefined;
+      const output = findCommandOutput(data, from);
+      delete data.logins[to];
+      delete data.commands[to];
+      delete data.logins[from];
+      delete data.commands[from];
+      if (logins) data.logins[to] = logins;
+      if (output) data.commands[to] = output;
+    });
+  }
+  return { login, command };
+}

@@ -61,13 +61,26 @@ export interface IacTaskShowDocument {
 
 /** `hss task stats` */
 export interface TaskStatsDocument {
-  ok: true;
+  /** False only when a project of several could not be read. */
+  ok: boolean;
   task_type: TaskType;
-  /** Tasks of that type in all. */
+  /** Tasks of that type in all (across projects, the sum of theirs). */
   total_num: number;
   /** Tasks running now. */
   running_num: number;
   /** When the latest task was created (epoch ms, as the API gives it); absent when there is none. */
+  last_task_start_time?: number;
+  /** Across several projects: each project's own figures. */
+  projects?: ProjectStatsDocument[];
+  errors?: ProjectErrorDocument[];
+}
+
+/** One project's figures in `hss task stats --region a,b|all`. */
+export interface ProjectStatsDocument {
+  region: string;
+  project_id: string;
+  total_num: number;
+  running_num: number;
   last_task_start_time?: number;
 }
 

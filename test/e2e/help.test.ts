@@ -87,7 +87,7 @@ describe('hss help', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'error: no command or help topic "nope"\nhint: commands: task, auth, profile, config, sandbox, completion, help; topics: exit-codes, environment\n',
+      'error: no command or help topic "nope"\nhint: commands: task, api, auth, configure, profile, config, sandbox, completion, version, help; topics: exit-codes, environment\n',
     );
     const sub = await hss(['help', 'task', 'nope']);
     expect(sub.exitCode).toBe(2);

@@ -136,7 +136,7 @@ describe('task retry across regions: what is refused before anything is sent', (
     const r = await hss(['task', 'retry', 'task-0001', '--all-failed', '--region', 'all'], { env: sb.env() });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(
-      /^error: region "all" \(from command-line flag\) names several regions: only `hss task list` and `hss task retry --since` read several projects/,
+      /^error: region "all" \(from command-line flag\) names several regions: only `hss task list`, `hss task stats` and `hss task retry --since` read several projects/,
     );
     expect(sb.sandbox.requests).toEqual([]);
   });
@@ -148,5 +148,59 @@ describe('task retry across regions: what is refused before anything is sent', (
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain('a token serves one project');
     expect(sb.sandbox.requests).toEqual([]);
+  });
+});
+
+describe('task stats across regions', () => {
+  const sb = useSandbox();
+  const env = () => sb.env({ HSS_TOKEN: undefined, HSS_PROJECT_ID: undefined, ...KEYS });
+
+  it("each project's figures from its own ShowTaskStatistics, and their sum", async () => {
+    const r = await hss(['task', 'stats', '--region', 'all', '--json'], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      ok: boolean;
+      total_num: number;
+      running_num: number;
+      last_task_start_time?: number;
+      projects: Array<{
+        region: string;
+        project_id: string;
+        total_num: number;
+        running_num: number;
+        last_task_start_time?: number;
+      }>;
+    };
+    const asked = sb.sandbox.requests.filter((q) => q.path.includes('/common/task-statistics'));
+    expect(asked.map((q) => q.path.split('/')[2]).sort()).toEqual(
+      [SANDBOX_PROJECT_ID, EAST, SOUTHEAST].sort(),
+    );
+    for (const q of asked) expect(q.path).toMatch(/\?task_type=cluster_scan$/);
+    expect(doc.ok).toBe(true);
+    expect(doc.projects.map((p) => `${p.region} ${p.project_id}`).sort()).toEqual(
+      [`cn-north-4 ${SANDBOX_PROJECT_ID}`, `cn-east-3 ${EAST}`, `ap-southeast-1 ${SOUTHEAST}`].sort(),
+    );
+    // Each project's figures are what that project alone answers.
+    for (const p of doc.projects) {
+      const one = await hss(['task', 'stats', '--region', p.region, '--project-id', p.project_id, '--json'], {
+        env: env(),
+      });
+      const own = JSON.parse(one.stdout) as { total_num: number; running_num: number };
+      expect([p.total_num, p.running_num]).toEqual([own.total_num, own.running_num]);
+    }
+    expect(doc.total_num).toBe(doc.projects.reduce((n, p) => n + p.total_num, 0));
+    expect(doc.running_num).toBe(doc.projects.reduce((n, p) => n + p.running_num, 0));
+    expect(doc.total_num).toBeGreaterThan(doc.projects[0]?.total_num ?? 0);
+    expect(doc.last_task_start_time).toBe(Math.max(...doc.projects.map((p) => p.last_task_start_time ?? 0)));
+  });
+
+  it('a table with a REGION column and a line for all', async () => {
+    const r = await hss(['task', 'stats', '--region', 'cn-east-3,ap-southeast-1'], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^REGION\s+TASKS\s+RUNNING\s+LATEST START$/);
+    expect(lines[1]).toMatch(/^cn-east-3\s+\d+\s+\d+\s+\d{4}-\d\d-\d\dT/);
+    expect(lines[2]).toMatch(/^ap-southeast-1\s+\d+\s+\d+\s/);
+    expect(lines[3]).toMatch(/^all\s+\d+\s+\d+\s/);
   });
 });

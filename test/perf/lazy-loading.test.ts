@@ -215,6 +215,16 @@ describe('what an invocation loads', () => {
     'src/output/query.ts',
     'src/output/yaml.ts',
     'src/output/pager.ts',
+    // hss api, configure, version, the credential check of auth status, the man page, the prompts.
+    'src/api/raw-call.ts',
+    'src/commands/api/index.ts',
+    'src/commands/configure/index.ts',
+    'src/commands/configure/wizard.ts',
+    'src/commands/version/index.ts',
+    'src/auth/verify.ts',
+    'src/auth/login-cache.ts',
+    'src/auth/prompt.ts',
+    'src/help/man.ts',
   ];
 
   it('task retry --dry-run loads neither the sandbox, completion, execa, undici, the store writer nor zod', async () => {

@@ -20,6 +20,7 @@ import { ROOT } from '../helpers/cli.js';
 const DOCS = 'docs/json-output.md';
 const TASK_DOCUMENTS = 'src/tasks/documents.ts';
 const ERROR_DOCUMENTS = 'src/output/error-json.ts';
+const COMMAND_DOCUMENTS = 'src/commands/documents.ts';
 const PROFILE_LIST = 'src/commands/profile/list/index.ts';
 const PROFILE_SHOW = 'src/commands/profile/show/index.ts';
 const PROFILE_SET = 'src/commands/profile/set/index.ts';
@@ -33,6 +34,8 @@ const DOCUMENT_FILES = [
   PROFILE_SET,
   CONFIG_SHOW,
   SANDBOX,
+  COMMAND_DOCUMENTS,
+  'src/auth/credential-check.ts',
 ];
 
 /** Each checked section of the docs, by its heading, and the type of its document. */
@@ -47,6 +50,13 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss task stats`', file: TASK_DOCUMENTS, type: 'TaskStatsDocument' },
   { heading: '`hss task wait` with several task IDs', file: TASK_DOCUMENTS, type: 'TaskWaitManyDocument' },
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
+  { heading: '`hss auth status`', file: COMMAND_DOCUMENTS, type: 'AuthStatusDocument' },
+  { heading: '`hss api`', file: COMMAND_DOCUMENTS, type: 'ApiDryRunDocument' },
+  { heading: '`hss configure`', file: COMMAND_DOCUMENTS, type: 'ConfigureDocument' },
+  { heading: '`hss profile rename`', file: COMMAND_DOCUMENTS, type: 'ProfileRenameDocument' },
+  { heading: '`hss profile copy`', file: COMMAND_DOCUMENTS, type: 'ProfileCopyDocument' },
+  { heading: '`hss profile remove`', file: COMMAND_DOCUMENTS, type: 'ProfileRemoveDocument' },
+  { heading: '`hss version`', file: COMMAND_DOCUMENTS, type: 'VersionDocument' },
   { heading: '`hss profile list`', file: PROFILE_LIST, type: 'ProfileListDocument' },
   { heading: '`hss profile show`', file: PROFILE_SHOW, type: 'ProfileShowDocument' },
   { heading: '`hss profile set`', file: PROFILE_SET, type: 'ProfileSetDocument' },

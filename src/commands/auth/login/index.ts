@@ -1,13 +1,13 @@
 /**
  * `hss auth login`: an IAM password login whose token is cached for the profile (never the password).
  */
-import { cachePath, type LoginEntry } from '../../../auth/cache.js';
+import { cachePath } from '../../../auth/cache.js';
 import { type LoginInput, type LoginResult, passwordLogin } from '../../../auth/iam.js';
+import { cacheLogin, loginEntry } from '../../../auth/login-cache.js';
 import { ask, canPrompt } from '../../../auth/prompt.js';
 import type { Context } from '../../../cli/context.js';
 import { isoSeconds, relativeTime } from '../../../core/duration.js';
 import { ConfigError, UsageError } from '../../../core/errors.js';
-import { bareRecord } from '../../../core/json.js';
 import { registerSecret } from '../../../core/redact.js';
 import { plainText } from '../../../core/rules.js';
 import { describeSource } from '../../../settings/describe.js';
@@ -15,6 +15,8 @@ import { iamEndpointIsOneOff, profileIamEndpoint, type Settings } from '../../..
 import { findProfile } from '../../../settings/store.js';
 import type { Handler, Options } from '../../define.js';
 import type { spec } from './command.js';
+
+export { cacheLogin, loginEntry };
 
 /** What `auth login --json` prints. */
 export interface AuthLoginDocument {
@@ -74,27 +76,6 @@ export async function loginInput(
   if (password === '') throw new UsageError('the password is empty');
   if (user === undefined || domain === undefined) throw new UsageError('no IAM user or account name');
   return { user, domain, password, region, iamEndpoint: settings.iamEndpoint.value };
-}
-
-export function loginEntry(input: LoginInput, login: LoginResult): LoginEntry {
-  const entry: LoginEntry = {
-    token: login.token,
-    expires_at: login.expiresAtText,
-    user: login.userName ?? input.user,
-    domain: login.domainName ?? input.domain,
-  };
-  if (login.issuedAtText) entry.issued_at = login.issuedAtText;
-  if (login.projectId) entry.project_id = login.projectId;
-  if (login.projectName) entry.project_name = login.projectName;
-  return entry;
-}
-
-export async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, entry: LoginEntry) {
-  await ctx.updateCache((data) => {
-    const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
-    byEndpoint[input.iamEndpoint] = entry;
-    data.logins[profileName] = byEndpoint;
-  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { choice, defineCommand, type Loader } from '../../define.js';
+import { choice, defineCommand, type Loader, value } from '../../define.js';
 
 export const spec = defineCommand({
   name: 'stats',
@@ -9,8 +9,14 @@ export const spec = defineCommand({
       'cluster_scan (default) or iac_scan (Dockerfile and Kubernetes YAML scans)',
       ['cluster_scan', 'iac_scan'] as const,
     ),
+    value('--concurrency <n>', 'with several regions or --all-projects: projects read at once (default 4)'),
   ],
-  examples: ['hss task stats', 'hss task stats --type iac_scan', 'hss task stats --json | jq .running_num'],
+  examples: [
+    'hss task stats',
+    'hss task stats --type iac_scan',
+    'hss task stats --json | jq .running_num',
+    'hss task stats --region all',
+  ],
 });
 
 export const load: Loader<typeof spec> = () => import('./index.js');

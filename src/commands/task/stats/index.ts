@@ -5,6 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import { taskStatistics } from '../../../api/task-calls.js';
 import type { Context } from '../../../cli/context.js';
+import { parseInteger } from '../../../core/duration.js';
 import type { CommandResult } from '../../../output/renderer.js';
 import { when } from '../../../output/task-view.js';
 import type { TaskStatsDocument } from '../../../tasks/documents.js';
@@ -25,6 +26,13 @@ export async function taskStats(
   ctx: Context,
 ): Promise<CommandResult<TaskStatsDocument>> {
   const taskType = opts.type ?? 'cluster_scan';
+  const concurrency =
+    opts.concurrency === undefined ? undefined : parseInteger(opts.concurrency, '--concurrency', 1, 32);
+  const { wantsSeveralProjects } = await import('../../../tasks/fleet.js');
+  if (wantsSeveralProjects(ctx)) {
+    const { fleetTaskStats } = await import('./fleet.js');
+    return fleetTaskStats(ctx, taskType, concurrency);
+  }
   const api = await ctx.hss();
   const spinner = await ctx.renderer.spinner('Reading the task statistics…');
   let stats: Awaited<ReturnType<typeof taskStatistics>>;
