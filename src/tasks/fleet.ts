@@ -14,6 +14,7 @@
  * project with HSS_REGION and HSS_PROJECT_ID in its environment; a plain token serves one project only.
  */
 import type { HssApi } from '../api/hss.js';
+import type { Credential, CredentialPlan } from '../auth/credentials.js';
 import type { ProjectTarget } from '../auth/projects.js';
 import type { Context } from '../cli/context.js';
 import { ConfigError, HssError } from '../core/errors.js';
@@ -68,11 +69,25 @@ function plainTokenRefusal(): ConfigError {
  * list of the caller's projects decides. A plain token is refused before anything is sent when the
  * request can only mean several projects.
  */
+/**
+ * The credential IAM's project list is asked with. A credential command runs for the profile's own
+ * project when the profile names one, so that that run serves the project too (each project then has
+ * one run); else it runs once in the caller's environment.
+ */
+async function listingCredential(ctx: Context, plan: CredentialPlan): Promise<Credential> {
+  const { profile } = ctx.settings();
+  if (plan.kind === 'command' && plan.forProject && profile.region && profile.project_id) {
+    return plan.forProject({ region: profile.region, projectId: profile.project_id });
+  }
+  return ctx.credential();
+}
+
 async function selectTargets(
   ctx: Context,
   regions: RegionList,
-  plainToken: boolean,
+  plan: CredentialPlan,
 ): Promise<{ projects: ProjectTarget[]; missing: string[] }> {
+  const plainToken = plan.kind === 'token';
   const settings = ctx.settings();
   const allProjects = ctx.flags.allProjects === true;
   if (plainToken && (regions === 'all' || regions.length > 1 || allProjects)) throw plainTokenRefusal();
@@ -83,7 +98,7 @@ async function selectTargets(
   const { listAccountProjects, selectProjects } = await import('../auth/projects.js');
   const { iamEndpointFor } = await import('../auth/project.js');
   const { authHintFor, authorizerFor } = await import('../auth/credentials.js');
-  const credential = await ctx.credential();
+  const credential = await listingCredential(ctx, plan);
   const iam = iamEndpointFor(settings, credential);
   const listed = await listAccountProjects(ctx.http(authHintFor(credential)), iam, authorizerFor(credential));
   ctx.renderer.debug(
@@ -119,7 +134,7 @@ export async function forEachProject<T>(
   const plan = await planCredential(await ctx.credentialSources());
   if (!plan) throw noCredentials();
   const plainToken = plan.kind === 'token';
-  const { projects, missing } = await selectTargets(ctx, regions, plainToken);
+  const { projects, missing } = await selectTargets(ctx, regions, plan);
   if (plainToken && projects.length > 1) throw plainTokenRefusal();
 
   const outcome: FleetOutcome<T> = { results: [], errors: [], failures: [], exitCode: 0, asked: 0 };
@@ -132,6 +147,7 @@ export async function forEachProject<T>(
   for (const region of missing) fail(region, undefined, noProjectIn(region));
 
   const values = new Map<ProjectTarget, T>();
+  const failed = new Map<ProjectTarget, HssError>();
   await inParallel(
     projects,
     options.concurrency ?? DEFAULT_FLEET_CONCURRENCY,
@@ -142,12 +158,15 @@ export async function forEachProject<T>(
         values.set(project, await fn(project, ctx.projectApi(project, credential)));
       } catch (error) {
         if (!(error instanceof HssError) || error.code === 'INTERRUPTED') throw error;
-        fail(project.region, project.projectId, error);
+        failed.set(project, error);
       }
     },
   );
+  // In the order the projects were selected, whichever answered first.
   for (const project of projects) {
     if (values.has(project)) outcome.results.push({ project, value: values.get(project) as T });
+    const error = failed.get(project);
+    if (error) fail(project.region, project.projectId, error);
   }
   outcome.asked = projects.length + missing.length;
   return outcome;

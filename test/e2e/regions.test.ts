@@ -341,6 +341,19 @@ process.stdout.write(JSON.stringify({ access_key: ${JSON.stringify(SANDBOX_ACCES
       expect(call.headers['x-project-id']).toBe(call.path.split('/')[2]);
       expect(call.status).toBe(200);
     }
+
+    // A profile with a project of its own: the run for that project also lists the projects.
+    writeFileSync(log, '');
+    const own = await hss(
+      ['profile', 'set', 'vault', '--region', 'cn-north-4', '--project-id', SANDBOX_PROJECT_ID],
+      { env, configDir },
+    );
+    expect(own.exitCode, own.stderr).toBe(0);
+    const again = await hss(['-p', 'vault', 'task', 'list', '--region', 'all', '--json'], { env, configDir });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8').trimEnd().split('\n').sort()).toEqual(
+      [`cn-north-4 ${SANDBOX_PROJECT_ID}`, `cn-east-3 ${EAST}`, `ap-southeast-1 ${SOUTHEAST}`].sort(),
+    );
   });
 });
 
