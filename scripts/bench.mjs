@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FLEET_TARGET, fleetBench } from './bench-fleet.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'hss.js');
@@ -375,6 +376,104 @@ if (BATCH > 0) {
   );
 }
 
+/* ---------- the morning job ---------- */
+
+// `task retry --since … --all-failed --wait` over 30 tasks of one project, on a sandbox of its own whose
+// retried tasks finish after 1 s, polled every 400 ms (about 3 polls). The sandbox's record says what
+// was sent: the selection, the retries, the polls (ListTasks pages covering every task followed) and
+// ListTaskResources for the tasks that still fail. Following each task by its ID would take a request
+// per task per poll.
+const MORNING_TASKS = 30;
+// The seed's 4 recent tasks with failed clusters and 26 of the generated ones (one every 3 hours back
+// from 12 hours before the sandbox's start; every fourth has failed clusters): 331 hours covers 30.
+const MORNING_SINCE = '331h';
+let morning;
+{
+  const job = spawn(NODE, [BIN, 'sandbox', '--port', '0', '--json', '--progress', '1s'], {
+    env: cleanEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const info = await new Promise((resolve, reject) => {
+      const lines = createInterface({ input: job.stdout });
+      lines.once('line', (line) => {
+        lines.close();
+        job.stdout.resume();
+        resolve(JSON.parse(line));
+      });
+      job.once('exit', (code) => reject(new Error(`the sandbox exited with code ${code}`)));
+    });
+    process.stderr.write(`morning job: ${MORNING_TASKS} tasks…`);
+    const run = spawnSync(
+      NODE,
+      [
+        BIN,
+        'task',
+        'retry',
+        '--since',
+        MORNING_SINCE,
+        '--all-failed',
+        '--wait',
+        '--interval',
+        '400ms',
+        '--json',
+      ],
+      {
+        env: { ...cleanEnv, HSS_ENDPOINT: info.url, HSS_PROJECT_ID: info.project_id, HSS_TOKEN: info.token },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    process.stderr.write('\r\x1b[K');
+    const results = JSON.parse(run.stdout).results ?? [];
+    if (results.length !== MORNING_TASKS) {
+      throw new Error(`the morning job retried ${results.length} tasks, not ${MORNING_TASKS}: ${run.stderr}`);
+    }
+    const recorded = await new Promise((resolve, reject) => {
+      const req = request(`${info.url}/__sandbox/requests`, { agent: false }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const firstPut = recorded.findIndex((r) => r.method === 'PUT');
+    const lists = recorded.filter((r) => r.path.includes('/common/tasks/batch-query'));
+    const selection = recorded.slice(0, firstPut).filter((r) => r.path.includes('/common/tasks/batch-query'));
+    // A poll reads its pages from offset 0 on: the polls are the pages that begin one.
+    const pollPages = lists.length - selection.length;
+    const polls = lists.slice(selection.length).filter((r) => r.path.includes('offset=0&')).length;
+    const resources = recorded.filter((r) => r.path.includes('/resources/batch-query')).length;
+    const status = lists.length + resources;
+    morning = {
+      tasks: MORNING_TASKS,
+      exit_code: run.status,
+      retries: recorded.filter((r) => r.method === 'PUT').length,
+      selection_pages: selection.length,
+      polls,
+      poll_pages: pollPages,
+      task_resources: resources,
+      status_requests: status,
+      bound: 2 * polls + MORNING_TASKS,
+      per_task_polling: MORNING_TASKS * polls,
+    };
+    process.stdout.write(
+      `\nmorning job: \`hss task retry --since ${MORNING_SINCE} --all-failed --wait\` over ${MORNING_TASKS} tasks of one project (exit ${run.status})\n` +
+        `  ${morning.retries} RetryTask; ${status} status requests: ${selection.length} ListTasks page(s) to select, ` +
+        `${polls} poll(s) reading ${pollPages} ListTasks page(s) in all, ${resources} ListTaskResources (tasks still failing)\n` +
+        `  bound 2 × polls + ${MORNING_TASKS} = ${morning.bound}; polling each task by ID would take ${morning.per_task_polling} requests for the polls alone\n`,
+    );
+  } finally {
+    if (job.exitCode === null) job.kill('SIGTERM');
+  }
+}
+
+/* ---------- several projects ---------- */
+
+const fleet = await fleetBench({ node: NODE, bin: BIN, env: cleanEnv, runs: Math.min(RUNS, 5) });
+
 /* ---------- targets ---------- */
 
 process.stdout.write('\ntargets (medians):\n');
@@ -409,6 +508,24 @@ for (const f of figures) {
     );
 }
 if (batch) verdict('batch speed-up', batch.speedup, BATCH_TARGET, true);
+if (morning) {
+  const ok = morning.status_requests <= morning.bound;
+  verdicts.push({
+    name: 'morning job status requests',
+    value: morning.status_requests,
+    limit: morning.bound,
+    ok,
+  });
+  process.stdout.write(
+    `  ${ok ? '✔' : '✖'} morning job: ${morning.status_requests} status requests (target ≤ 2 × ${morning.polls} polls + ${MORNING_TASKS} = ${morning.bound})\n`,
+  );
+}
+verdict(
+  'task list --region all (3 projects, 400 ms answers) against one region',
+  fleet.ratio,
+  FLEET_TARGET,
+  false,
+);
 const floor = figures.find((f) => f.id === 'floor');
 const retry = figures.find((f) => f.id === 'retry');
 if (floor && retry) {
@@ -533,7 +650,7 @@ function summariseProfiles(profiles) {
 if (JSON_OUT) {
   writeFileSync(
     JSON_OUT,
-    `${JSON.stringify({ date: new Date().toISOString(), node: nodeVersion, runs: RUNS, memory: memoryMethod, figures, batch, verdicts }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: nodeVersion, runs: RUNS, memory: memoryMethod, figures, batch, morning, fleet, verdicts }, null, 2)}\n`,
   );
 }
 stopSandbox();

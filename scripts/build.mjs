@@ -29,6 +29,9 @@ const STAGE = path.join(CACHE, 'esm');
 /** What src/cli/main.ts loads, in this order, before any command's handler (src/commands/…) runs. */
 const LOADED_BEFORE_HANDLERS = ['src/output/renderer.ts', 'src/cli/context.ts'];
 const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+// The commit built, for `hss version` (empty outside a git checkout, e.g. built from a tarball).
+const git = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+const commit = git.status === 0 ? git.stdout.trim() : '';
 const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
 rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
 rmSync(STAGE, { recursive: true, force: true });
@@ -45,7 +48,7 @@ const esm = await build({
   format: 'esm',
   splitting: true,
   chunkNames: 'chunk-[hash]',
-  define: { __HSS_VERSION__: JSON.stringify(version) },
+  define: { __HSS_VERSION__: JSON.stringify(version), __HSS_COMMIT__: JSON.stringify(commit) },
   plugins: [builtins],
 });
 

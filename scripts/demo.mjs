@@ -2,7 +2,7 @@
 // commands against it, and shows what they print. Needs no cloud account.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,10 +41,13 @@ const banner = await new Promise((resolve, reject) => {
 });
 lines.close();
 
-function step(title, args, input) {
-  process.stdout.write(`\n\x1b[1m$ hss ${args.join(' ')}\x1b[0m${title ? `   # ${title}` : ''}\n`);
+function step(title, args, input, extraEnv = {}) {
+  const shown = Object.keys(extraEnv)
+    .map((k) => `${k}=… `)
+    .join('');
+  process.stdout.write(`\n\x1b[1m$ ${shown}hss ${args.join(' ')}\x1b[0m${title ? `   # ${title}` : ''}\n`);
   const r = spawnSync(process.execPath, [bin, ...args], {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit'],
     input,
   });
@@ -76,6 +79,34 @@ step('a cluster that keeps failing ends the wait with exit 7', [
   '500ms',
 ]);
 step('one JSON document for scripts', ['task', 'retry', 'task-0006', '--all-failed', '--json']);
+const junit = path.join(configDir, 'scans.xml');
+const summary = path.join(configDir, 'summary.md');
+step('the morning job in one command: select, retry, follow, retry again, report', [
+  'task',
+  'retry',
+  '--since',
+  '12h',
+  '--all-failed',
+  '--wait',
+  '--rounds',
+  '2',
+  '--interval',
+  '500ms',
+  '--junit',
+  junit,
+  '--summary',
+  summary,
+]);
+process.stdout.write(
+  `\n\x1b[1m$ cat summary.md\x1b[0m   # the Markdown summary, e.g. for $GITHUB_STEP_SUMMARY\n`,
+);
+process.stdout.write(readFileSync(summary, 'utf8'));
+step(
+  'every region and project of the account at once (a key pair signs for each project)',
+  ['task', 'list', '--region', 'all', '--all-projects', '--status', 'finished', '--since', '12h'],
+  undefined,
+  { HUAWEICLOUD_SDK_AK: banner.access_key, HUAWEICLOUD_SDK_SK: banner.secret_key },
+);
 process.stdout.write(`\ndemo finished: the retry of task-0001 exited with ${code}\n`);
 sandbox.kill('SIGTERM');
 await once(sandbox, 'exit');

@@ -53,6 +53,8 @@ export function retryTaskRequest(target: HssTarget, taskId: string, body: RetryB
 }
 
 export interface ListTasksFilter {
+  /** cluster_scan unless given (iac_scan: IaC scan tasks). */
+  task_type?: string;
   task_id?: string;
   task_name?: string;
   trigger_type?: string;

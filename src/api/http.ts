@@ -30,9 +30,10 @@ import {
   RETRYABLE_STATUS,
   sleep,
   tlsTrustCode,
+  undelivered,
 } from './retry-policy.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export interface ApiRequest {
   method: HttpMethod;
@@ -43,6 +44,11 @@ export interface ApiRequest {
   operation: string;
   /** The body holds a secret (a password): --debug shows it with secret-looking fields masked. */
   sensitiveBody?: boolean;
+  /**
+   * False for a request that must not run twice (CreateTask): it is tried again only when it surely
+   * never reached the service (see `undelivered`), never after a timeout, a reset or a 5xx.
+   */
+  idempotent?: boolean;
 }
 
 export interface ApiResponse {
@@ -134,8 +140,14 @@ export class HttpClient {
         if (error instanceof HssError) throw error;
         outcome = error instanceof Error ? error : new Error(String(error));
       }
-      const retryable =
+      let retryable =
         outcome instanceof Error ? tlsTrustCode(outcome) === undefined : RETRYABLE_STATUS.has(outcome.status);
+      if (retryable && request.idempotent === false && !undelivered(outcome) && attempt < maxAttempts) {
+        retryable = false;
+        this.options.debug?.(
+          `${request.operation} is not retried: it may have reached the service, and sending it again could repeat it`,
+        );
+      }
       if (!retryable || attempt >= maxAttempts) {
         if (outcome instanceof Error) throw this.transportError(request, outcome, attempt);
         return outcome;

@@ -37,6 +37,27 @@ export function innermostCode(error: unknown): { code: string; message: string }
   return found;
 }
 
+/**
+ * Failures that happen before a request is handed to the service: no connection was made (refused,
+ * no route, no DNS answer, a connect timeout), or the gateway throttled it (429) before passing it on.
+ * Only these are safe to retry for a request that must not run twice.
+ */
+const UNDELIVERED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export function undelivered(outcome: Error | { status: number }): boolean {
+  if (!(outcome instanceof Error)) return outcome.status === 429;
+  const coded = innermostCode(outcome);
+  return coded !== undefined && UNDELIVERED_CODES.has(coded.code);
+}
+
 /** The certificate failure behind `error`, if that is what it is. */
 export function tlsTrustCode(error: unknown): string | undefined {
   const coded = innermostCode(error);

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { fromRule } from '../core/rule-schema.js';
 import { ClusterId as ClusterIdRule } from '../core/rules.js';
 import { quote } from '../core/text.js';
-import { MAX_CLUSTERS, SCAN_TYPES } from '../core/vocabulary.js';
+import { MAX_CLUSTERS, SCAN_TYPES, type ScanType } from '../core/vocabulary.js';
 
 export {
   ClusterId,
@@ -75,6 +75,17 @@ export const RetryBody = z.object({
 });
 export type RetryBody = z.infer<typeof RetryBody>;
 
+/** The task types of the API: cluster scans, and IaC scans (Dockerfiles, Kubernetes YAML). */
+export type TaskType = 'cluster_scan' | 'iac_scan';
+
+/** CreateTask's body for a cluster scan; `cluster_id_list` only with specific_cluster. */
+export interface CreateTaskBody {
+  task_type: 'cluster_scan';
+  cluster_scan_info:
+    | { scan_type_list: ScanType[]; range_type: 'all_cluster' }
+    | { scan_type_list: ScanType[]; range_type: 'specific_cluster'; cluster_id_list: string[] };
+}
+
 /*
  * ---------- API responses: validated before use; unknown fields pass through untouched. ----------
  * As in the official SDKs' models, every field may be missing: a missing total_num is the number of
@@ -89,6 +100,13 @@ export const ClusterScanInfo = z.looseObject({
   failed_cluster_num: z.number().optional(),
 });
 
+export const IacScanInfo = z.looseObject({
+  file_type: z.string().optional(),
+  scan_file_num: z.number().optional(),
+  success_file_num: z.number().optional(),
+  failed_file_num: z.number().optional(),
+});
+
 export const TaskSummary = z.looseObject({
   task_id: z.string().optional(),
   task_type: z.string().optional(),
@@ -99,6 +117,8 @@ export const TaskSummary = z.looseObject({
   end_time: z.number().optional(),
   estimated_time: z.number().optional(),
   cluster_scan_info: ClusterScanInfo.optional(),
+  /** IaC scan tasks (task_type iac_scan) carry this instead of cluster_scan_info. */
+  iac_scan_info: IacScanInfo.optional(),
 });
 /** A task as hss uses it: one the API gave with its ID. */
 export interface TaskSummary extends z.infer<typeof TaskSummary> {
@@ -140,3 +160,34 @@ export const ListTaskResourcesResponse = z.looseObject({
   total_num: z.number().int().nonnegative().optional(),
   cluster_scan_data_list: z.array(ClusterResult).default([]),
 });
+
+/** One file of an IaC scan task (ListTaskResources with task_type iac_scan). */
+export const IacFileResult = z.looseObject({
+  file_id: z.string().optional(),
+  file_name: z.string().optional(),
+  file_type: z.string().optional(),
+  chart_name: z.string().optional(),
+  file_size: z.number().optional(),
+  scan_status: z.string().optional(),
+  failed_reason: z.string().optional(),
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+});
+/** A file's results as hss uses them: one the API gave with its ID. */
+export interface IacFileResult extends z.infer<typeof IacFileResult> {
+  file_id: string;
+}
+
+export const ListIacFilesResponse = z.looseObject({
+  total_num: z.number().int().nonnegative().optional(),
+  iac_scan_data_list: z.array(IacFileResult).default([]),
+});
+
+export const CreateTaskResponse = z.looseObject({ task_id: z.string().min(1) });
+
+export const TaskStatisticsResponse = z.looseObject({
+  total_num: z.number().optional(),
+  running_num: z.number().optional(),
+  last_task_start_time: z.number().optional(),
+});
+export type TaskStatistics = z.infer<typeof TaskStatisticsResponse>;

@@ -11,6 +11,15 @@ import { ProfileName } from '../core/rules.js';
 /** A profile name as a key of the cache's maps (src/core/rules.ts ProfileName). */
 const ProfileKey = fromRule(ProfileName);
 
+/** A token scoped to one more project, from a login to several (`hss auth login --region all`). */
+export const ProjectLogin = z.looseObject({
+  token: z.string().min(1),
+  expires_at: z.string(),
+  region: z.string().optional(),
+  project_name: z.string().optional(),
+});
+export type ProjectLogin = z.infer<typeof ProjectLogin>;
+
 export const LoginEntry = z.looseObject({
   token: z.string().min(1),
   expires_at: z.string(),
@@ -19,6 +28,8 @@ export const LoginEntry = z.looseObject({
   project_name: z.string().optional(),
   user: z.string().optional(),
   domain: z.string().optional(),
+  /** project ID → its own token, when the login was to several projects. */
+  projects: z.record(z.string(), ProjectLogin).optional(),
 });
 export type LoginEntry = z.infer<typeof LoginEntry>;
 

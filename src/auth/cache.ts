@@ -23,7 +23,7 @@ const CACHE_VERSION = 1;
 /** Cached tokens are treated as expired this long before IAM says they are, so no call starts on a dying one. */
 export const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
-export type { CacheFile, CommandEntry, LoginEntry } from './cache-schema.js';
+export type { CacheFile, CommandEntry, LoginEntry, ProjectLogin } from './cache-schema.js';
 
 export function cachePath(dir: string): string {
   return path.join(dir, CACHE_FILE);
@@ -31,7 +31,10 @@ export function cachePath(dir: string): string {
 
 function registerAll(data: CacheFile): void {
   for (const byEndpoint of Object.values(data.logins)) {
-    for (const entry of Object.values(byEndpoint)) registerSecret(entry.token);
+    for (const entry of Object.values(byEndpoint)) {
+      registerSecret(entry.token);
+      for (const scoped of Object.values(entry.projects ?? {})) registerSecret(scoped.token);
+    }
   }
   for (const entry of Object.values(data.commands)) {
     registerSecret(entry.token);
@@ -166,6 +169,34 @@ export async function forgetCached(
     await cache.updateCache((data) => {
       delete data.logins[profile];
       delete data.commands[profile];
+    });
+  }
+  return { login, command };
+}
+
+/**
+ * Moves a profile's cached login and credential-command output to its new name (`profile rename`),
+ * dropping whatever an earlier profile of the new name left; says which it moved.
+ */
+export async function moveCached(
+  cache: CacheAccess,
+  from: string,
+  to: string,
+): Promise<{ login: boolean; command: boolean }> {
+  const current = cache.readCache();
+  const login = Object.hasOwn(current.logins, from);
+  const command = findCommandOutput(current, from) !== undefined;
+  const stale = Object.hasOwn(current.logins, to) || findCommandOutput(current, to) !== undefined;
+  if (login || command || stale) {
+    await cache.updateCache((data) => {
+      const logins = Object.hasOwn(data.logins, from) ? data.logins[from] : undefined;
+      const output = findCommandOutput(data, from);
+      delete data.logins[to];
+      delete data.commands[to];
+      delete data.logins[from];
+      delete data.commands[from];
+      if (logins) data.logins[to] = logins;
+      if (output) data.commands[to] = output;
     });
   }
   return { login, command };

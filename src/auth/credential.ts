@@ -36,6 +36,18 @@ export interface CredentialPlan {
   /** The profile whose credentials these are, when they are a profile's. */
   profile?: string;
   load(): Promise<Credential>;
+  /**
+   * The credential for one project of several (src/tasks/fleet.ts), where it differs by project: a
+   * password login's token scoped to that project, a credential command run for it. Absent: the one
+   * credential serves every project (a key pair signs with each project's X-Project-Id).
+   */
+  forProject?(target: ProjectScope): Promise<Credential>;
+}
+
+/** The project a credential is asked for when a command reads several. */
+export interface ProjectScope {
+  region: string;
+  projectId: string;
 }
 
 export interface CredentialSources {

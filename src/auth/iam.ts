@@ -17,6 +17,10 @@ export interface LoginInput {
   password: string;
   /** Project (region) name the token is scoped to. */
   region: string;
+  /** Scope the token to this project ID instead (one project of several). */
+  projectId?: string;
+  /** Scope the token to the account: for IAM calls only (the list of its projects), no HSS project. */
+  domainScope?: boolean;
 }
 
 export interface LoginResult {
@@ -78,7 +82,9 @@ export function loginRequest(input: LoginInput): ApiRequest {
         methods: ['password'],
         password: { user: { name: input.user, password: input.password, domain: { name: input.domain } } },
       },
-      scope: { project: { name: input.region } },
+      scope: input.domainScope
+        ? { domain: { name: input.domain } }
+        : { project: input.projectId ? { id: input.projectId } : { name: input.region } },
     },
   };
   return {

@@ -23,6 +23,7 @@ import {
   type CredentialPlan,
   type CredentialSources,
   loginCommand,
+  type ProjectScope,
   ready,
   tokenCredential,
 } from './credential.js';
@@ -50,6 +51,33 @@ function loginCredential(entry: LoginEntry, profile: string, now: number): Crede
   if (entry.user) credential.user = entry.user;
   if (entry.domain) credential.domain = entry.domain;
   return credential;
+}
+
+/** A login's token for one project of several: the login's own, or one `auth login --region …` cached. */
+function projectLoginCredential(entry: LoginEntry, profile: string, target: ProjectScope, now: number) {
+  if (entry.project_id === target.projectId) return loginCredential(entry, profile, now);
+  const scoped =
+    entry.projects && Object.hasOwn(entry.projects, target.projectId)
+      ? entry.projects[target.projectId]
+      : undefined;
+  if (!scoped) {
+    throw new AuthError(
+      `the login of profile ${quote(profile)} has no token for project ${target.projectId} (${target.region})`,
+      { hint: `log in to every project: \`${loginCommand(profile)} --region all --all-projects\`` },
+    );
+  }
+  const { projects: _all, ...main } = entry;
+  return loginCredential(
+    {
+      ...main,
+      token: scoped.token,
+      expires_at: scoped.expires_at,
+      project_id: target.projectId,
+      project_name: scoped.project_name ?? target.region,
+    },
+    profile,
+    now,
+  );
 }
 
 function fromCommandOutput(output: CommandOutput, source: string): Credential {
@@ -90,15 +118,25 @@ function outputFromEntry(entry: CommandEntry): CommandOutput | undefined {
  * A credential command's output: from this process's memory, else from the cache while it has not
  * expired, else by running the command (and caching output that says when it expires).
  */
-async function commandCredential(command: string, profile: string, sources: CredentialSources) {
+async function commandCredential(
+  command: string,
+  profile: string,
+  sources: CredentialSources,
+  target?: ProjectScope,
+) {
   const source = `command:${profile}`;
   const { commandDigest, runCredentialCommand } = await import('./credential-command.js');
   const digest = commandDigest(command);
-  const key = `${sources.configDir}\0${profile}\0${digest}`;
+  const key = `${sources.configDir}\0${profile}\0${digest}\0${target?.projectId ?? ''}`;
+  // Run for one project of several, the command learns which from its environment; its output then
+  // belongs to that project, and the cache (one entry a profile) keeps only the output of plain runs.
+  const env = target
+    ? { ...sources.env, HSS_REGION: target.region, HSS_PROJECT_ID: target.projectId }
+    : sources.env;
   let pending = COMMAND_MEMO.get(key);
   if (!pending) {
     pending = (async () => {
-      const entry = findCommandOutput(sources.readCache(), profile);
+      const entry = target ? undefined : findCommandOutput(sources.readCache(), profile);
       if (entry && entry.command_sha256 === digest) {
         const cached = outputFromEntry(entry);
         if (cached?.expiresAt !== undefined && !isExpired(cached.expiresAt, sources.now())) return cached;
@@ -107,7 +145,7 @@ async function commandCredential(command: string, profile: string, sources: Cred
       const output = await runCredentialCommand(command, {
         origin: `profile ${quote(profile)}`,
         hint: `check it with \`hss profile show ${profile}\`; change it with \`hss profile set ${profile} --credential-command …\``,
-        env: sources.env,
+        env,
         signal: sources.signal,
         ...(timeout ? { timeoutMs: parseDuration(timeout, 'HSS_CREDENTIAL_COMMAND_TIMEOUT') } : {}),
       });
@@ -119,19 +157,20 @@ async function commandCredential(command: string, profile: string, sources: Cred
           );
         }
         const expiresAt = output.expiresAt;
-        await sources.updateCache((data) => {
-          const fresh: CommandEntry = {
-            command_sha256: digest,
-            expires_at: new Date(expiresAt).toISOString(),
-          };
-          if (output.kind === 'token') fresh.token = output.token;
-          else {
-            fresh.access_key = output.accessKey;
-            fresh.secret_key = output.secretKey;
-            if (output.securityToken) fresh.security_token = output.securityToken;
-          }
-          data.commands[profile] = fresh;
-        });
+        if (!target)
+          await sources.updateCache((data) => {
+            const fresh: CommandEntry = {
+              command_sha256: digest,
+              expires_at: new Date(expiresAt).toISOString(),
+            };
+            if (output.kind === 'token') fresh.token = output.token;
+            else {
+              fresh.access_key = output.accessKey;
+              fresh.secret_key = output.secretKey;
+              if (output.securityToken) fresh.security_token = output.securityToken;
+            }
+            data.commands[profile] = fresh;
+          });
       }
       return output;
     })();
@@ -153,7 +192,9 @@ export function fromProfile(sources: CredentialSources): CredentialPlan | undefi
 
   const login = findLogin(sources.readCache(), name, settings.iamEndpoint.value);
   if (login) {
-    return ready('password', `login:${name}`, () => loginCredential(login, name, sources.now()), name);
+    const plan = ready('password', `login:${name}`, () => loginCredential(login, name, sources.now()), name);
+    plan.forProject = async (target) => projectLoginCredential(login, name, target, sources.now());
+    return plan;
   }
   const auth: AuthKind | undefined =
     profile.auth ??
@@ -212,6 +253,7 @@ export function fromProfile(sources: CredentialSources): CredentialPlan | undefi
         source: `command:${name}`,
         profile: name,
         load: () => commandCredential(command, name, sources),
+        forProject: (target) => commandCredential(command, name, sources, target),
       };
       return plan;
     }

@@ -53,3 +53,12 @@ export async function ask(
     if (options.hidden || !answered) io.stderr.write('\n');
   }
 }
+
+/** A yes/no question on the terminal, No unless the answer is `y` or `yes` (as gh and apt ask). */
+export async function confirm(
+  io: Pick<Io, 'stdin' | 'stderr' | 'signal'>,
+  question: string,
+): Promise<boolean> {
+  const answer = await ask(io, `${question} [y/N] `);
+  return /^(y|yes)$/i.test(answer.trim());
+}

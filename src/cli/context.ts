@@ -21,9 +21,11 @@ import { configDir, type Io, readAll } from '../core/io.js';
 import { quote } from '../core/text.js';
 import { userAgent } from '../core/version.js';
 import type { Renderer } from '../output/renderer.js';
-import { KNOWN_REGIONS } from '../settings/endpoints.js';
+import { describeSource } from '../settings/describe.js';
+import { hssEndpointFor, KNOWN_REGIONS } from '../settings/endpoints.js';
 import type { GlobalFlags } from '../settings/flags.js';
 import { maxAttempts, type NetworkSettings, resolveNetwork, timeoutMs } from '../settings/network.js';
+import { oneProjectOnly } from '../settings/regions.js';
 import { requireEndpoint, resolveSettings, type Settings } from '../settings/resolve.js';
 import type { Resolved } from '../settings/source.js';
 import { loadStore, storeMode, storePath, updateStore } from '../settings/store.js';
@@ -56,6 +58,8 @@ export interface Context {
   http(authHint?: string): HttpClient;
   /** `offline`: for --dry-run, which sends nothing, not even an IAM project lookup. */
   hss(options?: { offline?: boolean }): Promise<HssApi>;
+  /** The HSS calls of one project of several (src/tasks/fleet.ts), with that project's credential. */
+  projectApi(target: { region: string; projectId: string }, credential: Credential): HssApi;
 }
 
 /** A load whose failure is reported when its result is used, not when the run begins. */
@@ -197,9 +201,21 @@ class RunContext implements Context {
     return this.credentialPromise;
   }
 
+  /** A command of one project refuses several regions and --all-projects: it would read only one. */
+  private oneProject(): Settings {
+    const settings = this.settings();
+    if (settings.regions) {
+      const { value, source } = settings.regions;
+      const named = value === 'all' ? 'all' : value.join(',');
+      throw oneProjectOnly(`region ${quote(named)} (from ${describeSource(source)}) names several regions`);
+    }
+    if (this.flags.allProjects) throw oneProjectOnly('--all-projects reads every project of a region');
+    return settings;
+  }
+
   projectId(options: { offline?: boolean } = {}): Promise<Resolved<string>> {
     this.projectIdPromise ??= (async () => {
-      const settings = this.settings();
+      const settings = this.oneProject();
       if (settings.projectId) return settings.projectId;
       const cred = await this.credential();
       const { resolveProjectId } = await import('../auth/project.js');
@@ -234,7 +250,7 @@ class RunContext implements Context {
   }
 
   async hss(options: { offline?: boolean } = {}): Promise<HssApi> {
-    const endpoint = requireEndpoint(this.settings());
+    const endpoint = requireEndpoint(this.oneProject());
     const cred = await this.credential();
     const project = (await this.projectId(options)).value;
     const authorize: Authorize = authorizerFor(cred, project);
@@ -244,6 +260,22 @@ class RunContext implements Context {
       this.http(authHintFor(cred)),
       enterpriseProject === undefined ? target : { ...target, enterpriseProject },
       authorize,
+    );
+  }
+
+  projectApi(project: { region: string; projectId: string }, credential: Credential): HssApi {
+    const settings = this.settings();
+    // An endpoint that was set (the sandbox, a proxy) serves every region; else each region its own.
+    const endpoint =
+      settings.endpoint && !settings.endpoint.source.startsWith('derived:')
+        ? settings.endpoint.value
+        : hssEndpointFor(project.region);
+    const enterpriseProject = settings.enterpriseProject?.value;
+    const target = { endpoint, projectId: project.projectId };
+    return new HssApi(
+      this.http(authHintFor(credential)),
+      enterpriseProject === undefined ? target : { ...target, enterpriseProject },
+      authorizerFor(credential, project.projectId),
     );
   }
 }

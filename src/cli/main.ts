@@ -27,6 +27,7 @@ export function earlyFlags(argv: string[]): OutputFlags {
     else if (arg === '--debug') flags.debug = true;
     else if ((arg === '-o' || arg === '--output') && argv[i + 1]) flags.output = argv[i + 1];
     else if (arg?.startsWith('--output=')) flags.output = arg.slice('--output='.length);
+    else if (arg?.startsWith('-o') && arg.length > 2) flags.output = arg.slice(2);
   }
   return flags;
 }
@@ -103,7 +104,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     await program.parseAsync(argv, { from: 'user' });
     if (!result || !renderer) return 0;
-    renderer.result(result);
+    await renderer.result(result);
     return result.exitCode;
   } catch (error) {
     // Help and version output has been printed by commander already: nothing to render.

@@ -8,7 +8,7 @@
  * behind (an open stdin, a socket) may keep an interrupted process alive.
  */
 import { InterruptedError } from '../core/errors.js';
-import { outputFailure, processIo } from '../core/io.js';
+import { childInForeground, outputFailure, processIo } from '../core/io.js';
 import { outputOptions } from '../settings/output.js';
 import { earlyFlags, main } from './main.js';
 
@@ -46,6 +46,8 @@ export async function run(argv: string[], leave: (code?: number) => void): Promi
   process.on('SIGTERM', onSignal);
 
   function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
+    // Ctrl-C reaches the pager too, which handles it; hss waits for it to close, as git does.
+    if (signal === 'SIGINT' && childInForeground()) return;
     const now = Date.now();
     if (firstSignalAt !== undefined) {
       if (now - firstSignalAt < ECHO_MS) return;

@@ -7,6 +7,7 @@ export interface OutStream {
   write(chunk: string): boolean;
   isTTY?: boolean;
   columns?: number;
+  rows?: number;
 }
 
 export interface InStream extends AsyncIterable<string | Buffer> {
@@ -87,6 +88,24 @@ export function processIo(signal: AbortSignal): Io {
     now: () => Date.now(),
     signal,
   };
+}
+
+/**
+ * Whether a child process has the terminal (the pager): Ctrl-C is then the child's to handle, as
+ * less does (git ignores SIGINT while its pager runs, for the same reason), and must not end hss
+ * under it, which would leave the terminal to a pager whose input has gone.
+ */
+let foregroundChildren = 0;
+export function childInForeground(): boolean {
+  return foregroundChildren > 0;
+}
+export async function withChildInForeground<T>(run: () => Promise<T>): Promise<T> {
+  foregroundChildren++;
+  try {
+    return await run();
+  } finally {
+    foregroundChildren--;
+  }
 }
 
 /** Folder of the profile store and credential cache: HSS_CONFIG_DIR, else the XDG config dir. */

@@ -8,7 +8,7 @@
 
 import { UsageError } from './errors.js';
 import { quote } from './text.js';
-import { SCAN_TYPES, type ScanType } from './vocabulary.js';
+import { MAX_CLUSTERS, SCAN_TYPES, type ScanType } from './vocabulary.js';
 
 export interface RuleIssue {
   message: string;
@@ -96,6 +96,18 @@ export const ScanTypeList: Rule<string[], ScanType[]> = rule<string[], ScanType[
   if (list.length > 3) return `has ${list.length} scan types; the limit is 1–3`;
   if (new Set(list).size !== list.length) return 'names a scan type twice';
   return undefined;
+});
+
+/** CreateTask's cluster_id_list: 1–200 distinct cluster IDs (the limit of RetryTask's cluster list). */
+export const ClusterIdList: Rule<string[], string[]> = rule<string[], string[]>((list) => {
+  for (const id of list) {
+    const parsed = ClusterId.safeParse(id);
+    if (!parsed.success) return `cluster ID ${quote(id)}: ${firstIssue(parsed.error)}`;
+  }
+  if (list.length < 1) return 'needs at least one cluster';
+  if (list.length > MAX_CLUSTERS) return `${list.length} clusters given; the limit is 1–${MAX_CLUSTERS}`;
+  const twice = list.find((id, index) => list.indexOf(id) !== index);
+  return twice === undefined ? undefined : `cluster ${quote(twice)} is given twice`;
 });
 
 /** First issue of a failed check (a rule's or a zod schema's), as one line. */

@@ -1,7 +1,8 @@
 /**
  * The generated docs: docs/commands.md from the commander tree (and the environment reference),
- * docs/exit-codes.md from src/help/exit-codes.ts. `npm run docs` writes them; a test fails when the committed
- * files differ from what this prints, so they cannot drift from the code.
+ * docs/exit-codes.md from src/help/exit-codes.ts, the man page man/hss.1 (src/help/man.ts). `npm run
+ * docs` writes them; a test fails when the committed files differ from what this prints, so they cannot
+ * drift from the code.
  */
 import type { Command } from 'commander';
 import {
@@ -11,6 +12,7 @@ import {
   type TreeCommand,
   type TreeOption,
 } from './command-tree.js';
+import { manPage } from './man.js';
 import { EXIT_CODES, environmentMarkdown, exitCodesMarkdown } from './reference.js';
 
 /**
@@ -156,5 +158,6 @@ export function generatedDocs(program: Command): Record<string, string> {
   return {
     'docs/commands.md': commandsMarkdown(program),
     'docs/exit-codes.md': exitCodesMarkdown(),
+    'man/hss.1': manPage(program),
   };
 }

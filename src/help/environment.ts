@@ -24,11 +24,16 @@ export const ENVIRONMENT: readonly EnvironmentGroup[] = [
         option: '-p, --profile',
         meaning: "profile to use; else the store's current profile, else `default`",
       },
-      { names: ['HSS_REGION'], option: '-r, --region', meaning: 'region, e.g. cn-north-4' },
+      {
+        names: ['HSS_REGION'],
+        option: '-r, --region',
+        meaning:
+          'region, e.g. cn-north-4; for task list also a comma list or all. Set for a credential command run for one project of several',
+      },
       {
         names: ['HSS_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'],
         option: '--project-id',
-        meaning: 'project ID (1–256 characters)',
+        meaning: 'project ID (1–256 characters); set for a credential command run for one project of several',
       },
       {
         names: ['HSS_ENTERPRISE_PROJECT_ID'],
@@ -92,7 +97,17 @@ export const ENVIRONMENT: readonly EnvironmentGroup[] = [
   {
     title: 'Output',
     entries: [
-      { names: ['HSS_OUTPUT'], option: '-o, --output', meaning: 'output format: text (default) or json' },
+      {
+        names: ['HSS_OUTPUT'],
+        option: '-o, --output',
+        meaning: 'output format: text (default), json or yaml',
+      },
+      {
+        names: ['HSS_PAGER', 'PAGER'],
+        option: '--no-pager',
+        meaning:
+          'pager for output longer than the terminal, on a terminal only (never under CI); default `less -FRX`; empty or `cat`: none. Run without a shell: a command and its arguments',
+      },
       {
         names: ['HSS_DEBUG'],
         option: '--debug',
@@ -103,8 +118,8 @@ export const ENVIRONMENT: readonly EnvironmentGroup[] = [
         names: ['FORCE_COLOR'],
         meaning: 'colour even when the output is not a terminal; 0 or false: never (NO_COLOR wins)',
       },
-      { names: ['CI'], meaning: 'set (and not 0 or false): no colour, no spinners' },
-      { names: ['TERM'], meaning: '`dumb`: no colour, no spinners' },
+      { names: ['CI'], meaning: 'set (and not 0 or false): no colour, no spinners, no pager' },
+      { names: ['TERM'], meaning: '`dumb`: no colour, no spinners, no pager' },
     ],
   },
   {

@@ -11,13 +11,15 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { HssError } from '../core/errors.js';
-import { escapeJsonText } from '../core/escape.js';
+import { escapeControls, escapeJsonText } from '../core/escape.js';
 import type { Io } from '../core/io.js';
 import { redact } from '../core/redact.js';
+import { quote } from '../core/text.js';
 import type { ErrorDocument, ErrorJson } from './error-json.js';
+import { type Formatters, formattersFor, rowCount } from './formats.js';
 import { type Paint, plainStyles, type Styles, stylesFor } from './styles.js';
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'yaml';
 
 /** What the renderer does, as resolved from the flags and the environment (src/settings/output.ts). */
 export interface OutputOptions {
@@ -29,6 +31,10 @@ export interface OutputOptions {
   colorErr: boolean;
   /** Spinners on stderr. */
   interactive: boolean;
+  /** `--query`: a JMESPath expression applied to the document (never to an error's). */
+  query?: string;
+  /** The pager's command line, when long text may be paged (text on a terminal, not CI). */
+  pager?: string;
 }
 
 /**
@@ -46,6 +52,8 @@ export interface CommandResult<D extends object = object> {
   exitCode: number;
   /** Already written by the command itself (long-running commands that print before they return). */
   rendered?: boolean;
+  /** What a list-like result prints with -q in text mode: its IDs, one a line (as `docker ps -q`). */
+  ids?: string[];
 }
 
 export interface Spinner {
@@ -56,6 +64,12 @@ export interface Spinner {
 }
 
 const NO_SPINNER: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
+
+/**
+ * The streams a renderer writes to; for a pager, the environment it runs in and the signal that ends
+ * it when the run is interrupted.
+ */
+export type RendererIo = Pick<Io, 'stdout' | 'stderr'> & Partial<Pick<Io, 'signal' | 'env'>>;
 
 /** Every spinner turning in this process, whichever renderer started it. */
 const turning = new Set<{ stop(): void }>();
@@ -71,24 +85,35 @@ export class Renderer {
   /** Styles for text views of stdout and stderr; what they give is only ever written by this renderer. */
   readonly out: ChalkInstance;
   readonly err: ChalkInstance;
-  private readonly io: Pick<Io, 'stdout' | 'stderr'>;
+  private readonly io: RendererIo;
   private readonly paintOut: Paint;
   private readonly paintErr: Paint;
+  private readonly formatters: Formatters;
   private activeSpinner: { stop(): void } | undefined;
 
-  /** A renderer with chalk loaded if a stream has colour. */
-  static async create(io: Pick<Io, 'stdout' | 'stderr'>, options: OutputOptions): Promise<Renderer> {
-    return new Renderer(io, options, await stylesFor(options));
+  /**
+   * A renderer with chalk loaded if a stream has colour, and the query and YAML modules if asked for;
+   * a UsageError for an invalid --query.
+   */
+  static async create(io: RendererIo, options: OutputOptions): Promise<Renderer> {
+    const [styles, formatters] = await Promise.all([stylesFor(options), formattersFor(options)]);
+    return new Renderer(io, options, styles, formatters);
   }
 
   /** Without `styles`, no colour whatever `options` say (Renderer.create gives the colour they ask). */
-  constructor(io: Pick<Io, 'stdout' | 'stderr'>, options: OutputOptions, styles: Styles = plainStyles()) {
+  constructor(
+    io: RendererIo,
+    options: OutputOptions,
+    styles: Styles = plainStyles(),
+    formatters: Formatters = {},
+  ) {
     this.io = io;
     this.options = options;
     this.out = styles.out;
     this.err = styles.err;
     this.paintOut = styles.paintOut;
     this.paintErr = styles.paintErr;
+    this.formatters = formatters;
   }
 
   get json(): boolean {
@@ -103,8 +128,14 @@ export class Renderer {
     this.io.stdout.write(this.paintOut(redact(text)));
   }
 
-  private writeJson(data: unknown): void {
-    this.io.stdout.write(`${escapeJsonText(redact(JSON.stringify(data, null, 2)))}\n`);
+  /**
+   * The one document of -o json or -o yaml. YAML is written by its module, which escapes what a
+   * terminal acts on; a renderer made without it (`new Renderer` in tests) writes JSON, which YAML
+   * readers read too.
+   */
+  private documentText(data: unknown): string {
+    const yaml = this.options.format === 'yaml' ? this.formatters.yaml : undefined;
+    return yaml ? redact(yaml(data)) : `${escapeJsonText(redact(JSON.stringify(data, null, 2)))}\n`;
   }
 
   /** Text for stdout from a command that prints before it returns (e.g. a server's banner). */
@@ -167,22 +198,63 @@ export class Renderer {
     this.activeSpinner = undefined;
   }
 
-  result(result: CommandResult): void {
+  /**
+   * Writes a command's result: its document (what --query selects of it), or its text view (with -q,
+   * the IDs of a list), paged when long on a terminal; then the closing error. Settles once a pager
+   * has been closed; without one, everything is written before this returns.
+   */
+  result(result: CommandResult): Promise<void> {
     this.stopSpinner();
-    if (result.rendered) return;
-    if (this.json) {
-      this.writeJson(result.data);
+    if (result.rendered) return Promise.resolve();
+    const query = this.formatters.query;
+    if (this.options.format !== 'text') {
+      return this.emit(this.documentText(query ? query.compiled.apply(result.data) : result.data));
+    }
+    const text = query ? redact(query.text(query.compiled.apply(result.data))) : this.textOf(result);
+    const closing = () => {
+      if (result.closing) this.writeErr(this.errorText(result.closing));
+    };
+    if (!text) {
+      closing();
+      return Promise.resolve();
+    }
+    return this.emit(text.endsWith('\n') ? text : `${text}\n`).then(closing);
+  }
+
+  /** A text result as it is written: painted, masked and escaped; with -q, only a list's IDs. */
+  private textOf(result: CommandResult): string {
+    if (this.options.quiet) return result.ids ? redact(result.ids.map(escapeControls).join('\n')) : '';
+    const text = result.text ? result.text(this.out) : '';
+    return text ? this.paintOut(redact(text)) : '';
+  }
+
+  /**
+   * Finished text to stdout, through the pager when it is longer than the terminal is high; written
+   * at once (before this returns) otherwise.
+   */
+  private async emit(text: string): Promise<void> {
+    const rows = this.io.stdout.rows;
+    const pager = this.options.pager;
+    const long = rows !== undefined && rows > 0 && rowCount(text, this.io.stdout.columns ?? 0) >= rows;
+    if (pager !== undefined && long) {
+      const { page } = await import('./pager.js');
+      await page(text, pager, this.io, (reason) =>
+        this.warn(
+          `cannot run the pager ${quote(pager)} (${reason}); printing without it (--no-pager, or HSS_PAGER= to turn it off)`,
+        ),
+      );
       return;
     }
-    const text = this.options.quiet || !result.text ? '' : result.text(this.out);
-    if (text) this.print(text);
-    if (result.closing) this.writeErr(this.errorText(result.closing));
+    this.io.stdout.write(text);
   }
 
   fail(error: HssError, stack?: string): void {
     this.stopSpinner();
-    if (this.json) this.writeJson({ ok: false, error: errorJson(error) } satisfies ErrorDocument);
-    if (this.json && this.options.quiet) return;
+    const document = this.options.format !== 'text';
+    if (document) {
+      this.io.stdout.write(this.documentText({ ok: false, error: errorJson(error) } satisfies ErrorDocument));
+    }
+    if (document && this.options.quiet) return;
     this.writeErr(this.errorText(error, stack));
   }
 

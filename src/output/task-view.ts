@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { ClusterResult, TaskSummary } from '../api/schemas.js';
+import { isoSeconds, relativeTime } from '../core/duration.js';
 import { plural } from '../core/text.js';
 import { table } from './table.js';
 
@@ -27,16 +28,23 @@ export function describeCounts(counts: ClusterCounts): string {
   return `${counts.scanning} scanning, ${counts.succeeded} succeeded, ${counts.failed} failed`;
 }
 
-function two(n: number): string {
-  return String(n).padStart(2, '0');
+/** A moment the API gave (epoch ms) if there is one: absent or zero is "not started", "not ended". */
+function moment(ms: number | undefined): number | undefined {
+  return ms === undefined || ms <= 0 || !Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())
+    ? undefined
+    : ms;
 }
 
-/** Epoch ms as local `YYYY-MM-DD HH:MM`; `-` for absent or zero (not started, not ended). */
-function formatTime(ms: number | undefined): string {
-  if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) return '-';
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return '-';
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+/** For a table cell, as kubectl's AGE and gh's lists: `3h 12m ago`; `-` for none. */
+export function ago(ms: number | undefined, now: number): string {
+  const at = moment(ms);
+  return at === undefined ? '-' : relativeTime(at, now);
+}
+
+/** For a detail line: the moment in UTC, with its zone, and how long ago, e.g. `2026-11-29T10:02:00Z (3h 12m ago)`. */
+export function when(ms: number | undefined, now: number): string {
+  const at = moment(ms);
+  return at === undefined ? '-' : `${isoSeconds(at)} (${relativeTime(at, now)})`;
 }
 
 function statusCell(status: string | undefined, s: ChalkInstance): string {
@@ -103,42 +111,57 @@ export function clusterTable(clusters: ClusterResult[], s: ChalkInstance): strin
   return table(['CLUSTER ID', 'NAME', 'TYPE', 'VERSION', 'STATUS', 'SCAN ITEMS'], rows, s.bold);
 }
 
-/** `hss task list`: one row a task, and a line when more tasks match than are shown. */
-export function taskTable(tasks: TaskSummary[], total: number, s: ChalkInstance): string {
+/** Leading columns of a listing across projects: their headers, and each task's cells. */
+export interface LeadColumns<T> {
+  header: string[];
+  cells(task: T): string[];
+}
+
+/**
+ * `hss task list`: one row a task, and a line when more tasks match than are shown; across projects,
+ * `lead` puts where each task is (REGION, PROJECT) before its columns.
+ */
+export function taskTable<T extends TaskSummary>(
+  tasks: T[],
+  total: number,
+  s: ChalkInstance,
+  now: number,
+  lead?: LeadColumns<T>,
+): string {
   if (tasks.length === 0) return s.dim('no tasks match');
   const rows = tasks.map((t) => {
     const counts = clusterCounts(t);
     return [
+      ...(lead ? lead.cells(t) : []),
       t.task_id,
       t.task_name ?? '-',
       statusCell(t.task_status, s),
       t.trigger_type ?? '-',
-      formatTime(t.start_time),
+      ago(t.start_time, now),
       String(counts.succeeded),
       counts.failed ? s.red(String(counts.failed)) : '0',
       String(counts.scanning),
     ];
   });
-  const lines = [
-    table(['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'], rows, s.bold),
-  ];
+  const header = ['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'];
+  const lines = [table([...(lead?.header ?? []), ...header], rows, s.bold)];
   if (total > tasks.length) {
     lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
   }
   return lines.join('\n');
 }
 
-function summaryLines(task: TaskSummary, s: ChalkInstance): string[] {
+function summaryLines(task: TaskSummary, s: ChalkInstance, now: number): string[] {
   const counts = clusterCounts(task);
   const total = counts.scanning + counts.succeeded + counts.failed;
-  const ended = task.task_status === 'finished' ? `   ended ${formatTime(task.end_time)}` : '';
   const estimate =
     task.task_status === 'running' && task.estimated_time ? `   about ${task.estimated_time} min left` : '';
   const failed = counts.failed ? s.red(`${counts.failed} failed`) : '0 failed';
   return [
     `${s.bold(task.task_id)}  ${task.task_name ?? ''}`.trimEnd(),
     `  status      ${statusCell(task.task_status, s)}${task.trigger_type ? ` (${task.trigger_type})` : ''}`,
-    `  started     ${formatTime(task.start_time)}${ended}${estimate}`,
+    `  started     ${when(task.start_time, now)}${estimate}`,
+    ...(task.task_status === 'finished' ? [`  ended       ${when(task.end_time, now)}`] : []),
     `  scan types  ${task.cluster_scan_info?.scan_type_list?.join(', ') || '-'}`,
     `  clusters    ${total}: ${counts.succeeded} succeeded, ${failed}, ${counts.scanning} scanning`,
   ];
@@ -150,8 +173,9 @@ export function taskDetails(
   clusters: ClusterResult[],
   failedOnly: boolean,
   s: ChalkInstance,
+  now: number,
 ): string {
-  const lines = summaryLines(task, s);
+  const lines = summaryLines(task, s, now);
   lines.push('');
   if (clusters.length === 0) {
     lines.push(s.dim(failedOnly ? 'no failed clusters' : 'no cluster results'));

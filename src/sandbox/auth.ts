@@ -7,6 +7,7 @@ import { type Answer, authErrors } from './answers.js';
 import {
   SANDBOX_ACCESS_KEY,
   SANDBOX_MAX_CLOCK_SKEW_MS,
+  SANDBOX_PROJECT_ID,
   SANDBOX_SECRET_KEY,
   SANDBOX_TOKEN,
 } from './constants.js';
@@ -22,25 +23,35 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
-/** Tokens issued by the emulated IAM; they survive reset() so a logged-in CLI stays logged in. */
+/**
+ * Tokens issued by the emulated IAM, each scoped to the project it was asked for (or to the account, a
+ * domain-scoped token, which no HSS project accepts); they survive reset() so a logged-in CLI stays
+ * logged in. The static sandbox token is scoped to the main project.
+ */
 export class TokenStore {
-  private readonly expiries = new Map<string, number>();
+  private readonly issued = new Map<string, { expiresAt: number; projectId: string | undefined }>();
 
-  issue(now: number, ttlMs: number): IssuedToken {
+  issue(now: number, ttlMs: number, projectId?: string): IssuedToken {
     // Real tokens are long base64 blobs starting with MII; the shape matters to masking, not the content.
     const token = `MII${randomBytes(96).toString('base64url')}`;
     const expiresAt = now + ttlMs;
-    this.expiries.set(token, expiresAt);
+    this.issued.set(token, { expiresAt, projectId });
     return { token, issuedAt: now, expiresAt };
   }
 
   /** undefined when the token is good, else the gateway's refusal. */
   check(token: string, now: number): Answer | undefined {
     if (token === SANDBOX_TOKEN) return undefined;
-    const expiresAt = this.expiries.get(token);
-    if (expiresAt === undefined) return authErrors.badToken();
-    if (now >= expiresAt) return authErrors.expiredToken(iamTime(expiresAt));
+    const entry = this.issued.get(token);
+    if (entry === undefined) return authErrors.badToken();
+    if (now >= entry.expiresAt) return authErrors.expiredToken(iamTime(entry.expiresAt));
     return undefined;
+  }
+
+  /** The project a good token is scoped to; undefined for a domain-scoped one. */
+  projectOf(token: string): string | undefined {
+    if (token === SANDBOX_TOKEN) return SANDBOX_PROJECT_ID;
+    return this.issued.get(token)?.projectId;
   }
 }
 
@@ -96,4 +107,19 @@ export function authenticate(req: AuthRequest, tokens: TokenStore, now: number):
   const authorization = req.headers.authorization;
   if (authorization?.startsWith('SDK-HMAC-SHA256')) return checkSignature(req, now);
   return authErrors.missingToken();
+}
+
+/**
+ * Whether an authenticated request may act on `projectId`: a token only on the project it is scoped
+ * to, a signature on any project of the account, its X-Project-Id (when sent) naming the same one.
+ */
+export function mayUseProject(
+  headers: Record<string, string>,
+  tokens: TokenStore,
+  projectId: string,
+): boolean {
+  const token = headers['x-auth-token'];
+  if (token !== undefined && token !== '') return tokens.projectOf(token) === projectId;
+  const header = headers['x-project-id'];
+  return header === undefined || header === projectId;
 }

@@ -6,20 +6,25 @@
 //   hang           accept every request and never answer it, until the sandbox closes
 //   badjson[x<n>]  answer 200 with a truncated JSON body, once (or n times)
 //   slow:<ms>      delay every answer by <ms>
-//   …@<op>         limit the fault to one operation: retry, list, resources or iam
+//   …@<op>         limit the fault to one operation: retry, list, resources, create or iam
+//   …@<project>    limit it to the HSS requests of one project, by name (cn-east-3, cn-north-4_dev);
+//                  both may be given: 503x9@list@cn-east-3
 //
 // Faults act in front of the emulated service, like a gateway or network failure: a faulted request
 // never reaches the task model, so it changes no state.
 
 import { quote } from '../core/text.js';
+import { SANDBOX_PROJECTS } from './constants.js';
 
-export const FAULT_SCOPES = ['retry', 'list', 'resources', 'iam'] as const;
+export const FAULT_SCOPES = ['retry', 'list', 'resources', 'create', 'iam'] as const;
 export type FaultScope = (typeof FAULT_SCOPES)[number];
 
 interface FaultBase {
   /** The spec it was parsed from, e.g. `503x2@retry`. */
   spec: string;
   scope?: FaultScope;
+  /** The name of the one project whose HSS requests it hits. */
+  project?: string;
 }
 
 export type Fault =
@@ -31,7 +36,7 @@ export type Fault =
 
 const ACCEPTED =
   '<status>x<n> (e.g. 503x2, 429x3), reset, resetx<n>, hang, badjson, badjsonx<n>, slow:<ms>, ' +
-  'each optionally followed by @retry, @list, @resources or @iam';
+  'each optionally followed by @retry, @list, @resources, @create or @iam, and by @<project name>';
 const MAX_TIMES = 1_000_000;
 const MAX_SLOW_MS = 600_000;
 
@@ -55,15 +60,13 @@ function isScope(value: string): value is FaultScope {
 export function parseFaultSpec(spec: string): Fault {
   const text = spec.trim().toLowerCase();
   if (text === '') refuse(spec, 'it is empty');
-  const at = text.indexOf('@');
-  const head = at === -1 ? text : text.slice(0, at);
-  let scope: FaultScope | undefined;
-  if (at !== -1) {
-    const name = text.slice(at + 1);
-    if (!isScope(name)) refuse(spec, `unknown operation ${quote(name)}`);
-    scope = name;
+  const [head = '', ...scopes] = text.split('@');
+  const base: FaultBase = { spec };
+  for (const name of scopes) {
+    if (isScope(name) && base.scope === undefined) base.scope = name;
+    else if (base.project === undefined && SANDBOX_PROJECTS.some((p) => p.name === name)) base.project = name;
+    else refuse(spec, `unknown operation ${quote(name)}`);
   }
-  const base: FaultBase = scope === undefined ? { spec } : { spec, scope };
 
   let match = /^(\d{3})x(\d+)$/.exec(head);
   if (match) {
@@ -115,18 +118,18 @@ export class FaultBook {
     }));
   }
 
-  delayFor(operation: FaultScope | undefined): number {
+  delayFor(operation: FaultScope | undefined, project?: string): number {
     let ms = 0;
     for (const { fault } of this.armed) {
-      if (fault.kind === 'slow' && applies(fault, operation)) ms += fault.ms;
+      if (fault.kind === 'slow' && applies(fault, operation, project)) ms += fault.ms;
     }
     return ms;
   }
 
-  take(operation: FaultScope | undefined): FaultAction | undefined {
+  take(operation: FaultScope | undefined, project?: string): FaultAction | undefined {
     for (const entry of this.armed) {
       const { fault } = entry;
-      if (fault.kind === 'slow' || entry.remaining <= 0 || !applies(fault, operation)) continue;
+      if (fault.kind === 'slow' || entry.remaining <= 0 || !applies(fault, operation, project)) continue;
       entry.remaining -= 1;
       switch (fault.kind) {
         case 'status':
@@ -143,6 +146,9 @@ export class FaultBook {
   }
 }
 
-function applies(fault: Fault, operation: FaultScope | undefined): boolean {
-  return fault.scope === undefined || fault.scope === operation;
+function applies(fault: Fault, operation: FaultScope | undefined, project: string | undefined): boolean {
+  return (
+    (fault.scope === undefined || fault.scope === operation) &&
+    (fault.project === undefined || fault.project === project)
+  );
 }

@@ -1,7 +1,9 @@
-// The emulated HSS v5 task APIs: RetryTask, ListTasks, ListTaskResources, ShowTaskStatistics.
-// Limits and shapes follow the spec (§1, §2); error codes are listed in answers.ts.
+// The emulated HSS v5 task APIs: RetryTask, ListTasks, ListTaskResources, ShowTaskStatistics
+// (CreateTask is create.ts, IaC tasks iac.ts, the dispatch service.ts). Limits and shapes follow the
+// spec (§1, §2); error codes are listed in answers.ts.
 
 import { type Answer, hssError } from './answers.js';
+import { type IacTask, listIacFiles, listIacTasks } from './iac.js';
 import {
   charLength,
   checkEnterpriseProject,
@@ -13,7 +15,6 @@ import {
   MAX_CLUSTERS,
   MAX_ID_CHARS,
   optionalEnum,
-  optionalEpochMs,
   optionalObject,
   optionalString,
   Refusal,
@@ -21,7 +22,9 @@ import {
   readPaging,
   readTaskType,
   scanTypeList,
+  TASK_TYPES,
 } from './request.js';
+import { isEmptyFilter, readTaskQuery, sortedPage } from './task-filter.js';
 
 export { type HssRequest, Refusal } from './request.js';
 
@@ -34,21 +37,35 @@ import {
   SCAN_STATUSES,
   type ScanType,
   startRetry,
-  TASK_STATUSES,
   type Task,
-  TRIGGER_TYPES,
   taskView,
 } from './model.js';
 
 export interface HssState {
   tasks: Map<string, Task>;
+  /** The IaC scan tasks (task_type iac_scan); their IDs never collide with the cluster scans'. */
+  iacTasks: Map<string, IacTask>;
   progressMs: number;
 }
 
+/**
+ * A cluster-scan task by ID. An IaC task asked for as a cluster scan is refused as a parameter that
+ * does not fit the task (what the real service answers is not documented).
+ */
 function findTask(state: HssState, taskId: string): Task {
   const task = state.tasks.get(taskId);
-  if (!task) throw new Refusal(hssError('HSS.0011', `task ${taskId} does not exist`));
-  return task;
+  if (task) return task;
+  if (state.iacTasks.has(taskId)) {
+    invalid(`task ${taskId} is an iac_scan task, not a cluster_scan task`);
+  }
+  throw new Refusal(hssError('HSS.0011', `task ${taskId} does not exist`));
+}
+
+function findIacTask(state: HssState, taskId: string): IacTask {
+  const task = state.iacTasks.get(taskId);
+  if (task) return task;
+  if (state.tasks.has(taskId)) invalid(`task ${taskId} is a cluster_scan task, not an iac_scan task`);
+  throw new Refusal(hssError('HSS.0011', `task ${taskId} does not exist`));
 }
 
 interface ClusterRequest {
@@ -174,40 +191,27 @@ export function listTasks(req: HssRequest, state: HssState): Answer {
   checkEnterpriseProject(req.query);
   const { offset, limit } = readPaging(req.query);
   const body = readBody(req, true) ?? {};
-  readTaskType(body, true);
-  const taskId = optionalString(body, 'task_id', 'task_id', MAX_ID_CHARS);
-  const taskName = optionalString(body, 'task_name', 'task_name')?.toLowerCase();
-  const from = optionalEpochMs(body, 'start_create_time', 'start_create_time');
-  const to = optionalEpochMs(body, 'end_create_time', 'end_create_time');
-  const trigger = optionalEnum(body, 'trigger_type', 'trigger_type', TRIGGER_TYPES);
-  const status = optionalEnum(body, 'task_status', 'task_status', TASK_STATUSES);
-  optionalEnum(body, 'sort_key', 'sort_key', ['start_time'] as const);
-  const sortDir = optionalEnum(body, 'sort_dir', 'sort_dir', ['asc', 'desc'] as const) ?? 'desc';
+  const taskType = readTaskType(body, true, TASK_TYPES);
+  const query = readTaskQuery(body);
+  if (taskType === 'iac_scan') {
+    return listIacTasks(body, query, { offset, limit, now: req.now }, state.iacTasks);
+  }
   const info = optionalObject(body, 'cluster_scan_info', 'cluster_scan_info');
-  const typesValue = info === undefined ? undefined : field(info, 'scan_type_list');
   // An empty filter list filters nothing (spec §2).
-  const scanTypes =
-    typesValue === undefined || (Array.isArray(typesValue) && typesValue.length === 0)
-      ? undefined
-      : scanTypeList(typesValue, 'cluster_scan_info.scan_type_list');
+  const scanTypes = isEmptyFilter(info, 'scan_type_list')
+    ? undefined
+    : scanTypeList(field(info ?? {}, 'scan_type_list'), 'cluster_scan_info.scan_type_list');
 
   const matches = [...state.tasks.values()].filter(
     (task) =>
-      (taskId === undefined || task.id === taskId) &&
-      (taskName === undefined || task.name.toLowerCase().includes(taskName)) &&
-      (from === undefined || task.startTime >= from) &&
-      (to === undefined || task.startTime <= to) &&
-      (trigger === undefined || task.trigger === trigger) &&
-      (status === undefined || task.status === status) &&
+      query.matches(task) &&
       (scanTypes === undefined || scanTypes.every((scanType) => task.scanTypes.includes(scanType))),
   );
-  const sign = sortDir === 'asc' ? 1 : -1;
-  matches.sort((a, b) => sign * (a.startTime - b.startTime) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     status: 200,
     body: {
       total_num: matches.length,
-      data_list: matches.slice(offset, offset + limit).map((task) => taskView(task, req.now)),
+      data_list: sortedPage(matches, query.sortDir, offset, limit).map((task) => taskView(task, req.now)),
     },
   };
 }
@@ -218,7 +222,11 @@ export function listTaskResources(req: HssRequest, rawTaskId: string, state: Hss
   checkEnterpriseProject(req.query);
   const { offset, limit } = readPaging(req.query);
   const body = readBody(req, false) ?? {};
-  readTaskType(body, false);
+  // Without task_type the sandbox takes the task's own type (the API's model marks it optional).
+  const taskType = readTaskType(body, false, TASK_TYPES);
+  if (taskType === 'iac_scan' || (taskType === undefined && state.iacTasks.has(taskId))) {
+    return listIacFiles(body, findIacTask(state, taskId), { offset, limit });
+  }
   const info = optionalObject(body, 'cluster_scan_info', 'cluster_scan_info') ?? {};
   const scanStatus = optionalEnum(info, 'scan_status', 'cluster_scan_info.scan_status', SCAN_STATUSES);
   const name = optionalString(info, 'cluster_name', 'cluster_scan_info.cluster_name')?.toLowerCase();
@@ -242,20 +250,28 @@ export function listTaskResources(req: HssRequest, rawTaskId: string, state: Hss
   };
 }
 
-/** GET /v5/{project_id}/common/task-statistics?task_type=cluster_scan */
+/**
+ * GET /v5/{project_id}/common/task-statistics?task_type=cluster_scan|iac_scan: the tasks of that type,
+ * those running, and the latest task's creation time (0 when there is none; a retry does not change it).
+ */
 export function taskStatistics(req: HssRequest, state: HssState): Answer {
   checkEnterpriseProject(req.query);
   const taskType = req.query.get('task_type');
   if (taskType === null) invalid('task_type is required');
-  if (taskType !== 'cluster_scan') invalid('task_type must be cluster_scan');
+  if (!(TASK_TYPES as readonly string[]).includes(taskType)) {
+    invalid(`task_type must be one of ${TASK_TYPES.join(', ')}`);
+  }
+  const tasks: Array<Task | IacTask> = [
+    ...(taskType === 'iac_scan' ? state.iacTasks.values() : state.tasks.values()),
+  ];
   let running = 0;
   let last = 0;
-  for (const task of state.tasks.values()) {
+  for (const task of tasks) {
     if (task.status === 'running') running += 1;
-    last = Math.max(last, task.startTime);
+    last = Math.max(last, task.createTime);
   }
   return {
     status: 200,
-    body: { total_num: state.tasks.size, running_num: running, last_task_start_time: last },
+    body: { total_num: tasks.length, running_num: running, last_task_start_time: last },
   };
 }

@@ -1,5 +1,6 @@
-// The emulated IAM: password login (POST /v3/auth/tokens) and project lookup (GET /v3/projects),
-// with IAM's own error shape {"error":{"code","message","title"}} (spec §5).
+// The emulated IAM: password login (POST /v3/auth/tokens, scoped to a project or to the account),
+// project lookup (GET /v3/projects[?name=…]) and the caller's projects (GET /v3/auth/projects), with
+// IAM's own error shape {"error":{"code","message","title"}} (spec §5).
 
 import { type Answer, iamError } from './answers.js';
 import { iamTime, type TokenStore } from './auth.js';
@@ -7,10 +8,11 @@ import {
   SANDBOX_DOMAIN,
   SANDBOX_DOMAIN_ID,
   SANDBOX_PASSWORD,
-  SANDBOX_PROJECT_ID,
+  SANDBOX_PROJECTS,
   SANDBOX_REGION,
   SANDBOX_USER,
   SANDBOX_USER_ID,
+  type SandboxProject,
 } from './constants.js';
 
 export interface IamRequest {
@@ -53,6 +55,8 @@ interface PasswordLogin {
   domainId?: string;
   projectName?: string;
   projectId?: string;
+  /** Scoped to the account (`scope.domain`) rather than a project. */
+  domainScope?: boolean;
 }
 
 function readLogin(text: string): PasswordLogin {
@@ -87,15 +91,20 @@ function readLogin(text: string): PasswordLogin {
   if (domainName === undefined && domainId === undefined) {
     throw new BadInput("Invalid input for field 'auth.identity.password.user.domain'. Give its name or id.");
   }
-  const project = objectAt(objectAt(auth, 'scope', 'auth.scope'), 'project', 'auth.scope.project');
+  const scope = objectAt(auth, 'scope', 'auth.scope');
+  const login: PasswordLogin = { user: name, password };
+  if (domainName !== undefined) login.domainName = domainName;
+  if (domainId !== undefined) login.domainId = domainId;
+  if (scope.project === undefined && isObject(scope.domain)) {
+    login.domainScope = true;
+    return login;
+  }
+  const project = objectAt(scope, 'project', 'auth.scope.project');
   const projectName = stringAt(project, 'name', 'auth.scope.project.name');
   const projectId = stringAt(project, 'id', 'auth.scope.project.id');
   if (projectName === undefined && projectId === undefined) {
     throw new BadInput("Invalid input for field 'auth.scope.project'. Give its name or id.");
   }
-  const login: PasswordLogin = { user: name, password };
-  if (domainName !== undefined) login.domainName = domainName;
-  if (domainId !== undefined) login.domainId = domainId;
   if (projectName !== undefined) login.projectName = projectName;
   if (projectId !== undefined) login.projectId = projectId;
   return login;
@@ -128,18 +137,25 @@ export function login(req: IamRequest, tokens: TokenStore, ttlMs: number): Answe
   if (!domainOk || input.user !== SANDBOX_USER || input.password !== SANDBOX_PASSWORD) {
     return iamError(401, 'The username or password is wrong.');
   }
-  const projectOk =
-    (input.projectName === undefined || input.projectName === SANDBOX_REGION) &&
-    (input.projectId === undefined || input.projectId === SANDBOX_PROJECT_ID);
-  if (!projectOk) {
-    return iamError(401, 'The project in the scope does not exist or the user has no access to it.');
+  let project: SandboxProject | undefined;
+  if (!input.domainScope) {
+    project = SANDBOX_PROJECTS.find(
+      (p) =>
+        p.enabled &&
+        (input.projectName === undefined || p.name === input.projectName) &&
+        (input.projectId === undefined || p.id === input.projectId),
+    );
+    if (!project) {
+      return iamError(401, 'The project in the scope does not exist or the user has no access to it.');
+    }
   }
-  const issued = tokens.issue(req.now, ttlMs);
+  const issued = tokens.issue(req.now, ttlMs, project?.id);
   const token: JsonObject = {
     expires_at: iamTime(issued.expiresAt),
     issued_at: iamTime(issued.issuedAt),
     methods: ['password'],
-    project: { id: SANDBOX_PROJECT_ID, name: SANDBOX_REGION, domain: domainView() },
+    ...(project ? { project: { id: project.id, name: project.name, domain: domainView() } } : {}),
+    ...(project ? {} : { domain: domainView() }),
     user: { id: SANDBOX_USER_ID, name: SANDBOX_USER, domain: domainView() },
     roles: [{ id: '0', name: 'te_admin' }],
   };
@@ -147,23 +163,25 @@ export function login(req: IamRequest, tokens: TokenStore, ttlMs: number): Answe
   return { status: 201, headers: { 'X-Subject-Token': issued.token }, body: { token } };
 }
 
-/** GET /v3/projects[?name=…] — the account's projects; the sandbox has exactly one. */
+function projectView(project: SandboxProject) {
+  return {
+    id: project.id,
+    name: project.name,
+    domain_id: SANDBOX_DOMAIN_ID,
+    enabled: project.enabled,
+    description: '',
+    is_domain: false,
+    parent_id: project.parentId ?? SANDBOX_DOMAIN_ID,
+  };
+}
+
+/**
+ * GET /v3/projects[?name=…] and GET /v3/auth/projects — the account's projects (the sandbox user may
+ * use every one), those named `name` when it is given.
+ */
 export function listProjects(req: IamRequest): Answer {
   const name = req.query.get('name');
-  const projects =
-    name === null || name === SANDBOX_REGION
-      ? [
-          {
-            id: SANDBOX_PROJECT_ID,
-            name: SANDBOX_REGION,
-            domain_id: SANDBOX_DOMAIN_ID,
-            enabled: true,
-            description: '',
-            is_domain: false,
-            parent_id: SANDBOX_DOMAIN_ID,
-          },
-        ]
-      : [];
+  const projects = SANDBOX_PROJECTS.filter((p) => name === null || p.name === name).map(projectView);
   return {
     status: 200,
     body: { projects, links: { self: `${req.baseUrl}${req.rawPath}`, previous: null, next: null } },

@@ -55,6 +55,8 @@ export interface Task {
   trigger: TriggerType;
   status: TaskStatus;
   startTime: number;
+  /** When the task was created (ShowTaskStatistics' latest start); a retry does not change it. */
+  createTime: number;
   /** 0 while the task has not finished. */
   endTime: number;
   /**

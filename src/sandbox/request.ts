@@ -125,11 +125,23 @@ export function readBody(req: HssRequest, required: boolean): JsonObject | undef
   return parsed;
 }
 
-export function readTaskType(body: JsonObject, required: boolean): void {
+/** The task types an operation takes: RetryTask only cluster_scan, the others iac_scan too. */
+export const CLUSTER_SCAN_ONLY = ['cluster_scan'] as const;
+export const TASK_TYPES = ['cluster_scan', 'iac_scan'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+export function readTaskType(
+  body: JsonObject,
+  required: boolean,
+  allowed: readonly TaskType[] = CLUSTER_SCAN_ONLY,
+): TaskType | undefined {
   const value = field(body, 'task_type');
-  if (value === undefined && !required) return;
+  if (value === undefined && !required) return undefined;
   if (value === undefined) invalid('task_type is required');
-  if (value !== 'cluster_scan') invalid('task_type must be cluster_scan');
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    invalid(`task_type must be ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(', ')}`}`);
+  }
+  return value as TaskType;
 }
 
 export function checkEnterpriseProject(query: URLSearchParams): void {

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FaultScope } from './faults.js';
 import { lowercaseHeaders } from './record.js';
 
-export type Operation = 'retry' | 'list' | 'resources' | 'statistics' | 'login' | 'projects';
+export type Operation = 'retry' | 'list' | 'resources' | 'statistics' | 'create' | 'login' | 'projects';
 
 export type RouteMatch =
   | { kind: 'match'; operation: Operation; projectId?: string; taskId?: string }
@@ -18,6 +18,7 @@ export const FAULT_SCOPE: Record<Operation, FaultScope | undefined> = {
   list: 'list',
   resources: 'resources',
   statistics: undefined,
+  create: 'create',
   login: 'iam',
   projects: 'iam',
 };
@@ -38,10 +39,12 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
       [operation, allowed, taskId] = ['resources', 'POST', s[5]];
     } else if (s.length === 5 && s[4] === 'task-statistics') {
       [operation, allowed] = ['statistics', 'GET'];
+    } else if (s.length === 5 && s[4] === 'task') {
+      [operation, allowed] = ['create', 'POST'];
     }
   } else if (pathname === '/v3/auth/tokens') {
     [operation, allowed] = ['login', 'POST'];
-  } else if (pathname === '/v3/projects') {
+  } else if (pathname === '/v3/projects' || pathname === '/v3/auth/projects') {
     [operation, allowed] = ['projects', 'GET'];
   }
   if (operation === undefined) return { kind: 'none' };

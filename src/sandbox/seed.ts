@@ -24,7 +24,7 @@ import {
   type TaskStatus,
   type TriggerType,
 } from './model.js';
-import { FEATURED } from './seed-featured.js';
+import { FEATURED, type FeaturedTask } from './seed-featured.js';
 import { type ClusterSeed, type Failure, HOUR, MINUTE, REASON, type TaskSeed } from './seed-types.js';
 
 function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluster {
@@ -53,7 +53,7 @@ function buildCluster(seed: ClusterSeed, scanTypes: readonly ScanType[]): Cluste
   };
 }
 
-function buildTask(seed: TaskSeed, base: number): Task {
+export function buildTask(seed: TaskSeed, base: number): Task {
   const clusters = seed.clusters.map((cluster) => buildCluster(cluster, seed.scanTypes));
   const end =
     seed.status === 'finished' ? Math.max(seed.start + 5 * MINUTE, ...clusters.map((c) => c.endTime)) : 0;
@@ -63,6 +63,7 @@ function buildTask(seed: TaskSeed, base: number): Task {
     trigger: seed.trigger,
     status: seed.status,
     startTime: seed.start,
+    createTime: seed.start,
     endTime: end,
     estimatedEnd: seed.estimatedMinutes ? base + seed.estimatedMinutes * MINUTE : 0,
     scanTypes: [...seed.scanTypes],
@@ -74,8 +75,9 @@ function minutesAfter(start: number, minutes: number): number {
   return start + minutes * MINUTE;
 }
 
-function featuredTasks(base: number): TaskSeed[] {
-  return FEATURED.map((task) => {
+/** The tasks of a table of featured rows (seed-featured.ts), laid out before `base`. */
+export function featuredTasks(base: number, table: readonly FeaturedTask[] = FEATURED): TaskSeed[] {
+  return table.map((task) => {
     const start = base - task.ago;
     const clusters =
       task.clusters === 'fleet'
@@ -208,4 +210,27 @@ export function createSeedTasks(base: number): Map<string, Task> {
     tasks.set(seed.id, buildTask(seed, base));
   }
   return tasks;
+}
+
+/** The featured tasks whose clusters are the account's own (task-0004's fleet is another account's). */
+const ACCOUNT_TASKS: ReadonlySet<string> = new Set(
+  FEATURED.filter((task) => task.clusters !== 'fleet').map((task) => task.id),
+);
+
+/**
+ * The clusters of the account, by ID, as CreateTask's all_cluster scans them and its
+ * specific_cluster may name them: every cluster of the featured tasks but the fleet, as first seen.
+ */
+export function accountClusters(tasks: Iterable<Task>): Map<string, Cluster> {
+  const all = [...tasks];
+  const featured = all.filter((task) => ACCOUNT_TASKS.has(task.id));
+  // Another project of the fleet has no featured tasks: its clusters are those its tasks scanned.
+  const clusters = new Map<string, Cluster>();
+  for (const task of featured.length ? featured : all) {
+    for (const cluster of task.clusters) {
+      if (clusters.size >= 200) return clusters;
+      if (!clusters.has(cluster.id)) clusters.set(cluster.id, cluster);
+    }
+  }
+  return clusters;
 }

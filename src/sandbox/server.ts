@@ -23,24 +23,12 @@ import {
   sendAnswer,
   truncatedJson,
 } from './answers.js';
-import { authenticate, TokenStore } from './auth.js';
-import {
-  SANDBOX_DEFAULT_PROGRESS_MS,
-  SANDBOX_DEFAULT_TOKEN_TTL_MS,
-  SANDBOX_PROJECT_ID,
-} from './constants.js';
+import { authenticate, mayUseProject, TokenStore } from './auth.js';
+import { SANDBOX_DEFAULT_PROGRESS_MS, SANDBOX_DEFAULT_TOKEN_TTL_MS } from './constants.js';
 import { FaultBook, parseFaultSpec } from './faults.js';
-import {
-  type HssRequest,
-  type HssState,
-  listTaskResources,
-  listTasks,
-  Refusal,
-  retryTask,
-  taskStatistics,
-} from './hss.js';
+import { createFleet, type ProjectState } from './fleet.js';
 import { listProjects, login } from './iam.js';
-import { settle } from './model.js';
+import type { Sandbox, SandboxOptions } from './options.js';
 import {
   published,
   type RecordedRequest,
@@ -57,53 +45,18 @@ import {
   matchRoute,
   type RouteMatch,
 } from './routes.js';
-import { createSeedTasks } from './seed.js';
+import { serveHss } from './service.js';
 
 export type { Fault, FaultScope } from './faults.js';
+export type { Sandbox, SandboxOptions } from './options.js';
 export { parseFaultSpec };
-
-export interface SandboxOptions {
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0: a free port. */
-  port?: number;
-  /** Added to every answer. */
-  latencyMs?: number;
-  /** Fault specs, see faults.ts (e.g. `503x2@retry`, `reset`, `slow:2000`). */
-  faults?: string[];
-  /** How long a retried task stays running before it finishes (default 5000). */
-  progressMs?: number;
-  /** Lifetime of IAM-issued tokens (default 24 h). */
-  tokenTtlMs?: number;
-  /**
-   * Clock, epoch ms (default Date.now). The seed tasks are laid out before its time at start and at
-   * each reset, so the newest are minutes or hours old whenever the sandbox runs.
-   */
-  now?: () => number;
-}
-
-export interface Sandbox {
-  /**
-   * e.g. http://127.0.0.1:40123 — both the HSS endpoint and the IAM endpoint. A sandbox listening on
-   * every address (0.0.0.0, ::) gives its loopback URL: the one a client on this machine uses.
-   */
-  url: string;
-  port: number;
-  /**
-   * Requests except control calls, in arrival order, as they came (secrets included, for the tests'
-   * view of the wire); the newest SANDBOX_MAX_RECORDED.
-   */
-  requests: RecordedRequest[];
-  close(): Promise<void>;
-  /** Restore the seed data, clear `requests`, re-arm the faults. Issued tokens stay valid. */
-  reset(): void;
-}
 
 /** The emulator behind one listening port: its state, its record and its faults. */
 class SandboxServer {
   readonly requests: RecordedRequest[] = [];
   readonly tokens = new TokenStore();
-  readonly state: HssState;
+  /** Each hosting project's task model, by project ID. */
+  private fleet: Map<string, ProjectState>;
   readonly faults: FaultBook;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -113,10 +66,7 @@ class SandboxServer {
   constructor(private readonly options: SandboxOptions) {
     this.now = options.now ?? Date.now;
     this.faults = new FaultBook((options.faults ?? []).map(parseFaultSpec));
-    this.state = {
-      tasks: createSeedTasks(this.now()),
-      progressMs: options.progressMs ?? SANDBOX_DEFAULT_PROGRESS_MS,
-    };
+    this.fleet = createFleet(this.now(), this.progressMs);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (res.headersSent || res.destroyed) return;
@@ -131,8 +81,18 @@ class SandboxServer {
     return this.options.host ?? '127.0.0.1';
   }
 
+  private get progressMs(): number {
+    return this.options.progressMs ?? SANDBOX_DEFAULT_PROGRESS_MS;
+  }
+
+  /** The project a request's path names, when the sandbox hosts it. */
+  projectOf(route: RouteMatch): ProjectState | undefined {
+    if (route.kind !== 'match' || route.projectId === undefined) return undefined;
+    return this.fleet.get(decodeSegment(route.projectId));
+  }
+
   reset(): void {
-    this.state.tasks = createSeedTasks(this.now());
+    this.fleet = createFleet(this.now(), this.progressMs);
     this.requests.length = 0;
     this.faults.rearm();
   }
@@ -158,7 +118,11 @@ class SandboxServer {
     });
   }
 
-  /** Authentication, the project check, then the service: what a routed request is answered. */
+  /**
+   * Authentication, the project check, then the service: what a routed request is answered. A project
+   * the account does not have, a token scoped to another project, or an X-Project-Id naming another
+   * one than the path's are refused as the API gateway refuses them (403 APIGW.0302).
+   */
   private dispatch(
     req: IncomingMessage,
     route: Extract<RouteMatch, { kind: 'match' }>,
@@ -182,33 +146,16 @@ class SandboxServer {
     );
     if (denied) return denied;
     if (route.operation === 'projects') return listProjects({ query, body: text, now: at, baseUrl, rawPath });
-    const projectHeader = headers['x-project-id'];
-    if (
-      decodeSegment(route.projectId ?? '') !== SANDBOX_PROJECT_ID ||
-      (projectHeader !== undefined && projectHeader !== SANDBOX_PROJECT_ID)
-    ) {
+    const hosted = this.projectOf(route);
+    if (!hosted || !mayUseProject(headers, this.tokens, hosted.project.id)) {
       return authErrors.projectMismatch();
     }
-    settle(this.state.tasks.values(), at);
-    return this.service(route, { query, headers, body: text, now: at });
-  }
-
-  private service(route: Extract<RouteMatch, { kind: 'match' }>, request: HssRequest): Answer {
-    try {
-      switch (route.operation) {
-        case 'retry':
-          return retryTask(request, route.taskId ?? '', this.state);
-        case 'list':
-          return listTasks(request, this.state);
-        case 'resources':
-          return listTaskResources(request, route.taskId ?? '', this.state);
-        default:
-          return taskStatistics(request, this.state);
-      }
-    } catch (error) {
-      if (error instanceof Refusal) return error.answer;
-      throw error;
-    }
+    return serveHss(
+      route.operation,
+      route.taskId ?? '',
+      { query, headers, body: text, now: at },
+      hosted.state,
+    );
   }
 
   private control(method: string, pathname: string): Answer {
@@ -259,9 +206,10 @@ class SandboxServer {
     }
     const route = matchRoute(request.method, request.pathname);
     const scope = route.kind === 'match' ? FAULT_SCOPE[route.operation] : undefined;
-    const action = this.faults.take(scope);
+    const project = this.projectOf(route)?.project.name;
+    const action = this.faults.take(scope, project);
     if (action?.kind === 'hang') return; // the socket is destroyed by close()
-    const delay = Math.max(0, this.options.latencyMs ?? 0) + this.faults.delayFor(scope);
+    const delay = Math.max(0, this.options.latencyMs ?? 0) + this.faults.delayFor(scope, project);
     if (delay > 0) await this.sleep(delay);
     if (this.closed) return;
     if (action?.kind === 'reset') {

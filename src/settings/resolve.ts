@@ -8,6 +8,7 @@ import { quote } from '../core/text.js';
 import { describeSource } from './describe.js';
 import { checkEndpoint, DEFAULT_IAM_ENDPOINT, hssEndpointFor } from './endpoints.js';
 import type { GlobalFlags } from './flags.js';
+import { namesSeveralRegions, parseRegionList, type RegionList } from './regions.js';
 import { type Env, fromEnv, type Resolved } from './source.js';
 import { findProfile } from './store.js';
 import type { Profile, StoreFile } from './store-schema.js';
@@ -19,6 +20,8 @@ export interface Settings {
   profile: Profile;
   store: StoreFile;
   region?: Resolved<string>;
+  /** Several regions (a comma list, or `all`) instead of `region`: for the commands that fan out. */
+  regions?: Resolved<RegionList>;
   projectId?: Resolved<string>;
   enterpriseProject?: Resolved<string>;
   endpoint?: Resolved<string>;
@@ -100,7 +103,9 @@ export function resolveSettings(flags: GlobalFlags, env: Env, store: StoreFile):
   const { name, explicit } = selectProfile(flags, env, store);
   const profile = profileOf(store, name, explicit);
   const p = name.value;
-  const region = checked(pick(flags.region, env, ['HSS_REGION'], profile.region, p), Region, 'region');
+  const picked = pick(flags.region, env, ['HSS_REGION'], profile.region, p);
+  const regions = picked && namesSeveralRegions(picked.value) ? parseRegionList(picked) : undefined;
+  const region = regions ? undefined : checked(picked, Region, 'region');
   const projectId = checked(
     pick(flags.projectId, env, ['HSS_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'], profile.project_id, p),
     ProjectId,
@@ -140,6 +145,7 @@ export function resolveSettings(flags: GlobalFlags, env: Env, store: StoreFile):
       : { value: DEFAULT_IAM_ENDPOINT, source: 'default' },
   };
   if (region) settings.region = region;
+  if (regions) settings.regions = regions;
   if (projectId) settings.projectId = projectId;
   if (enterpriseProject) settings.enterpriseProject = enterpriseProject;
   if (endpoint) settings.endpoint = endpoint;

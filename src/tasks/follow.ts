@@ -24,14 +24,14 @@ const DEFAULT_WAIT_TIMEOUT = '30m';
  * After a retry, polls that still show the task finished exactly as it was before the retry are taken
  * for a service that has not picked the retry up yet; after this many the state is believed.
  */
-const STALE_POLL_LIMIT = 3;
+export const STALE_POLL_LIMIT = 3;
 /**
  * Polls in a row with a task status hss does not know (a status added to the API later, a garbled one)
  * before the wait ends in an API error. One such answer may be a glitch of the service; three (two
  * intervals) are not, and waiting on until --wait-timeout would hide the reason.
  */
-const UNKNOWN_STATUS_POLLS = 3;
-const KNOWN_STATUSES: ReadonlySet<string> = new Set(TASK_STATUSES);
+export const UNKNOWN_STATUS_POLLS = 3;
+export const KNOWN_STATUSES: ReadonlySet<string> = new Set(TASK_STATUSES);
 
 /** --wait-timeout and --interval as typed, of `task wait` and `task retry --wait`. */
 export interface WaitOptions {
@@ -60,7 +60,14 @@ export interface Poll {
 }
 
 export type FollowOutcome =
-  | { kind: 'finished'; task: TaskSummary; failedClusters: ClusterResult[]; elapsedMs: number }
+  | {
+      kind: 'finished';
+      task: TaskSummary;
+      failedClusters: ClusterResult[];
+      /** Every cluster of the task, read only when a report asks for them (FollowOptions.allClusters). */
+      clusters?: ClusterResult[];
+      elapsedMs: number;
+    }
   | { kind: 'timed_out'; task?: TaskSummary; elapsedMs: number };
 
 type TimedOut = Extract<FollowOutcome, { kind: 'timed_out' }>;
@@ -69,21 +76,27 @@ export interface FollowOptions {
   /** The task as it was just before a retry, so its old `finished` state is not taken for the new one. */
   baseline?: TaskSummary;
   onPoll?: (poll: Poll) => void;
+  /**
+   * Read every cluster of the finished task (one paged ListTaskResources), not only the failed ones:
+   * a report (--junit) names the clusters that passed too.
+   */
+  allClusters?: boolean;
 }
 
 /** The deadline of one wait, and how a request or a sleep cut short by it (or by Ctrl-C) ends. */
-class Deadline {
+export class Deadline {
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
   private readonly timeUp: WaitTimeoutError;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    taskId: string,
+    /** What is waited for, e.g. `task t1`. */
+    what: string,
     timeoutMs: number,
     private readonly interrupt: AbortSignal,
   ) {
-    this.timeUp = new WaitTimeoutError(`wait for task ${taskId} timed out`);
+    this.timeUp = new WaitTimeoutError(`wait for ${what} timed out`);
     this.timer = setTimeout(() => this.controller.abort(this.timeUp), timeoutMs);
     this.signal = AbortSignal.any([interrupt, this.controller.signal]);
   }
@@ -103,7 +116,7 @@ class Deadline {
   }
 }
 
-function sameRun(a: TaskSummary, b: TaskSummary): boolean {
+export function sameRun(a: TaskSummary, b: TaskSummary): boolean {
   return a.task_status === b.task_status && a.start_time === b.start_time && a.end_time === b.end_time;
 }
 
@@ -116,13 +129,12 @@ export async function followTask(
 ): Promise<FollowOutcome> {
   const started = io.now();
   const elapsed = () => io.now() - started;
-  const deadline = new Deadline(taskId, settings.timeoutMs, io.signal);
+  const deadline = new Deadline(`task ${taskId}`, settings.timeoutMs, io.signal);
   const bounded = api.withSignal(deadline.signal);
   try {
     const last = await pollUntilFinished(bounded, taskId, settings, deadline, options, elapsed);
     if (last.kind === 'timed_out') return last;
-    const failedClusters = await failedClustersOf(api, bounded, taskId, last.task, deadline);
-    return { kind: 'finished', task: last.task, failedClusters, elapsedMs: elapsed() };
+    return await finishedOutcome(api, bounded, taskId, last.task, deadline, options, elapsed());
   } finally {
     deadline.clear();
   }
@@ -173,6 +185,25 @@ async function pollUntilFinished(
   }
 }
 
+/** How a finished task ended: its failed clusters named (and, for a report, every cluster). */
+export async function finishedOutcome(
+  api: HssApi,
+  bounded: HssApi,
+  taskId: string,
+  task: TaskSummary,
+  deadline: Deadline,
+  options: Pick<FollowOptions, 'allClusters'>,
+  elapsedMs: number,
+): Promise<FollowOutcome> {
+  if (!options.allClusters) {
+    const failedClusters = await failedClustersOf(api, bounded, taskId, task, deadline);
+    return { kind: 'finished', task, failedClusters, elapsedMs };
+  }
+  const clusters = await failedClustersOf(api, bounded, taskId, task, deadline, true);
+  const failedClusters = clusters.filter((c) => c.scan_status === 'failed');
+  return { kind: 'finished', task, failedClusters, clusters, elapsedMs };
+}
+
 /**
  * Why clusters of a finished task failed. Reading it is paged, and the deadline bounds it too; when it
  * comes first, the outcome still counts the failed clusters without naming them.
@@ -183,19 +214,20 @@ async function failedClustersOf(
   taskId: string,
   task: TaskSummary,
   deadline: Deadline,
+  all = false,
 ): Promise<ClusterResult[]> {
-  if (clusterCounts(task).failed === 0) return [];
+  if (!all && clusterCounts(task).failed === 0) return [];
   try {
-    return await bounded.allTaskResources(taskId, { scan_status: 'failed' });
+    return await bounded.allTaskResources(taskId, all ? {} : { scan_status: 'failed' });
   } catch (error) {
     deadline.reached(error);
-    api.note(`task ${taskId}: --wait-timeout reached while reading its failed clusters`);
+    api.note(`task ${taskId}: --wait-timeout reached while reading its ${all ? '' : 'failed '}clusters`);
     return [];
   }
 }
 
 /** A status none of ready, running or finished: hss cannot tell whether such a task has ended. */
-function unknownStatus(taskId: string, task: TaskSummary): ApiError {
+export function unknownStatus(taskId: string, task: TaskSummary): ApiError {
   const status = task.task_status;
   return new ApiError(
     `task ${taskId}: the API reports ${status === undefined ? 'no task_status' : `task_status ${quote(status)}`}, which is none of ${TASK_STATUSES.join(', ')}; hss cannot tell whether the task has finished`,

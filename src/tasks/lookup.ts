@@ -16,12 +16,20 @@ export function checkTaskId(id: string): string {
 }
 
 /** ListTasks answers an unknown ID with an empty list, not an error: that is the API refusing it. */
-export async function requireTask(api: Pick<HssApi, 'getTask'>, taskId: string): Promise<TaskSummary> {
-  const task = await api.getTask(taskId);
-  if (!task) {
-    throw new ApiError(`task ${quote(taskId)} was not found in this project`, {
+export class TaskNotFoundError extends ApiError {
+  constructor(readonly taskId: string) {
+    super(`task ${quote(taskId)} was not found in this project`, {
       hint: 'list the tasks with `hss task list`; check --project-id and --enterprise-project',
     });
   }
+}
+
+export function taskNotFound(taskId: string): ApiError {
+  return new TaskNotFoundError(taskId);
+}
+
+export async function requireTask(api: Pick<HssApi, 'getTask'>, taskId: string): Promise<TaskSummary> {
+  const task = await api.getTask(taskId);
+  if (!task) throw taskNotFound(taskId);
   return task;
 }

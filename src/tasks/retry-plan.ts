@@ -3,7 +3,7 @@
  * and the request body, every option checked before settings, credentials or the network are touched.
  */
 import type { HssApi } from '../api/hss.js';
-import type { ClusterInfo, RetryBody } from '../api/schemas.js';
+import type { ClusterInfo, RetryBody, TaskSummary } from '../api/schemas.js';
 import { parseInteger } from '../core/duration.js';
 import { ApiError, HssError, UsageError } from '../core/errors.js';
 import { readFileLimited } from '../core/io.js';
@@ -14,6 +14,7 @@ import type { Renderer } from '../output/renderer.js';
 import type { RetryScope } from './cluster-specs.js';
 import type { WaitSettings } from './follow.js';
 import { checkTaskId, requireTask } from './lookup.js';
+import { planRounds, planSince, type ReportPaths, type SincePlan } from './retry-options.js';
 
 /** The options of `hss task retry` as typed. */
 export interface RetryOptions {
@@ -26,6 +27,12 @@ export interface RetryOptions {
   waitTimeout?: string | undefined;
   interval?: string | undefined;
   concurrency?: string | undefined;
+  since?: string | undefined;
+  name?: string | undefined;
+  trigger?: string | undefined;
+  rounds?: string | undefined;
+  junit?: string | undefined;
+  summary?: string | undefined;
 }
 
 /** Where standard input is read, once, for whichever option claimed it. */
@@ -43,16 +50,32 @@ export interface RetryPlan {
   wait?: WaitSettings;
   dryRun: boolean;
   concurrency: number;
+  /** --since: the tasks are selected (taskIds is filled in then, baselines with them). */
+  since?: SincePlan;
+  /** Each task as the selection read it: the state before the retry, so no other read is needed. */
+  baselines?: Map<string, TaskSummary>;
+  /** With --wait: retry again what still fails, up to this many rounds in all (1 = no second round). */
+  rounds: number;
+  /** With --wait: the reports to write once every task has been followed. */
+  reports: ReportPaths;
 }
 
-export async function planRetry(args: string[], opts: RetryOptions, input: StdinReader): Promise<RetryPlan> {
-  const taskIds = await collectTaskIds(args, input);
+export async function planRetry(
+  args: string[],
+  opts: RetryOptions,
+  input: StdinReader,
+  now = Date.now(),
+): Promise<RetryPlan> {
+  const since = planSince(args, opts, now);
+  const taskIds = since ? [] : await collectTaskIds(args, input);
   const scope = await retryScope(opts, taskIds.length, input);
   const only = opts.only === undefined ? undefined : parseOnly(opts.only);
   const body = scope.kind === 'all-failed' ? allFailedBody() : (await clusterSpecs()).buildRetryBody(scope);
   const wait = await waitPlan(opts);
   const concurrency = opts.concurrency ? parseInteger(opts.concurrency, '--concurrency', 1, 32) : 4;
-  const plan: RetryPlan = { taskIds, body, dryRun: opts.dryRun === true, concurrency };
+  const { rounds, reports } = await planRounds(opts, wait !== undefined);
+  const plan: RetryPlan = { taskIds, body, dryRun: opts.dryRun === true, concurrency, rounds, reports };
+  if (since) plan.since = since;
   if (only) plan.only = only;
   if (wait) plan.wait = wait;
   return plan;
@@ -235,7 +258,10 @@ export async function readOnlyPlan(
     return await planOnly(api, taskId, types);
   } catch (error) {
     if (!(error instanceof HssError) || ['USAGE', 'CONFIG', 'INTERRUPTED'].includes(error.code)) throw error;
-    return { failed: error };
+    if (error.code !== 'API') return { failed: error };
+    const explained = await (await import('./iac-refusal.js')).iacRefusal(api, taskId, error, false);
+    if (explained instanceof UsageError) throw explained;
+    return { failed: explained };
   } finally {
     spinner.stop();
   }

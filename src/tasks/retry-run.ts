@@ -11,6 +11,7 @@ import type { Io } from '../core/io.js';
 import { redactHeaders } from '../core/redact.js';
 import type { Renderer, Spinner } from '../output/renderer.js';
 import type { DryRunRequest, FollowedDocument } from './documents.js';
+import type { FollowOutcome } from './follow.js';
 import { describeScope, type RetryPlan } from './retry-plan.js';
 
 /** How following an accepted retry ended (--wait): its error, its JSON fields and its text lines. */
@@ -18,13 +19,42 @@ export interface Followed {
   error: HssError | undefined;
   data: FollowedDocument;
   lines(s: ChalkInstance): string[];
+  /** How the wait ended, for the next round and the reports. */
+  outcome: FollowOutcome;
 }
 
-/** What follows each accepted retry with --wait (src/tasks/retry-follow.ts, loaded only then). */
+/**
+ * What follows the accepted retries with --wait, and retries again what still fails (--rounds):
+ * src/tasks/retry-follow.ts, loaded only then.
+ */
 export interface Follower {
-  follow(taskId: string, baseline: TaskSummary | undefined): Promise<Followed>;
-  /** A task is done, followed or not: for the progress of a batch. */
-  finished(taskId: string): void;
+  followRounds(
+    items: RetryItem[],
+    baselines: Map<string, TaskSummary | undefined>,
+    send: Send,
+  ): Promise<void>;
+  /** The state of several tasks before their retry, read with a few ListTasks pages. */
+  readBaselines(taskIds: string[]): Promise<Map<string, TaskSummary | undefined>>;
+}
+
+/** Sends one task's retry (body and baseline given), as an item of the run. */
+export type Send = (taskId: string, body: RetryBody, known: Known | undefined) => Promise<RetryItem>;
+
+/** A task's state before the retry, already read (`baseline` absent: the task was not found). */
+export interface Known {
+  baseline?: TaskSummary | undefined;
+}
+
+/** One round of one task's retry: what was sent, the answer, how following it ended. */
+export interface RetryRound {
+  round: number;
+  ok: boolean;
+  http_status?: number;
+  request_id?: string;
+  body?: RetryBody;
+  sent?: boolean;
+  followed?: Followed;
+  error?: HssError;
 }
 
 export interface RetryItem {
@@ -39,6 +69,10 @@ export interface RetryItem {
   /** With --wait: how following the task ended. */
   followed?: Followed;
   error?: HssError;
+  /** With --rounds: every round, the last one's fields also being the item's own. */
+  rounds?: RetryRound[] /** Across several projects (--region list or all): where the task is. */;
+  region?: string;
+  project_id?: string;
 }
 
 export interface RetryRun {
@@ -97,16 +131,30 @@ export async function executeRetry(
   let items: RetryItem[];
   try {
     const follower = await followerFor(api, plan, { renderer, spinner, io, taskCount: taskIds.length });
+    // The state before the retry tells a stale "finished" from the end of the retry (see followTask);
+    // a selection (--since) has read it already.
+    const baselines = new Map<string, TaskSummary | undefined>();
+    const send: Send = (taskId, body, known) =>
+      retryOne(api, taskId, body, follower !== undefined, known, (baseline) =>
+        baselines.set(taskId, baseline),
+      );
+    // Several tasks followed: their state before the retry read together, not one request each.
+    const known: Map<string, TaskSummary | undefined> | undefined =
+      plan.baselines ?? (follower && taskIds.length > 1 ? await follower.readBaselines(taskIds) : undefined);
     let done = 0;
     items = await mapPool(taskIds, plan.concurrency, io.signal, async (taskId) => {
       try {
-        return await retryOne(api, taskId, plan.body, follower);
+        return await send(
+          taskId,
+          plan.body,
+          known?.has(taskId) ? { baseline: known.get(taskId) } : undefined,
+        );
       } finally {
         done++;
-        follower?.finished(taskId);
         if (taskIds.length > 1 && !follower) spinner.update(`Retrying ${taskIds.length} tasks… ${done} done`);
       }
     });
+    if (follower && !io.signal.aborted) await follower.followRounds(items, baselines, send);
   } finally {
     spinner.stop();
   }
@@ -125,41 +173,44 @@ export interface Progress {
 async function followerFor(api: HssApi, plan: RetryPlan, progress: Progress): Promise<Follower | undefined> {
   if (!plan.wait) return undefined;
   const { retryFollower } = await import('./retry-follow.js');
-  return retryFollower(api, plan.wait, progress);
+  return retryFollower(api, plan, progress);
 }
 
+/** One task's retry: with --wait its state just before (unless known), then RetryTask. */
 async function retryOne(
   api: HssApi,
   taskId: string,
   body: RetryBody,
-  follower: Follower | undefined,
+  wait: boolean,
+  known: Known | undefined,
+  onBaseline: (baseline: TaskSummary | undefined) => void,
 ): Promise<RetryItem> {
   const item: RetryItem = { task_id: taskId, ok: true, body };
   try {
-    // The state before the retry tells a stale "finished" from the end of the retry (see followTask).
-    const baseline = follower ? await api.getTask(taskId) : undefined;
+    if (wait) onBaseline(known ? known.baseline : await api.getTask(taskId));
     item.sent = true;
     const response = await api.retryTask(taskId, body);
     item.http_status = response.status;
     if (response.requestId) item.request_id = response.requestId;
-    if (follower) {
-      item.followed = await follower.follow(taskId, baseline);
-      if (item.followed.error) {
-        item.ok = false;
-        item.error = item.followed.error;
-      }
-    }
     return item;
   } catch (error) {
     // Per-task answers, and an interruption (which must still report what was accepted), are the
     // item's; anything else (a bug) stops the whole run.
     if (!(error instanceof HssError)) throw error;
     item.ok = false;
-    item.error = error;
+    // Refused by RetryTask itself (not by a poll after it was accepted).
+    const refused = item.sent === true && item.http_status === undefined && error.code === 'API';
+    item.error = refused ? await explained(api, taskId, error) : error;
     if (item.http_status === undefined && error.httpStatus !== undefined) item.http_status = error.httpStatus;
     if (item.request_id === undefined && error.requestId) item.request_id = error.requestId;
     return item;
   }
+}
+
+/** RetryTask refused: an IaC scan task's ID is said to be one (src/tasks/iac-refusal.ts, loaded only then). */
+async function explained(api: HssApi, taskId: string, error: HssError): Promise<HssError> {
+  const { iacRefusal } = await import('./iac-refusal.js');
+  return iacRefusal(api, taskId, error, true);
 }
 
 /** Runs `fn` over `items`, `limit` at a time; no item is started once `signal` has fired. */

@@ -6,9 +6,15 @@ import type { ChalkInstance } from 'chalk';
 import { HssError } from '../core/errors.js';
 import { plural } from '../core/text.js';
 import { type CommandResult, errorDetailsLine, errorJson } from '../output/renderer.js';
-import type { DryRunDocument, DryRunRequest, RetryItemDocument, RetryRunDocument } from './documents.js';
+import type {
+  DryRunDocument,
+  DryRunRequest,
+  RetryItemDocument,
+  RetryRoundDocument,
+  RetryRunDocument,
+} from './documents.js';
 import { describeScope } from './retry-plan.js';
-import { accepted, type RetryItem, type RetryRun } from './retry-run.js';
+import { accepted, type RetryItem, type RetryRound, type RetryRun } from './retry-run.js';
 
 /**
  * The document of a run. An interruption ends it with exit 130/143; once the API has accepted a
@@ -32,11 +38,24 @@ export function retryResult(run: RetryRun): CommandResult<RetryRunDocument> {
 
 function itemDocument(item: RetryItem): RetryItemDocument {
   const out: RetryItemDocument = { task_id: item.task_id, ok: item.ok };
+  if (item.region !== undefined) out.region = item.region;
+  if (item.project_id !== undefined) out.project_id = item.project_id;
   if (item.http_status !== undefined) out.http_status = item.http_status;
   if (item.request_id !== undefined) out.request_id = item.request_id;
   if (item.body) out.body = item.body;
   if (item.followed) Object.assign(out, item.followed.data);
   else if (item.error) out.error = errorJson(item.error);
+  if (item.rounds) out.rounds = item.rounds.map(roundDocument);
+  return out;
+}
+
+function roundDocument(round: RetryRound): RetryRoundDocument {
+  const out: RetryRoundDocument = { round: round.round, ok: round.ok };
+  if (round.http_status !== undefined) out.http_status = round.http_status;
+  if (round.request_id !== undefined) out.request_id = round.request_id;
+  if (round.body) out.body = round.body;
+  if (round.followed) Object.assign(out, round.followed.data);
+  else if (round.error) out.error = errorJson(round.error);
   return out;
 }
 
@@ -75,6 +94,20 @@ function retryText(run: RetryRun, s: ChalkInstance): string {
 }
 
 function itemLines(item: RetryItem, s: ChalkInstance): string[] {
+  if (!item.rounds || item.rounds.length < 2) return attemptLines(item, s);
+  // With several rounds, each round's lines in turn, the later ones marked with their number.
+  const last = item.rounds.length;
+  return item.rounds.flatMap((round) => {
+    const all = attemptLines({ task_id: item.task_id, ...round }, s);
+    // The clusters still failing are listed once, after the last round.
+    const lines = round.round < last ? all.slice(0, 2) : all;
+    if (round.round === 1 || lines.length === 0) return lines;
+    const [first = '', ...rest] = lines;
+    return [first.replace(`${item.task_id}: `, `${item.task_id}: round ${round.round}: `), ...rest];
+  });
+}
+
+function attemptLines(item: RetryItem, s: ChalkInstance): string[] {
   const err = item.error;
   const no = s.red('✖');
   if (!accepted(item)) {

@@ -81,7 +81,7 @@ describe('profile set, list, show, use, remove', () => {
     const use = await hssInProcess(['profile', 'use', 'b'], { configDir });
     expect(use.stdout).toBe('✔ now using profile b\n');
     expect(stored(configDir).current).toBe('b');
-    const rm = await hssInProcess(['profile', 'delete', 'b', '--json'], { configDir });
+    const rm = await hssInProcess(['profile', 'delete', 'b', '--yes', '--json'], { configDir });
     expect(JSON.parse(rm.stdout)).toEqual({ ok: true, removed: 'b', was_current: true });
     expect(stored(configDir)).toEqual({ version: 1, profiles: { a: { region: 'cn-north-4' } } });
   });

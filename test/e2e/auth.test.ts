@@ -181,7 +181,7 @@ describe('hss auth status and logout', () => {
     const configDir = labStore();
     expect((await hss(LOGIN, { configDir, input: SANDBOX_PASSWORD })).exitCode).toBe(0);
 
-    const text = await hss(['auth', 'status'], { configDir });
+    const text = await hss(['auth', 'status', '--offline'], { configDir });
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
       new RegExp(
@@ -191,11 +191,12 @@ describe('hss auth status and logout', () => {
           'auth     X-Auth-Token',
           `who      ${SANDBOX_USER} \\(account ${SANDBOX_DOMAIN}\\)`,
           `project  ${SANDBOX_PROJECT_ID} \\(cn-north-4\\), from profile "lab", looked up from the IAM login token`,
-          'expires  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(in 23h 59m\\)\\n$',
+          'expires  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(in 23h 59m\\)',
+          'checked  not checked \\(--offline\\)\\n$',
         ].join('\\n'),
       ),
     );
-    const json = await hss(['auth', 'status', '--json'], { configDir });
+    const json = await hss(['auth', 'status', '--offline', '--json'], { configDir });
     expect(JSON.parse(json.stdout)).toEqual({
       ok: true,
       profile: 'lab',
@@ -208,8 +209,9 @@ describe('hss auth status and logout', () => {
       project_id_source: 'profile:lab (iam:login)',
       iam_endpoint: sb.url,
       expires_at: expect.stringMatching(/Z$/),
+      check: null,
     });
-    expect(sb.sandbox.requests).toHaveLength(1); // the login; status sends nothing
+    expect(sb.sandbox.requests).toHaveLength(1); // the login; status --offline sends nothing
 
     const out = await hss(['auth', 'logout'], { configDir });
     expect(out.exitCode, out.stderr).toBe(0);
@@ -238,13 +240,13 @@ describe('hss auth status and logout', () => {
   it('removing a profile drops its cached login', async () => {
     const configDir = labStore();
     expect((await hss(LOGIN, { configDir, input: SANDBOX_PASSWORD })).exitCode).toBe(0);
-    const rm = await hss(['profile', 'remove', 'lab'], { configDir });
+    const rm = await hss(['profile', 'remove', 'lab', '--yes'], { configDir });
     expect(rm.exitCode, rm.stderr).toBe(0);
     expect(readJson(path.join(configDir, 'credentials.json')).logins).toEqual({});
   });
 
   it('status with an AK/SK shows the key ID partly masked and never the secret', async () => {
-    const r = await hss(['auth', 'status', '--json'], {
+    const r = await hss(['auth', 'status', '--offline', '--json'], {
       env: {
         HUAWEICLOUD_SDK_AK: SANDBOX_ACCESS_KEY,
         HUAWEICLOUD_SDK_SK: SANDBOX_SECRET_KEY,
@@ -638,12 +640,12 @@ describe('project ID and region', () => {
       env: {
         HSS_ENDPOINT: sb.url,
         HSS_IAM_ENDPOINT: sb.url,
-        HSS_REGION: 'ap-southeast-1',
+        HSS_REGION: 'cn-south-1',
         HSS_TOKEN: SANDBOX_TOKEN,
       },
     });
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/^error: IAM lists no project named "ap-southeast-1" for these credentials\n/);
+    expect(r.stderr).toMatch(/^error: IAM lists no project named "cn-south-1" for these credentials\n/);
     expect(r.stderr).toContain('hint: pass --project-id');
   });
 

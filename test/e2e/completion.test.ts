@@ -138,7 +138,7 @@ describe.skipIf(!installed('bash'))('bash completes from the real script', () =>
     expect(got).toEqual([
       ['retry'],
       ['task'],
-      ['text', 'json'],
+      ['text', 'json', 'yaml'],
       ['json'],
       ['json'],
       SCAN_TYPES,
@@ -147,8 +147,21 @@ describe.skipIf(!installed('bash'))('bash completes from the real script', () =>
       ['risk_assessment'],
       ['--cluster', '--cluster-file'],
       ['bash', 'zsh', 'fish'],
-      ['task', 'auth', 'profile', 'config', 'sandbox', 'completion', 'help', 'exit-codes', 'environment'],
-      ['retry', 'list', 'show', 'wait'],
+      [
+        'task',
+        'api',
+        'auth',
+        'configure',
+        'profile',
+        'config',
+        'sandbox',
+        'completion',
+        'version',
+        'help',
+        'exit-codes',
+        'environment',
+      ],
+      ['retry', 'list', 'show', 'wait', 'create', 'stats'],
       ['token', 'aksk', 'password', 'command'],
       ['retry'],
       [],
@@ -191,7 +204,7 @@ describe.skipIf(!installed('fish'))('fish completes from the real script', () =>
     );
     expect(got).toEqual([
       ['retry'],
-      ['json', 'text'],
+      ['json', 'text', 'yaml'],
       ['c-1:benchmark', 'c-1:cluster_vul', 'c-1:risk_assessment'],
       ['c-1:benchmark,cluster_vul', 'c-1:benchmark,risk_assessment'],
       ['dev-1', 'prod'],
@@ -217,7 +230,7 @@ describe.skipIf(!installed('zsh'))('zsh completes from the real script', () => {
     );
     expect(got).toEqual([
       ['retry'],
-      ['text', 'json'],
+      ['text', 'json', 'yaml'],
       SCAN_TYPES,
       ['risk_assessment', 'benchmark'],
       ['dev-1', 'prod'],

@@ -150,7 +150,7 @@ describe('--json on every command that prints data', () => {
       ['help', 'exit-codes'],
       ['help', 'environment'],
       ['help', 'task'],
-      ['profile', 'remove', 'lab'],
+      ['profile', 'remove', 'lab', '--yes'],
     ];
     for (const args of runs) {
       const r = await hss([...args, '--json'], { configDir });

@@ -374,7 +374,7 @@ describe('credential precedence', () => {
     const input = row.stdin ? T.stdin : '';
     const args = [...(row.args ?? []), ...(row.stdin ? ['--token-stdin'] : [])];
 
-    const status = await hss(['auth', 'status', '--json', ...args], { configDir, env, input });
+    const status = await hss(['auth', 'status', '--offline', '--json', ...args], { configDir, env, input });
     expect(status.exitCode, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout).source).toBe(row.source === 'file' ? `file:${file}` : row.source);
 

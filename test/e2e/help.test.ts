@@ -15,7 +15,7 @@ describe('hss help', () => {
     expect(viaHelp.exitCode).toBe(0);
     expect(viaFlag.exitCode).toBe(0);
     expect(viaHelp.stdout).toBe(viaFlag.stdout);
-    expect(viaHelp.stdout).toMatch(/^Usage: hss task retry \[options\] <task_id\.\.\.>/);
+    expect(viaHelp.stdout).toMatch(/^Usage: hss task retry \[options\] \[task_id\.\.\.\]/);
     expect(viaHelp.stdout).toContain('Examples:');
     expect(viaHelp.stderr).toBe('');
   });
@@ -87,7 +87,7 @@ describe('hss help', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'error: no command or help topic "nope"\nhint: commands: task, auth, profile, config, sandbox, completion, help; topics: exit-codes, environment\n',
+      'error: no command or help topic "nope"\nhint: commands: task, api, auth, configure, profile, config, sandbox, completion, version, help; topics: exit-codes, environment\n',
     );
     const sub = await hss(['help', 'task', 'nope']);
     expect(sub.exitCode).toBe(2);

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TaskId } from '../../src/api/schemas.js';
 import { parseDuration, parseInteger } from '../../src/core/duration.js';
+import { ClusterIdList, ScanTypeList } from '../../src/core/rules.js';
 import { buildRetryBody, parseClusterFile, parseClusterSpec } from '../../src/tasks/cluster-specs.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
 import { type Handler, startRecordingServer } from '../helpers/recording-server.js';
@@ -127,6 +128,24 @@ describe('generated bad input never reaches the network', () => {
           valid: accepts(() =>
             buildRetryBody({ kind: 'clusters', clusters: parseClusterFile(text, 'f'), origin: 'f' }),
           ),
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('task create: --cluster and --scan-types values', async () => {
+    const types = fc.oneof(
+      argText,
+      fc.constantFrom('benchmark', 'cluster_vul,benchmark', 'vuln', ' risk_assessment'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(argText, fc.constant('cce-prod-01')), types, async (id, scanTypes) => {
+        await check({
+          args: ['task', 'create', '--cluster', id, '--scan-types', scanTypes],
+          valid:
+            ClusterIdList.safeParse([id]).success &&
+            ScanTypeList.safeParse(scanTypes.split(',').map((t) => t.trim())).success,
         });
       }),
       RUNS,

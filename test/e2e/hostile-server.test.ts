@@ -257,11 +257,11 @@ describe('IAM answers that would break hss', () => {
     const configDir = tempDir();
     writeStore(configDir, { lab: { region: 'cn-north-4', iam_endpoint: server.base } }, 'lab');
     expect((await hss(login(server.base), { configDir, input: 'pw-123456' })).exitCode).toBe(0);
-    const text = await hss(['auth', 'status'], { configDir });
+    const text = await hss(['auth', 'status', '--offline'], { configDir });
     expect(text.exitCode, text.stderr).toBe(0);
     expectNoRawControls(text);
     expect(text.stdout).toContain('admin\\u001b]0;owned\\u0007 (account acct\\u202egnp.exe)');
-    const doc = await hss(['auth', 'status', '--json'], { configDir });
+    const doc = await hss(['auth', 'status', '--offline', '--json'], { configDir });
     expectNoRawControls(doc);
     expect(JSON.parse(doc.stdout).who).toEqual({ user: `admin${TITLE}`, domain: `acct${BIDI}` });
   });

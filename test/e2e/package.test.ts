@@ -81,9 +81,9 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('npm pack', () => {
-  it('holds only bin, dist, docs, README, LICENSE, CHANGELOG and package.json', () => {
+  it('holds only bin, dist, docs, the man page, README, LICENSE, CHANGELOG and package.json', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/.+|dist\/.+\.cjs|dist\/help\.txt|docs\/.+\.md)$/;
+      /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/.+|dist\/.+\.cjs|dist\/help\.txt|docs\/.+\.md|man\/hss\.1)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     for (const required of [
       'package.json',
@@ -93,6 +93,7 @@ describe('npm pack', () => {
       'dist/hss.cjs',
       'docs/commands.md',
       'docs/exit-codes.md',
+      'man/hss.1',
     ]) {
       expect(files).toContain(required);
     }
@@ -109,6 +110,11 @@ describe('npm pack', () => {
 });
 
 describe('the installed hss', () => {
+  it.skipIf(process.platform === 'win32')('npm install -g installs the man page hss(1)', () => {
+    const page = path.join(prefix, 'share', 'man', 'man1', 'hss.1');
+    expect(readFileSync(page, 'utf8')).toBe(readFileSync(path.join(ROOT, 'man', 'hss.1'), 'utf8'));
+  });
+
   it('--version prints the package version', async () => {
     const r = await run(['--version']);
     expect(r).toEqual({ exitCode: 0, stdout: `${pkg.version}\n`, stderr: '' });

@@ -25,6 +25,14 @@ describe('hss sandbox as a process', () => {
       region: 'cn-north-4',
     });
     expect(banner.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The projects it hosts: three regions and a sub-project (MOS and the disabled one host nothing).
+    expect(banner.projects.map((p: { name: string; region: string }) => `${p.region} ${p.name}`)).toEqual([
+      'cn-north-4 cn-north-4',
+      'cn-north-4 cn-north-4_dev',
+      'cn-east-3 cn-east-3',
+      'ap-southeast-1 ap-southeast-1',
+    ]);
+    expect(banner.projects[0].project_id).toBe(banner.project_id);
     expect(statSync(path.join(configDir, 'config.json')).mode & 0o777).toBe(0o600);
     expect(statSync(configDir).mode & 0o777).toBe(0o700);
 
@@ -173,7 +181,7 @@ describe('hss profile', () => {
       'https://hss.eu-west-101.myhuaweicloud.eu',
     );
 
-    const rm = await hss(['profile', 'remove', 'b'], { configDir });
+    const rm = await hss(['profile', 'remove', 'b', '--yes'], { configDir });
     expect(rm.stdout).toBe('✔ profile b removed; no profile is current now\n');
     const gone = await hss(['profile', 'show', 'b'], { configDir });
     expect(gone.exitCode).toBe(3);
@@ -185,12 +193,12 @@ describe('hss profile', () => {
     for (const name of ['a', 'b', 'c']) {
       expect((await hss(['profile', 'set', name, '--region', 'cn-north-4'], { configDir })).exitCode).toBe(0);
     }
-    expect(await hss(['profile', 'delete', 'b'], { configDir })).toEqual({
+    expect(await hss(['profile', 'delete', 'b', '-y'], { configDir })).toEqual({
       exitCode: 0,
       stdout: '✔ profile b removed\n',
       stderr: '',
     });
-    expect((await hss(['profile', 'rm', 'c'], { configDir })).stdout).toBe('✔ profile c removed\n');
+    expect((await hss(['profile', 'rm', 'c', '--yes'], { configDir })).stdout).toBe('✔ profile c removed\n');
     const list = await hss(['profile', 'list', '--json'], { configDir });
     expect(JSON.parse(list.stdout).profiles.map((p: { name: string }) => p.name)).toEqual(['a']);
   });
@@ -271,7 +279,7 @@ describe('profile names that are names of object properties', () => {
     expect(sb.sandbox.requests.map((q) => q.headers['x-auth-token'])).toEqual([SANDBOX_TOKEN]);
     const list = JSON.parse((await hss(['profile', 'list', '--json'], { configDir })).stdout);
     expect(list.profiles.map((p: { name: string }) => p.name)).toEqual(['lab', 'constructor']);
-    expect((await hss(['profile', 'remove', 'constructor'], { configDir })).exitCode).toBe(0);
+    expect((await hss(['profile', 'remove', 'constructor', '--yes'], { configDir })).exitCode).toBe(0);
     expect((await hss(['-p', 'constructor', 'config', 'show'], { configDir })).exitCode).toBe(3);
   });
 

@@ -30,7 +30,7 @@ describe('hss task list', () => {
     expect(lines).toHaveLength(22);
     expect(lines[0]).toMatch(/^TASK ID\s+NAME\s+STATUS\s+TRIGGER\s+STARTED\s+OK\s+FAILED\s+SCANNING$/);
     expect(lines[1]).toMatch(
-      /^task-0002\s+manual-scan-payments\s+running\s+manual\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+2\s+1\s+2$/,
+      /^task-0002\s+manual-scan-payments\s+running\s+manual\s+1[01]m ago\s+2\s+1\s+2$/,
     );
     expect(lines[2]).toMatch(/^task-0001\s+nightly-cluster-scan\s+finished\s+schedule\s+.+\s+3\s+2\s+0$/);
     // Aligned: every row's STATUS column starts where the header's does.
@@ -250,14 +250,17 @@ describe('hss task show', () => {
     expect(r.stdout).not.toContain('cce-prod-01');
   });
 
-  it('an unknown task is exit 5 with a hint, after one request', async () => {
+  it('an unknown task is exit 5 with a hint, after looking among cluster scans and IaC scans', async () => {
     const r = await hss(['task', 'show', 'no-such-task'], { env: sb.env() });
     expect(r.exitCode).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
       /^error: task "no-such-task" was not found in this project\nhint: .*hss task list/,
     );
-    expect(sb.sandbox.requests).toHaveLength(1);
+    expect(sb.sandbox.requests.map((q) => JSON.parse(q.body).task_type)).toEqual([
+      'cluster_scan',
+      'iac_scan',
+    ]);
   });
 });
 

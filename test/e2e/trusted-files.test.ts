@@ -202,13 +202,13 @@ describe('a credential cache someone else could have written', () => {
   it('readable by others: used, with the same warning as the store', async () => {
     const { configDir, cache } = cached();
     chmodSync(cache, 0o644);
-    const r = await hss(['auth', 'status'], { configDir, env: filesOnly() });
+    const r = await hss(['auth', 'status', '--offline'], { configDir, env: filesOnly() });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toBe(
       `warning: the credential cache ${cache} can be read by other users (mode 644); run \`chmod 600 ${cache}\`\n`,
     );
     chmodSync(cache, 0o600);
-    expect((await hss(['auth', 'status'], { configDir, env: filesOnly() })).stderr).toBe('');
+    expect((await hss(['auth', 'status', '--offline'], { configDir, env: filesOnly() })).stderr).toBe('');
   });
 });
 

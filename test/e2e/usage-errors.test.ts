@@ -158,8 +158,8 @@ const cases: Array<{
   },
   {
     name: 'bad --output',
-    args: ['task-0001', '--all-failed', '-o', 'yaml'],
-    stderr: /argument 'yaml' is invalid. Allowed choices are text, json/,
+    args: ['task-0001', '--all-failed', '-o', 'xml'],
+    stderr: /argument 'xml' is invalid. Allowed choices are text, json, yaml/,
   },
   {
     name: 'bad --concurrency',
@@ -171,7 +171,11 @@ const cases: Array<{
     args: ['task-0001', '--all-failed', '--timeout', 'soon'],
     stderr: /--timeout "soon": not a duration/,
   },
-  { name: 'missing task ID', args: ['--all-failed'], stderr: /missing required argument 'task_id'/ },
+  {
+    name: 'missing task ID',
+    args: ['--all-failed'],
+    stderr: /say which tasks to retry: task IDs, or --since/,
+  },
 ];
 
 describe('bad input: exit 2, one line naming the value and the rule, nothing sent', () => {

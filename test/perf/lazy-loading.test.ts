@@ -183,11 +183,48 @@ describe('what an invocation loads', () => {
     'src/tasks/outcome.ts',
     'src/tasks/follow-view.ts',
     'src/tasks/retry-follow.ts',
+    'src/tasks/follow-many.ts',
+    'src/tasks/wait-view.ts',
+    // The selection of --since, and the CI reports (--junit, --summary, their XML and Markdown).
+    'src/tasks/select.ts',
+    'src/tasks/retry-select.ts',
+    'src/tasks/report.ts',
+    'src/tasks/report-paths.ts',
+    'src/tasks/report-junit.ts',
+    'src/tasks/report-summary.ts',
+    'src/tasks/retry-report.ts',
     'src/commands/task/wait/index.ts',
     'src/commands/task/show/index.ts',
     'src/output/task-view.ts',
+    // The other task calls and views, and what explains a refused IaC task: only when they are used.
+    'src/api/task-calls.ts',
+    'src/tasks/iac-refusal.ts',
+    'src/output/iac-view.ts',
+    'src/tasks/create-plan.ts',
+    'src/tasks/create-run.ts',
+    // Reading several projects: only with --region a,b|all or --all-projects.
+    'src/tasks/fleet.ts',
+    'src/auth/projects.ts',
+    'src/auth/fleet-login.ts',
+    'src/commands/task/list/fleet.ts',
     // Pipes have no colour.
     'node_modules/chalk/',
+    // --query, -o yaml and the pager: only when asked for (the pager: long text on a terminal).
+    'node_modules/@jmespath-community/',
+    'node_modules/yaml/',
+    'src/output/query.ts',
+    'src/output/yaml.ts',
+    'src/output/pager.ts',
+    // hss api, configure, version, the credential check of auth status, the man page, the prompts.
+    'src/api/raw-call.ts',
+    'src/commands/api/index.ts',
+    'src/commands/configure/index.ts',
+    'src/commands/configure/wizard.ts',
+    'src/commands/version/index.ts',
+    'src/auth/verify.ts',
+    'src/auth/login-cache.ts',
+    'src/auth/prompt.ts',
+    'src/help/man.ts',
   ];
 
   it('task retry --dry-run loads neither the sandbox, completion, execa, undici, the store writer nor zod', async () => {
@@ -219,6 +256,18 @@ describe('what an invocation loads', () => {
     // Node's fetch is its bundled undici: tens of milliseconds and megabytes to load.
     expect(builtinsLoaded(loads, ['internal/deps/undici/undici'])).toEqual([]);
     expect(loads.builtins.has('NativeModule http')).toBe(true);
+  });
+});
+
+describe('what --query and -o yaml load', () => {
+  it('--query loads the JMESPath module and -o yaml the YAML one, each only for itself; neither the pager', async () => {
+    const query = await load(['task', 'list', '--limit', '1', '--query', 'tasks[0].task_id'], sb.env());
+    expect(offending(query, ['node_modules/@jmespath-community/', 'src/output/query.ts'])).toHaveLength(2);
+    expect(offending(query, ['node_modules/yaml/', 'src/output/yaml.ts', 'src/output/pager.ts'])).toEqual([]);
+    const yaml = await load(['task', 'list', '--limit', '1', '-o', 'yaml'], sb.env());
+    expect(offending(yaml, ['node_modules/yaml/'])).toHaveLength(1);
+    expect(offending(yaml, ['node_modules/@jmespath-community/', 'src/output/pager.ts'])).toEqual([]);
+    expect(builtinsLoaded(yaml, ['child_process'])).toEqual([]);
   });
 });
 

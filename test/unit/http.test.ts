@@ -684,6 +684,66 @@ describe('HttpClient', () => {
   });
 });
 
+describe('HttpClient: a request that must not run twice (idempotent: false)', () => {
+  const createRequest = (base: string): ApiRequest => ({
+    method: 'POST',
+    url: new URL(`${base}/v5/proj/common/task`),
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"task_type":"cluster_scan"}',
+    operation: 'CreateTask',
+    idempotent: false,
+  });
+
+  it.each([500, 502, 503, 504])(
+    'is not sent again after HTTP %d: it may have been carried out',
+    async (status) => {
+      const server = await startRecordingServer((_req, res) => reply(res, status));
+      const lines: string[] = [];
+      const { http, waits } = client({ maxAttempts: 5, debug: (line) => lines.push(line) });
+      const error = await rejection(http.send(createRequest(server.base)));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(server.seen).toHaveLength(1);
+      expect(waits).toEqual([]);
+      expect(lines).toContain(
+        'CreateTask is not retried: it may have reached the service, and sending it again could repeat it',
+      );
+    },
+  );
+
+  it('is not sent again after a timeout', async () => {
+    const server = await startRecordingServer(() => {});
+    const { http } = client({ timeoutMs: 150, maxAttempts: 3 });
+    const error = await rejection(http.send(createRequest(server.base)));
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('is not sent again after the connection dropped without an answer', async () => {
+    const server = await startRecordingServer((req) => req.socket.destroy());
+    const { http } = client({ maxAttempts: 3 });
+    await rejection(http.send(createRequest(server.base)));
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('is tried again after HTTP 429: the gateway did not pass it on', async () => {
+    const server = await startRecordingServer((_req, res, n) =>
+      n === 1 ? reply(res, 429) : reply(res, 200, '{}'),
+    );
+    const { http } = client({ maxAttempts: 3 });
+    expect((await http.send(createRequest(server.base))).status).toBe(200);
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it('is tried again after a refused connection: it never left', async () => {
+    const server = await startRecordingServer(() => {});
+    await server.close();
+    const { http, waits } = client({ maxAttempts: 3 });
+    const error = await rejection(http.send(createRequest(server.base)));
+    expect(error.message).toContain('after 3 attempts');
+    expect(waits).toHaveLength(2);
+  });
+});
+
 /* ------------------------------------------------------------------------------------------------ */
 /* What counts as success, what is retried, what is trusted                                          */
 /* ------------------------------------------------------------------------------------------------ */

@@ -1,6 +1,7 @@
 /**
  * docs/json-output.md lists the fields of each JSON document; the types the commands return declare
- * them (src/tasks/documents.ts, src/output/error-json.ts). This reads both — the types with the
+ * them (src/tasks/documents.ts, src/output/error-json.ts, and the handlers of the profile, config
+ * and sandbox commands). This reads both — the types with the
  * TypeScript compiler, the docs' field lists as the nested bullets of each section — and fails when a
  * field is in one and not the other.
  *
@@ -19,7 +20,23 @@ import { ROOT } from '../helpers/cli.js';
 const DOCS = 'docs/json-output.md';
 const TASK_DOCUMENTS = 'src/tasks/documents.ts';
 const ERROR_DOCUMENTS = 'src/output/error-json.ts';
-const DOCUMENT_FILES = [TASK_DOCUMENTS, ERROR_DOCUMENTS];
+const COMMAND_DOCUMENTS = 'src/commands/documents.ts';
+const PROFILE_LIST = 'src/commands/profile/list/index.ts';
+const PROFILE_SHOW = 'src/commands/profile/show/index.ts';
+const PROFILE_SET = 'src/commands/profile/set/index.ts';
+const CONFIG_SHOW = 'src/commands/config/show/index.ts';
+const SANDBOX = 'src/commands/sandbox/index.ts';
+const DOCUMENT_FILES = [
+  TASK_DOCUMENTS,
+  ERROR_DOCUMENTS,
+  PROFILE_LIST,
+  PROFILE_SHOW,
+  PROFILE_SET,
+  CONFIG_SHOW,
+  SANDBOX,
+  COMMAND_DOCUMENTS,
+  'src/auth/credential-check.ts',
+];
 
 /** Each checked section of the docs, by its heading, and the type of its document. */
 const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> = [
@@ -28,7 +45,23 @@ const SECTIONS: ReadonlyArray<{ heading: string; file: string; type: string }> =
   { heading: '`hss task list`', file: TASK_DOCUMENTS, type: 'TaskListDocument' },
   { heading: '`hss task show`', file: TASK_DOCUMENTS, type: 'TaskShowDocument' },
   { heading: '`hss task wait`', file: TASK_DOCUMENTS, type: 'TaskWaitDocument' },
+  { heading: '`hss task show` of an IaC scan task', file: TASK_DOCUMENTS, type: 'IacTaskShowDocument' },
+  { heading: '`hss task create`', file: TASK_DOCUMENTS, type: 'TaskCreateDocument' },
+  { heading: '`hss task stats`', file: TASK_DOCUMENTS, type: 'TaskStatsDocument' },
+  { heading: '`hss task wait` with several task IDs', file: TASK_DOCUMENTS, type: 'TaskWaitManyDocument' },
   { heading: 'Errors', file: ERROR_DOCUMENTS, type: 'ErrorDocument' },
+  { heading: '`hss auth status`', file: COMMAND_DOCUMENTS, type: 'AuthStatusDocument' },
+  { heading: '`hss api`', file: COMMAND_DOCUMENTS, type: 'ApiDryRunDocument' },
+  { heading: '`hss configure`', file: COMMAND_DOCUMENTS, type: 'ConfigureDocument' },
+  { heading: '`hss profile rename`', file: COMMAND_DOCUMENTS, type: 'ProfileRenameDocument' },
+  { heading: '`hss profile copy`', file: COMMAND_DOCUMENTS, type: 'ProfileCopyDocument' },
+  { heading: '`hss profile remove`', file: COMMAND_DOCUMENTS, type: 'ProfileRemoveDocument' },
+  { heading: '`hss version`', file: COMMAND_DOCUMENTS, type: 'VersionDocument' },
+  { heading: '`hss profile list`', file: PROFILE_LIST, type: 'ProfileListDocument' },
+  { heading: '`hss profile show`', file: PROFILE_SHOW, type: 'ProfileShowDocument' },
+  { heading: '`hss profile set`', file: PROFILE_SET, type: 'ProfileSetDocument' },
+  { heading: '`hss config show`', file: CONFIG_SHOW, type: 'ConfigShowDocument' },
+  { heading: '`hss sandbox --json`', file: SANDBOX, type: 'SandboxDocument' },
 ];
 /** Objects whose fields a section of their own lists. */
 const LISTED_ON_THEIR_OWN = new Set(['ErrorJson']);

@@ -5,7 +5,7 @@
  * test/unit/http.test.ts drives the same rules through the client against real servers.
  */
 import { describe, expect, it } from 'vitest';
-import { innermostCode, networkReason, tlsTrustCode } from '../../src/api/retry-policy.js';
+import { innermostCode, networkReason, tlsTrustCode, undelivered } from '../../src/api/retry-policy.js';
 
 /** An error with a Node-style `code`, and optionally the error it wraps. */
 function coded(code: string, message: string, cause?: unknown): Error {
@@ -52,6 +52,39 @@ describe('innermostCode', () => {
     const self = coded('ESELF', 'self');
     (self as { cause?: unknown }).cause = self;
     expect(innermostCode(self)).toEqual({ code: 'ESELF', message: 'self' });
+  });
+});
+
+describe('undelivered: the failures after which a request that must not run twice may be sent again', () => {
+  // docs/reliability.md: CreateTask is tried again only when it cannot have reached the service.
+  it.each([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+  ])('%s, however deep fetch wraps it: never sent', (code) => {
+    expect(undelivered(coded(code, 'no connection'))).toBe(true);
+    expect(undelivered(fetchFailed(coded(code, 'no connection')))).toBe(true);
+  });
+
+  it.each(['ECONNRESET', 'UND_ERR_SOCKET', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'EPIPE'])(
+    '%s: the request may have reached the service',
+    (code) => {
+      expect(undelivered(fetchFailed(coded(code, 'lost')))).toBe(false);
+    },
+  );
+
+  it('an error with no code at all (a timeout of our own, an abort) may have been delivered', () => {
+    expect(undelivered(new Error('timed out'))).toBe(false);
+    expect(undelivered(fetchFailed(new Error('no code')))).toBe(false);
+  });
+
+  it('an answer: only 429 (throttled at the gateway) was not handed to the service', () => {
+    expect(undelivered({ status: 429 })).toBe(true);
+    for (const status of [500, 502, 503, 504, 408, 400]) expect(undelivered({ status })).toBe(false);
   });
 });
 

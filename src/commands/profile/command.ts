@@ -1,6 +1,8 @@
 import { defineGroup } from '../define.js';
+import * as copy from './copy/command.js';
 import * as list from './list/command.js';
 import * as remove from './remove/command.js';
+import * as rename from './rename/command.js';
 import * as set from './set/command.js';
 import * as show from './show/command.js';
 import * as use from './use/command.js';
@@ -13,5 +15,5 @@ export const group = defineGroup({
     'hss profile list',
     'hss --profile prod task retry task-0001 --all-failed',
   ],
-  commands: [set, list, show, use, remove],
+  commands: [set, list, show, use, rename, copy, remove],
 });

@@ -27,3 +27,12 @@ export function requireProfile(store: StoreFile, name: string): Profile {
   }
   return profile;
 }
+
+/** A profile name that must not be taken yet (the target of rename and copy). */
+export function requireFree(store: StoreFile, name: string, verb: string): void {
+  if (findProfile(store, name)) {
+    throw new UsageError(`profile ${quote(name)} already exists; ${verb} refuses to overwrite it`, {
+      hint: `choose another name, or remove it first: \`hss profile remove ${name}\``,
+    });
+  }
+}

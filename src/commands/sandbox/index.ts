@@ -10,6 +10,7 @@ import { firstIssue, ProfileName } from '../../core/rules.js';
 import { quote } from '../../core/text.js';
 import type { CommandResult } from '../../output/renderer.js';
 import {
+  hostingProjects,
   SANDBOX_ACCESS_KEY,
   SANDBOX_DOMAIN,
   SANDBOX_PASSWORD,
@@ -102,6 +103,13 @@ export interface SandboxDocument {
   secret_key: string;
   faults: string[];
   profile: string | null;
+  /** Every project the sandbox hosts tasks for (the first is `region`/`project_id`'s). */
+  projects: Array<{ region: string; name: string; project_id: string }>;
+}
+
+/** The projects as the banner lists them: main projects by region, a sub-project under its region. */
+function sandboxProjects(): SandboxDocument['projects'] {
+  return hostingProjects().map((p) => ({ region: p.region ?? p.name, name: p.name, project_id: p.id }));
 }
 
 /** The banner on a terminal: where it listens, its credentials, and a command to try. */
@@ -111,6 +119,7 @@ function bannerText(banner: SandboxDocument, opts: SandboxOptions, port: number,
       ? `${s.green('●')} hss sandbox listening on every address, port ${port}: ${s.bold(banner.url)} from this machine`
       : `${s.green('●')} hss sandbox listening on ${s.bold(banner.url)}`,
     `  region ${SANDBOX_REGION}   project ID ${SANDBOX_PROJECT_ID}`,
+    `  projects     ${banner.projects.map((p) => `${p.name} ${p.project_id}`).join('\n               ')}`,
     `  token        ${SANDBOX_TOKEN}`,
     `  IAM login    user ${SANDBOX_USER}, account ${SANDBOX_DOMAIN}, password ${SANDBOX_PASSWORD}`,
     `  AK/SK        ${SANDBOX_ACCESS_KEY} / ${SANDBOX_SECRET_KEY}`,
@@ -123,6 +132,9 @@ function bannerText(banner: SandboxDocument, opts: SandboxOptions, port: number,
         : `  try: HSS_TOKEN=${SANDBOX_TOKEN} hss --endpoint ${banner.url} --project-id ${SANDBOX_PROJECT_ID} task retry task-0001 --all-failed`,
     );
   }
+  lines.push(
+    `  reset: curl -X POST ${banner.url}/__sandbox/reset   ${s.dim('(the seed data back, without a restart)')}`,
+  );
   lines.push(s.dim('  Ctrl-C stops it'));
   return lines.join('\n');
 }
@@ -161,6 +173,7 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
     secret_key: SANDBOX_SECRET_KEY,
     faults,
     profile: opts.saveProfile ?? null,
+    projects: sandboxProjects(),
   };
   // The sandbox's credentials are public fixtures, printed on purpose; they are not registered as secrets.
   if (ctx.renderer.json) ctx.io.stdout.write(`${JSON.stringify(banner)}\n`);

@@ -289,7 +289,7 @@ describe('routing', () => {
       '/',
       '/v5',
       `/v5/${SANDBOX_PROJECT_ID}/common/tasks/task-0001`,
-      `/v5/${SANDBOX_PROJECT_ID}/common/task`,
+      `/v5/${SANDBOX_PROJECT_ID}/common/taskz`,
       '/v3/users',
     ]) {
       const reply = await call(sandbox, 'GET', path);
@@ -307,6 +307,7 @@ describe('routing', () => {
       ['PUT', hssPath('/common/tasks/batch-query'), 'POST'],
       ['GET', hssPath('/common/tasks/task-0001/resources/batch-query'), 'POST'],
       ['POST', hssPath('/common/task-statistics'), 'GET'],
+      ['GET', hssPath('/common/task'), 'POST'],
       ['GET', '/v3/auth/tokens', 'POST'],
       ['DELETE', '/v3/projects', 'GET'],
     ];

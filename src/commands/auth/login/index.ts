@@ -1,13 +1,13 @@
 /**
  * `hss auth login`: an IAM password login whose token is cached for the profile (never the password).
  */
-import { cachePath, type LoginEntry } from '../../../auth/cache.js';
+import { cachePath } from '../../../auth/cache.js';
 import { type LoginInput, type LoginResult, passwordLogin } from '../../../auth/iam.js';
+import { cacheLogin, loginEntry } from '../../../auth/login-cache.js';
 import { ask, canPrompt } from '../../../auth/prompt.js';
 import type { Context } from '../../../cli/context.js';
 import { isoSeconds, relativeTime } from '../../../core/duration.js';
 import { ConfigError, UsageError } from '../../../core/errors.js';
-import { bareRecord } from '../../../core/json.js';
 import { registerSecret } from '../../../core/redact.js';
 import { plainText } from '../../../core/rules.js';
 import { describeSource } from '../../../settings/describe.js';
@@ -15,6 +15,8 @@ import { iamEndpointIsOneOff, profileIamEndpoint, type Settings } from '../../..
 import { findProfile } from '../../../settings/store.js';
 import type { Handler, Options } from '../../define.js';
 import type { spec } from './command.js';
+
+export { cacheLogin, loginEntry };
 
 /** What `auth login --json` prints. */
 export interface AuthLoginDocument {
@@ -32,7 +34,11 @@ export interface AuthLoginDocument {
 }
 
 /** Who logs in where, and the password: from the flags, the profile, standard input or prompts. */
-async function loginInput(opts: Options<typeof spec>, settings: Settings, ctx: Context): Promise<LoginInput> {
+export async function loginInput(
+  opts: Options<typeof spec>,
+  settings: Settings,
+  ctx: Context,
+): Promise<LoginInput> {
   const { io } = ctx;
   const profileName = settings.profileName.value;
   const interactive = canPrompt(io);
@@ -51,7 +57,8 @@ async function loginInput(opts: Options<typeof spec>, settings: Settings, ctx: C
       },
     );
   }
-  const region = settings.region?.value;
+  // Logging in to several projects, each token is scoped by project ID (src/auth/fleet-login.ts).
+  const region = settings.region?.value ?? (settings.regions ? '' : undefined);
   if (region === undefined) {
     throw new ConfigError('no region is set: a login is scoped to the project of a region', {
       hint: `pass --region (e.g. cn-north-4), set HSS_REGION, or \`hss profile set ${profileName} --region …\``,
@@ -71,23 +78,6 @@ async function loginInput(opts: Options<typeof spec>, settings: Settings, ctx: C
   return { user, domain, password, region, iamEndpoint: settings.iamEndpoint.value };
 }
 
-async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, login: LoginResult) {
-  const entry: LoginEntry = {
-    token: login.token,
-    expires_at: login.expiresAtText,
-    user: login.userName ?? input.user,
-    domain: login.domainName ?? input.domain,
-  };
-  if (login.issuedAtText) entry.issued_at = login.issuedAtText;
-  if (login.projectId) entry.project_id = login.projectId;
-  if (login.projectName) entry.project_name = login.projectName;
-  await ctx.updateCache((data) => {
-    const byEndpoint = bareRecord(Object.hasOwn(data.logins, profileName) ? data.logins[profileName] : {});
-    byEndpoint[input.iamEndpoint] = entry;
-    data.logins[profileName] = byEndpoint;
-  });
-}
-
 /**
  * The profile remembers who logs in (so the hint `hss auth login -p NAME` works as is) and the project
  * the token is scoped to, when it has none. Not after a login with another IAM endpoint than the
@@ -96,7 +86,7 @@ async function cacheLogin(ctx: Context, profileName: string, input: LoginInput, 
  * Such a login changes nothing but the cache, and is used where the same IAM endpoint is.
  * Returns the fields it filled in.
  */
-async function rememberInProfile(
+export async function rememberInProfile(
   ctx: Context,
   settings: Settings,
   input: LoginInput,
@@ -132,13 +122,17 @@ async function rememberInProfile(
 
 const authLogin: Handler<typeof spec> = async ({ opts }, ctx) => {
   const settings = ctx.settings();
+  if (settings.regions || ctx.flags.allProjects) {
+    const { loginSeveral } = await import('./several.js');
+    return loginSeveral(opts, settings, ctx);
+  }
   const profileName = settings.profileName.value;
   const input = await loginInput(opts, settings, ctx);
   const http = ctx.http(
     `check the user name, account name and password; \`hss auth login -p ${profileName} --user NAME --domain ACCOUNT\``,
   );
   const login = await passwordLogin(http, input);
-  await cacheLogin(ctx, profileName, input, login);
+  await cacheLogin(ctx, profileName, input, loginEntry(input, login));
   const stored = findProfile(settings.store, profileName);
   const oneOff = stored !== undefined && iamEndpointIsOneOff(settings);
   const remembered = stored && !oneOff ? await rememberInProfile(ctx, settings, input, login) : [];

@@ -1,9 +1,15 @@
-import { defineCommand, type Loader } from '../../define.js';
+import { defineCommand, flag, type Loader } from '../../define.js';
 
 export const spec = defineCommand({
   name: 'status',
-  description: 'which credential is in use: source, who, project, expiry (never the secret)',
-  examples: ['hss auth status', 'hss -p prod auth status --json | jq -r .expires_at'],
+  description:
+    'which credential is in use (source, who, project, expiry; never the secret), checked with one cheap call',
+  options: [flag('--offline', 'send nothing: say which credential is in use without checking it')],
+  examples: [
+    'hss auth status                    # exit 4 when the API refuses the credential',
+    'hss auth status --offline',
+    'hss -p prod auth status --json | jq -r .expires_at',
+  ],
 });
 
 export const load: Loader<typeof spec> = () => import('./index.js');

@@ -1,30 +1,27 @@
 /**
  * `hss auth status`: which credential is in effect, where it came from, who it is and when it expires
- * (never the secret).
+ * (never the secret); unless --offline, checked with one cheap call, as `gh auth status` does.
  */
-import { type Credential, maskAccessKey, noCredentials, planCredential } from '../../../auth/credentials.js';
+import type { CredentialCheck } from '../../../auth/credential-check.js';
+import {
+  authHintFor,
+  type Credential,
+  maskAccessKey,
+  noCredentials,
+  planCredential,
+} from '../../../auth/credentials.js';
 import { iamEndpointFor } from '../../../auth/project.js';
+import type { Context } from '../../../cli/context.js';
 import { isoSeconds, relativeTime } from '../../../core/duration.js';
+import { ConfigError } from '../../../core/errors.js';
+import { quote } from '../../../core/text.js';
 import { describeSource } from '../../../settings/describe.js';
+import { oneProjectOnly } from '../../../settings/regions.js';
 import type { Settings } from '../../../settings/resolve.js';
+import type { Resolved } from '../../../settings/source.js';
 import type { Handler } from '../../define.js';
+import type { AuthStatusDocument } from '../../documents.js';
 import type { spec } from './command.js';
-
-/** What `auth status --json` prints. */
-export interface AuthStatusDocument {
-  ok: true;
-  profile: string;
-  source: string;
-  auth: string;
-  kind: Credential['kind'];
-  temporary: boolean | undefined;
-  who: Record<string, string> | null;
-  region: string | null;
-  project_id: string | null;
-  project_id_source: string;
-  iam_endpoint: string;
-  expires_at: string | null;
-}
 
 function who(credential: Credential): Record<string, string> | null {
   if (credential.kind === 'aksk') return { access_key: maskAccessKey(credential.accessKey) };
@@ -55,14 +52,67 @@ function projectInUse(settings: Settings, credential: Credential): { id: string 
   return { id: null, source: 'unset' };
 }
 
-const authStatus: Handler<typeof spec> = async (_input, ctx) => {
+/**
+ * The check: ShowTaskStatistics in the project calls would use (looked up in IAM, as any command
+ * does, when only a region is set), with the credential already loaded, so a credential command
+ * runs once. Returns the check and the project it was made in.
+ */
+async function check(
+  ctx: Context,
+  settings: Settings,
+  credential: Credential,
+): Promise<{ check: CredentialCheck; project: Resolved<string> }> {
+  if (settings.regions) {
+    const { value, source } = settings.regions;
+    const named = value === 'all' ? 'all' : value.join(',');
+    throw oneProjectOnly(`region ${quote(named)} (from ${describeSource(source)}) names several regions`);
+  }
+  if (ctx.flags.allProjects) throw oneProjectOnly('--all-projects reads every project of a region');
+  if (!settings.endpoint) {
+    throw new ConfigError('no region or endpoint is set: the check of the credential needs one', {
+      hint: 'pass --region (e.g. cn-north-4) or set HSS_REGION; or --offline to skip the check',
+    });
+  }
+  const http = ctx.http(authHintFor(credential));
+  const [{ resolveProjectId }, { verifyCredential }] = await Promise.all([
+    import('../../../auth/project.js'),
+    import('../../../auth/verify.js'),
+  ]);
+  const project = await resolveProjectId({
+    settings,
+    credential,
+    http,
+    updateStore: (mutate) => ctx.updateStore(mutate),
+    debug: (line) => ctx.renderer.debug(line),
+    warn: (line) => ctx.renderer.warn(line),
+  });
+  const enterpriseProject = settings.enterpriseProject?.value;
+  const target = { endpoint: settings.endpoint.value, projectId: project.value };
+  const done = await verifyCredential(
+    http,
+    credential,
+    enterpriseProject === undefined ? target : { ...target, enterpriseProject },
+    settings.region?.value,
+  );
+  return { check: done, project };
+}
+
+function checkText(done: CredentialCheck | null): string | undefined {
+  if (!done) return undefined;
+  const where = `project ${done.project_id}${done.region ? ` (${done.region})` : ''}`;
+  return `accepted by ${done.operation} in ${where} at ${done.endpoint}`;
+}
+
+const authStatus: Handler<typeof spec> = async ({ opts }, ctx) => {
   const settings = ctx.settings();
   const plan = await planCredential(await ctx.credentialSources());
   if (!plan) throw noCredentials();
   const credential = await plan.load();
+  const verified = opts.offline ? undefined : await check(ctx, settings, credential);
   const now = ctx.io.now();
   const identity = who(credential);
-  const project = projectInUse(settings, credential);
+  const local = projectInUse(settings, credential);
+  const project = verified ? { id: verified.project.value, source: verified.project.source } : local;
   const data: AuthStatusDocument = {
     ok: true,
     profile: settings.profileName.value,
@@ -76,7 +126,9 @@ const authStatus: Handler<typeof spec> = async (_input, ctx) => {
     project_id_source: project.source,
     iam_endpoint: iamEndpointFor(settings, credential),
     expires_at: credential.expiresAt === undefined ? null : new Date(credential.expiresAt).toISOString(),
+    check: verified?.check ?? null,
   };
+  const checked = checkText(data.check);
   const kindText =
     credential.kind === 'token'
       ? 'X-Auth-Token'
@@ -110,6 +162,7 @@ const authStatus: Handler<typeof spec> = async (_input, ctx) => {
             )
           : `${isoSeconds(credential.expiresAt)} (${relativeTime(credential.expiresAt, now)})`,
       ]);
+      rows.push(['checked', checked ? `${s.green('✔')} ${checked}` : s.dim('not checked (--offline)')]);
       const width = Math.max(...rows.map(([k]) => (k ?? '').length));
       return rows.map(([k = '', v = '']) => `${s.bold(k.padEnd(width))}  ${v}`).join('\n');
     },

@@ -17,7 +17,21 @@ import { storePath } from '../../../settings/store.js';
 import type { Handler } from '../../define.js';
 import type { spec } from './command.js';
 
-type Row = { value: string | number | boolean | null; source: string };
+/** One setting: its value (null when unset) and where it came from. */
+export interface SettingRow {
+  value: string | number | boolean | null;
+  source: string;
+}
+type Row = SettingRow;
+
+/** `hss config show --json` */
+export interface ConfigShowDocument {
+  ok: true;
+  config_dir: string;
+  store_file: string;
+  /** Every setting by name, in a fixed order. */
+  settings: Record<string, SettingRow>;
+}
 
 function asRow(r: Resolved<string | boolean> | undefined): Row {
   return r ? { value: r.value, source: r.source } : { value: null, source: 'unset' };
@@ -89,13 +103,19 @@ function projectRow(ctx: Context, settings: Settings, plan: CredentialPlan | und
   return asRow(undefined);
 }
 
-export async function configShow(ctx: Context): Promise<CommandResult> {
+export async function configShow(ctx: Context): Promise<CommandResult<ConfigShowDocument>> {
   const settings = ctx.settings();
   const credentials = await credentialRow(ctx, settings);
   const output = resolveOutput(ctx.flags, ctx.io.env);
   const values: Record<string, Row> = {
     profile: asRow(settings.profileName),
-    region: asRow(settings.region),
+    // Several regions (a list, or all) show as given: the commands that read several projects use them.
+    region: settings.regions
+      ? {
+          value: settings.regions.value === 'all' ? 'all' : settings.regions.value.join(','),
+          source: settings.regions.source,
+        }
+      : asRow(settings.region),
     project_id: projectRow(ctx, settings, credentials.plan),
     enterprise_project_id: asRow(settings.enterpriseProject),
     endpoint: asRow(settings.endpoint),
@@ -106,6 +126,7 @@ export async function configShow(ctx: Context): Promise<CommandResult> {
     color: asRow(output.color),
     debug: asRow(output.debug),
     plain: asRow(output.plain),
+    pager: { value: output.pager.value, source: output.pager.source },
     ...networkRows(ctx.network()),
   };
   const store = storePath(ctx.configDir);

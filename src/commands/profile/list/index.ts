@@ -44,6 +44,7 @@ const profileList: Handler<typeof spec> = async (_input, ctx) => {
       ]);
       return table(['', 'NAME', 'REGION', 'PROJECT ID', 'AUTH', 'ENDPOINT'], rows, s.bold);
     },
+    ids: profiles.map((p) => p.name),
     exitCode: 0,
   };
 };

@@ -26,10 +26,23 @@ function listFilter(opts: TaskListOptions, now: number): ListTasksFilter {
     if (!parsed.success) throw new UsageError(`--name ${quote(opts.name)}: ${firstIssue(parsed.error)}`);
     filter.task_name = opts.name;
   }
+  if (opts.type === 'iac_scan') filter.task_type = opts.type;
   if (opts.status !== undefined) filter.task_status = opts.status;
   if (opts.trigger !== undefined) filter.trigger_type = opts.trigger;
   if (opts.since !== undefined) filter.start_create_time = parseSince(opts.since, '--since', now);
   return filter;
+}
+
+/** How many tasks to show: --limit, every one with --all, else 20. */
+function wantedCount(opts: TaskListOptions): number {
+  if (opts.all && opts.limit !== undefined) {
+    throw new UsageError('--limit and --all cannot be combined; --all fetches every task');
+  }
+  return opts.all
+    ? Number.POSITIVE_INFINITY
+    : opts.limit === undefined
+      ? DEFAULT_LIST_LIMIT
+      : parseInteger(opts.limit, '--limit', 1, MAX_LIMIT);
 }
 
 export async function taskList(
@@ -37,14 +50,14 @@ export async function taskList(
   ctx: Context,
 ): Promise<CommandResult<TaskListDocument>> {
   const filter = listFilter(opts, ctx.io.now());
-  if (opts.all && opts.limit !== undefined) {
-    throw new UsageError('--limit and --all cannot be combined; --all fetches every task');
+  const wanted = wantedCount(opts);
+  const concurrency =
+    opts.concurrency === undefined ? undefined : parseInteger(opts.concurrency, '--concurrency', 1, 32);
+  const { wantsSeveralProjects } = await import('../../../tasks/fleet.js');
+  if (wantsSeveralProjects(ctx)) {
+    const { fleetTaskList } = await import('./fleet.js');
+    return fleetTaskList(ctx, filter, wanted, concurrency);
   }
-  const wanted = opts.all
-    ? Number.POSITIVE_INFINITY
-    : opts.limit === undefined
-      ? DEFAULT_LIST_LIMIT
-      : parseInteger(opts.limit, '--limit', 1, MAX_LIMIT);
 
   const api = await ctx.hss();
   const spinner = await ctx.renderer.spinner('Listing tasks…');
@@ -60,13 +73,17 @@ export async function taskList(
     spinner.stop();
   }
   const { items: tasks, total } = listing;
+  const now = ctx.io.now();
+  const iacTable =
+    opts.type === 'iac_scan' ? (await import('../../../output/iac-view.js')).iacTaskTable : undefined;
   if (listing.stopped) {
     ctx.renderer.warn(`the listing stops at ${plural(tasks.length, 'task')}: ${listing.stopped}`);
   }
 
   return {
     data: { ok: true, total_num: total, tasks },
-    text: (s) => taskTable(tasks, total, s),
+    text: iacTable ? (s) => iacTable(tasks, total, s, now) : (s) => taskTable(tasks, total, s, now),
+    ids: tasks.map((t) => t.task_id),
     exitCode: 0,
   };
 }
