@@ -150,6 +150,19 @@ describe('resolveSettings: what is used, and what is not', () => {
     );
   });
 
+  it('several regions (a comma list, or all) are a list of regions, with no one region or endpoint', () => {
+    const listed = resolve({ region: 'cn-north-4,cn-east-3' }, {});
+    expect(listed.regions).toEqual({ value: ['cn-north-4', 'cn-east-3'], source: 'flag' });
+    expect('region' in listed).toBe(false);
+    expect('endpoint' in listed).toBe(false);
+    const all = resolve({}, { HSS_REGION: 'all' }, { region: 'cn-north-1' });
+    expect(all.regions).toEqual({ value: 'all', source: 'env:HSS_REGION' });
+    expect('region' in all).toBe(false);
+    const one = resolve({}, {}, { region: 'cn-north-1' });
+    expect(one.region).toEqual({ value: 'cn-north-1', source: 'profile:work' });
+    expect('regions' in one).toBe(false);
+  });
+
   it('a region checks the endpoint it derives like any endpoint', () => {
     const error = thrown(() => resolve({ region: 'Not A Region' }, {}));
     expect(error).toBeInstanceOf(UsageError);
