@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import {
   ClusterId,
+  ClusterIdList,
   EnterpriseProjectId,
   firstIssue,
   ProfileName,
@@ -257,5 +258,34 @@ describe('plainText: names and command lines typed by the user, kept as typed', 
     expect(error.message).toBe(
       `account name "ab${shown}": must be 1–256 characters without control characters`,
     );
+  });
+});
+
+describe('ClusterIdList: the clusters of a new scan (CreateTask cluster_id_list)', () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `cce-${i}`);
+
+  it('accepts 1 to 200 distinct cluster IDs', () => {
+    accepts(ClusterIdList, ['cce-prod-01']);
+    accepts(ClusterIdList, ids(200));
+  });
+
+  it('refuses an empty list and one of 201', () => {
+    expect(reason(ClusterIdList, [])).toBe('needs at least one cluster');
+    expect(reason(ClusterIdList, ids(201))).toBe('201 clusters given; the limit is 1–200');
+  });
+
+  it('names a cluster given twice', () => {
+    expect(reason(ClusterIdList, ['a', 'b', 'c', 'b'])).toBe('cluster "b" is given twice');
+  });
+
+  it("names a cluster ID that breaks the ID's rule, before anything about the list", () => {
+    expect(reason(ClusterIdList, ['ok', ''])).toBe('cluster ID "": cluster ID must not be empty');
+    expect(reason(ClusterIdList, ['x'.repeat(65)])).toMatch(
+      /^cluster ID "x{48}…": cluster ID is 65 characters; the limit is 1–64$/,
+    );
+    expect(reason(ClusterIdList, ['a\u001b', 'a\u001b'])).toBe(
+      'cluster ID "a\\u001b": cluster ID must not contain control characters',
+    );
+    expect(reason(ClusterIdList, [...ids(201), ''])).toBe('cluster ID "": cluster ID must not be empty');
   });
 });
