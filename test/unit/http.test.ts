@@ -710,6 +710,23 @@ describe('HttpClient: a request that must not run twice (idempotent: false)', ()
     },
   );
 
+  it('says it is not retried only when an attempt was left (the last attempt ends the run anyway)', async () => {
+    // One attempt in all: 503. Two: 429 (tried again), then 503 on the last.
+    for (const [maxAttempts, statuses] of [
+      [1, [503]],
+      [2, [429, 503]],
+    ] as const) {
+      const server = await startRecordingServer((_req, res, n) => reply(res, statuses[n - 1] ?? 500));
+      const lines: string[] = [];
+      const { http } = client({ maxAttempts, debug: (line) => lines.push(line) });
+      const error = await rejection(http.send(createRequest(server.base)));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error.httpStatus).toBe(503);
+      expect(server.seen).toHaveLength(maxAttempts);
+      expect(lines.filter((line) => line.includes('is not retried'))).toEqual([]);
+    }
+  });
+
   it('is not sent again after a timeout', async () => {
     const server = await startRecordingServer(() => {});
     const { http } = client({ timeoutMs: 150, maxAttempts: 3 });
