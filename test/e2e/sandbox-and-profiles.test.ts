@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
@@ -50,6 +51,33 @@ describe('hss sandbox as a process', () => {
     const done = await child;
     expect(done.exitCode).toBe(0);
     expect(String(done.stderr)).toContain('sandbox stopped');
+  });
+
+  it('-o yaml: the same banner as one YAML document, ended with "..." while the server runs on', async () => {
+    const configDir = tempDir();
+    const child = execa(process.execPath, [BIN, 'sandbox', '--port', '0', '-o', 'yaml'], {
+      env: baseEnv(configDir),
+      extendEnv: false,
+      reject: false,
+    });
+    const lines = createInterface({ input: child.stdout! });
+    const document: string[] = [];
+    for await (const line of lines) {
+      if (line === '...') break;
+      document.push(line);
+    }
+    const banner = parse(document.join('\n')) as {
+      ok: boolean;
+      url: string;
+      project_id: string;
+      token: string;
+    };
+    expect(banner).toMatchObject({ ok: true, token: 'hss-sandbox-token', project_id: SANDBOX_PROJECT_ID });
+    expect(banner.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // It serves while the document is read: the server is up.
+    expect((await fetch(`${banner.url}/__sandbox/requests`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
   });
 
   /** Starts `hss sandbox` in text mode and reads its banner up to the Ctrl-C line. */

@@ -177,7 +177,11 @@ export async function sandbox(opts: SandboxOptions, ctx: Context): Promise<Comma
   };
   // The sandbox's credentials are public fixtures, printed on purpose; they are not registered as secrets.
   if (ctx.renderer.json) ctx.io.stdout.write(`${JSON.stringify(banner)}\n`);
-  else if (!ctx.renderer.options.quiet)
+  else if (ctx.renderer.options.format === 'yaml') {
+    const { yamlText } = await import('../../output/yaml.js');
+    // The document end marker tells a reader the banner is whole while the server runs on.
+    ctx.io.stdout.write(`${yamlText(banner)}...\n`);
+  } else if (!ctx.renderer.options.quiet)
     ctx.renderer.print(bannerText(banner, opts, server.port, ctx.renderer.out));
 
   await new Promise<void>((resolve) => {
