@@ -107,6 +107,25 @@ step(
   undefined,
   { HUAWEICLOUD_SDK_AK: banner.access_key, HUAWEICLOUD_SDK_SK: banner.secret_key },
 );
+step(
+  'the morning job across every region: each project selects, retries and follows its own failed tasks',
+  [
+    'task',
+    'retry',
+    '--since',
+    '12h',
+    '--all-failed',
+    '--region',
+    'all',
+    '--wait',
+    '--rounds',
+    '2',
+    '--interval',
+    '500ms',
+  ],
+  undefined,
+  { HUAWEICLOUD_SDK_AK: banner.access_key, HUAWEICLOUD_SDK_SK: banner.secret_key },
+);
 process.stdout.write(`\ndemo finished: the retry of task-0001 exited with ${code}\n`);
 sandbox.kill('SIGTERM');
 await once(sandbox, 'exit');
