@@ -60,6 +60,25 @@ describe('task retry --since across regions', () => {
     expect(retriesSent(sb.sandbox.requests)).toEqual([]);
   });
 
+  it("text: each project's lines under a line naming the project", async () => {
+    const r = await hss(
+      ['task', 'retry', '--since', '12h', '--all-failed', '--region', 'cn-east-3,ap-southeast-1'],
+      {
+        env: env(),
+      },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const east = lines.indexOf(`cn-east-3 (project ${EAST})`);
+    const southeast = lines.indexOf(`ap-southeast-1 (project ${SOUTHEAST})`);
+    expect(east).toBeGreaterThanOrEqual(0);
+    expect(southeast).toBeGreaterThan(east);
+    const eastLines = lines.slice(east + 1, southeast);
+    expect(eastLines.some((l) => /^✔ east-0002: retry accepted/.test(l))).toBe(true);
+    expect(eastLines.every((l) => !l.includes('apse-'))).toBe(true);
+    expect(lines.slice(southeast + 1).some((l) => /^✔ apse-0001: retry accepted/.test(l))).toBe(true);
+  });
+
   it('--wait --rounds 2: results carry region and project; the JUnit report names region/task', async () => {
     const dir = tempDir();
     const junit = path.join(dir, 'scans.xml');

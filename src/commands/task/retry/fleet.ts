@@ -64,6 +64,7 @@ async function runOf(
 ): Promise<CommandResult<TaskRetryDocument>> {
   const items: RetryItem[] = [];
   const report: ReportTask[] = [];
+  const sections: Array<{ name: string; run: RetryRun }> = [];
   let interrupted: RetryRun['interrupted'];
   for (const { project, value } of outcome.results) {
     if (!('run' in value)) continue;
@@ -72,6 +73,7 @@ async function runOf(
       items.push({ ...item, region: project.region, project_id: project.projectId });
     }
     report.push(...reportTasks(value.run, project.region));
+    sections.push({ name: `${project.name} (project ${project.projectId})`, run: value.run });
   }
   let result: CommandResult<TaskRetryDocument>;
   let empty: string | undefined;
@@ -83,6 +85,9 @@ async function runOf(
     const run: RetryRun = { items, waited: plan.wait !== undefined };
     if (interrupted) run.interrupted = interrupted;
     result = retryResult(run);
+    // The text view: each project's lines, as a retry of that project alone shows them, under its name.
+    result.text = (s) =>
+      sections.map(({ name, run }) => `${s.bold(name)}\n${retryResult(run).text?.(s) ?? ''}`).join('\n');
   }
   if (plan.reports.junit === undefined && plan.reports.summary === undefined) return result;
   // A quiet morning is still reported: CI finds its report files, saying there was nothing to do.
