@@ -8,7 +8,7 @@
 // project ID looked up in IAM first, as the fan-out must), and with the project ID known (one round
 // trip). The target (≤ 1.5 ×) is checked against the first: both resolve their projects from IAM.
 import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { sandboxBanner } from './sandbox-banner.mjs';
 
 export const FLEET_LATENCY_MS = 400;
 export const FLEET_TARGET = 1.5;
@@ -42,15 +42,7 @@ export async function fleetBench({ node, bin, env, runs }) {
     },
   );
   try {
-    const info = await new Promise((resolve, reject) => {
-      const lines = createInterface({ input: sandbox.stdout });
-      lines.once('line', (line) => {
-        lines.close();
-        sandbox.stdout.resume();
-        resolve(JSON.parse(line));
-      });
-      sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with code ${code}`)));
-    });
+    const info = await sandboxBanner(sandbox);
     const keys = {
       ...env,
       HSS_ENDPOINT: info.url,

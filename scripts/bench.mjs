@@ -24,9 +24,9 @@ import { request } from 'node:http';
 import { SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FLEET_TARGET, fleetBench } from './bench-fleet.mjs';
+import { sandboxBanner } from './sandbox-banner.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'hss.js');
@@ -123,15 +123,7 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
-const banner = await new Promise((resolve, reject) => {
-  const lines = createInterface({ input: sandbox.stdout });
-  lines.once('line', (line) => {
-    lines.close();
-    sandbox.stdout.resume();
-    resolve(JSON.parse(line));
-  });
-  sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with code ${code}`)));
-});
+const banner = await sandboxBanner(sandbox);
 const sandboxEnv = {
   ...cleanEnv,
   HSS_ENDPOINT: banner.url,
@@ -394,15 +386,7 @@ let morning;
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const info = await new Promise((resolve, reject) => {
-      const lines = createInterface({ input: job.stdout });
-      lines.once('line', (line) => {
-        lines.close();
-        job.stdout.resume();
-        resolve(JSON.parse(line));
-      });
-      job.once('exit', (code) => reject(new Error(`the sandbox exited with code ${code}`)));
-    });
+    const info = await sandboxBanner(job);
     process.stderr.write(`morning job: ${MORNING_TASKS} tasks…`);
     const run = spawnSync(
       NODE,

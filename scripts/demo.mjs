@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { sandboxBanner } from './sandbox-banner.mjs';
 
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'hss.js');
 const configDir = mkdtempSync(path.join(tmpdir(), 'hss-demo-'));
@@ -32,14 +32,8 @@ const cleanup = () => {
   rmSync(configDir, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
-sandbox.stdout.resume();
 
-const lines = createInterface({ input: sandbox.stdout });
-const banner = await new Promise((resolve, reject) => {
-  lines.once('line', (line) => resolve(JSON.parse(line)));
-  sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with code ${code}`)));
-});
-lines.close();
+const banner = await sandboxBanner(sandbox);
 
 function step(title, args, input, extraEnv = {}) {
   const shown = Object.keys(extraEnv)

@@ -6,7 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import type { IacFileResult, TaskSummary } from '../api/schemas.js';
 import { plural } from '../core/text.js';
 import { table } from './table.js';
-import { ago, type LeadColumns, when } from './task-view.js';
+import { type LeadColumns, type ListingColumns, listingTable, when } from './task-view.js';
 
 export interface FileCounts {
   total: number;
@@ -30,7 +30,21 @@ function statusCell(status: string | undefined, s: ChalkInstance): string {
   return status ?? '-';
 }
 
-/** `hss task list --type iac_scan`: one row a task; across projects, `lead` columns first. */
+const IAC_COLUMNS: ListingColumns<TaskSummary> = {
+  header: ['FILE TYPE', 'FILES', 'OK', 'FAILED'],
+  cells: (t, s) => {
+    const counts = fileCounts(t);
+    return [
+      t.iac_scan_info?.file_type ?? '-',
+      String(counts.total),
+      String(counts.succeeded),
+      counts.failed ? s.red(String(counts.failed)) : '0',
+    ];
+  },
+  status: statusCell,
+};
+
+/** `hss task list --type iac_scan`: one row a task, with its files' counts; across projects, `lead` columns first. */
 export function iacTaskTable<T extends TaskSummary>(
   tasks: T[],
   total: number,
@@ -38,28 +52,7 @@ export function iacTaskTable<T extends TaskSummary>(
   now: number,
   lead?: LeadColumns<T>,
 ): string {
-  if (tasks.length === 0) return s.dim('no tasks match');
-  const rows = tasks.map((t) => {
-    const counts = fileCounts(t);
-    return [
-      ...(lead ? lead.cells(t) : []),
-      t.task_id,
-      t.task_name ?? '-',
-      statusCell(t.task_status, s),
-      t.trigger_type ?? '-',
-      ago(t.start_time, now),
-      t.iac_scan_info?.file_type ?? '-',
-      String(counts.total),
-      String(counts.succeeded),
-      counts.failed ? s.red(String(counts.failed)) : '0',
-    ];
-  });
-  const header = ['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'FILE TYPE', 'FILES', 'OK', 'FAILED'];
-  const lines = [table([...(lead?.header ?? []), ...header], rows, s.bold)];
-  if (total > tasks.length) {
-    lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
-  }
-  return lines.join('\n');
+  return listingTable(tasks, total, s, now, IAC_COLUMNS, lead);
 }
 
 /** Failed files first, then those still scanning, then the rest; API order within each group. */

@@ -117,10 +117,58 @@ export interface LeadColumns<T> {
   cells(task: T): string[];
 }
 
+/** The columns a kind of task adds to a listing after those every task has, and how it shows a status. */
+export interface ListingColumns<T> {
+  header: string[];
+  cells(task: T, s: ChalkInstance): string[];
+  status(status: string | undefined, s: ChalkInstance): string;
+}
+
 /**
- * `hss task list`: one row a task, and a line when more tasks match than are shown; across projects,
- * `lead` puts where each task is (REGION, PROJECT) before its columns.
+ * A task listing: one row a task (ID, name, status, trigger, started, then the kind's own columns),
+ * and a line when more tasks match than are shown; across projects, `lead` puts where each task is
+ * (REGION, PROJECT) first.
  */
+export function listingTable<T extends TaskSummary>(
+  tasks: T[],
+  total: number,
+  s: ChalkInstance,
+  now: number,
+  own: ListingColumns<T>,
+  lead?: LeadColumns<T>,
+): string {
+  if (tasks.length === 0) return s.dim('no tasks match');
+  const rows = tasks.map((t) => [
+    ...(lead ? lead.cells(t) : []),
+    t.task_id,
+    t.task_name ?? '-',
+    own.status(t.task_status, s),
+    t.trigger_type ?? '-',
+    ago(t.start_time, now),
+    ...own.cells(t, s),
+  ]);
+  const header = [...(lead?.header ?? []), 'TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', ...own.header];
+  const lines = [table(header, rows, s.bold)];
+  if (total > tasks.length) {
+    lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
+  }
+  return lines.join('\n');
+}
+
+const CLUSTER_COLUMNS: ListingColumns<TaskSummary> = {
+  header: ['OK', 'FAILED', 'SCANNING'],
+  cells: (t, s) => {
+    const counts = clusterCounts(t);
+    return [
+      String(counts.succeeded),
+      counts.failed ? s.red(String(counts.failed)) : '0',
+      String(counts.scanning),
+    ];
+  },
+  status: statusCell,
+};
+
+/** `hss task list`: the cluster scan tasks, with their clusters' counts. */
 export function taskTable<T extends TaskSummary>(
   tasks: T[],
   total: number,
@@ -128,27 +176,7 @@ export function taskTable<T extends TaskSummary>(
   now: number,
   lead?: LeadColumns<T>,
 ): string {
-  if (tasks.length === 0) return s.dim('no tasks match');
-  const rows = tasks.map((t) => {
-    const counts = clusterCounts(t);
-    return [
-      ...(lead ? lead.cells(t) : []),
-      t.task_id,
-      t.task_name ?? '-',
-      statusCell(t.task_status, s),
-      t.trigger_type ?? '-',
-      ago(t.start_time, now),
-      String(counts.succeeded),
-      counts.failed ? s.red(String(counts.failed)) : '0',
-      String(counts.scanning),
-    ];
-  });
-  const header = ['TASK ID', 'NAME', 'STATUS', 'TRIGGER', 'STARTED', 'OK', 'FAILED', 'SCANNING'];
-  const lines = [table([...(lead?.header ?? []), ...header], rows, s.bold)];
-  if (total > tasks.length) {
-    lines.push(s.dim(`${tasks.length} of ${plural(total, 'task')} shown; --limit <n> or --all for more`));
-  }
-  return lines.join('\n');
+  return listingTable(tasks, total, s, now, CLUSTER_COLUMNS, lead);
 }
 
 function summaryLines(task: TaskSummary, s: ChalkInstance, now: number): string[] {

@@ -4,7 +4,13 @@
 // progress time (settleIac).
 
 import type { Answer } from './answers.js';
-import { SCAN_STATUSES, type ScanStatus, type TaskStatus, type TriggerType } from './model.js';
+import {
+  estimatedMinutes,
+  SCAN_STATUSES,
+  type ScanStatus,
+  type TaskStatus,
+  type TriggerType,
+} from './model.js';
 import { type JsonObject, optionalEnum, optionalObject, optionalString } from './request.js';
 import { sortedPage, type TaskQuery } from './task-filter.js';
 
@@ -72,13 +78,6 @@ export interface IacFileView {
 }
 
 export function iacTaskView(task: IacTask, now: number): IacTaskView {
-  let estimated = 0;
-  if (task.status === 'running') {
-    estimated =
-      task.finishAt === undefined
-        ? Math.max(0, Math.ceil((task.estimatedEnd - now) / 60_000))
-        : Math.max(1, Math.ceil((task.finishAt - now) / 60_000));
-  }
   return {
     task_id: task.id,
     task_type: 'iac_scan',
@@ -87,7 +86,7 @@ export function iacTaskView(task: IacTask, now: number): IacTaskView {
     task_status: task.status,
     start_time: task.startTime,
     end_time: task.endTime,
-    estimated_time: estimated,
+    estimated_time: estimatedMinutes(task, now),
     iac_scan_info: {
       file_type: task.fileType,
       scan_file_num: task.files.length,

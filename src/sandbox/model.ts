@@ -110,6 +110,20 @@ export function clusterStatus(cluster: Cluster): ScanStatus {
   return 'success';
 }
 
+/**
+ * ListTasks' `estimated_time` (minutes left) of a running task: until its retry finishes, or its
+ * seeded estimate; 0 for a task that is not running.
+ */
+export function estimatedMinutes(
+  task: { status: TaskStatus; finishAt?: number | undefined; estimatedEnd: number },
+  now: number,
+): number {
+  if (task.status !== 'running') return 0;
+  return task.finishAt === undefined
+    ? Math.max(0, Math.ceil((task.estimatedEnd - now) / 60_000))
+    : Math.max(1, Math.ceil((task.finishAt - now) / 60_000));
+}
+
 export function taskView(task: Task, now: number): TaskView {
   let scanning = 0;
   let success = 0;
@@ -120,13 +134,6 @@ export function taskView(task: Task, now: number): TaskView {
     else if (status === 'success') success += 1;
     else failed += 1;
   }
-  let estimated = 0;
-  if (task.status === 'running') {
-    estimated =
-      task.finishAt === undefined
-        ? Math.max(0, Math.ceil((task.estimatedEnd - now) / 60_000))
-        : Math.max(1, Math.ceil((task.finishAt - now) / 60_000));
-  }
   return {
     task_id: task.id,
     task_type: 'cluster_scan',
@@ -135,7 +142,7 @@ export function taskView(task: Task, now: number): TaskView {
     task_status: task.status,
     start_time: task.startTime,
     end_time: task.endTime,
-    estimated_time: estimated,
+    estimated_time: estimatedMinutes(task, now),
     cluster_scan_info: {
       scan_type_list: [...task.scanTypes],
       scanning_cluster_num: scanning,
