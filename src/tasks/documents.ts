@@ -151,7 +151,8 @@ export interface RetryRunDocument {
   /** One item per task, in the order given. */
   results: Array<RetryItemDocument | RetrySkippedDocument>;
   /** A single task's error, or the interruption of a batch. */
-  error?: ErrorJson /** Across several projects: the projects that could not be read or retried. */;
+  error?: ErrorJson;
+  /** Across several projects: the projects that could not be read or retried. */
   errors?: ProjectErrorDocument[];
 }
 

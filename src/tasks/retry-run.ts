@@ -45,20 +45,8 @@ export interface Known {
   baseline?: TaskSummary | undefined;
 }
 
-/** One round of one task's retry: what was sent, the answer, how following it ended. */
-export interface RetryRound {
-  round: number;
-  ok: boolean;
-  http_status?: number;
-  request_id?: string;
-  body?: RetryBody;
-  sent?: boolean;
-  followed?: Followed;
-  error?: HssError;
-}
-
-export interface RetryItem {
-  task_id: string;
+/** One attempt at a task's retry: what was sent, the answer, how following it ended. */
+export interface RetryAttempt {
   ok: boolean;
   http_status?: number;
   request_id?: string;
@@ -69,8 +57,18 @@ export interface RetryItem {
   /** With --wait: how following the task ended. */
   followed?: Followed;
   error?: HssError;
+}
+
+/** One round of one task's retry (--rounds). */
+export interface RetryRound extends RetryAttempt {
+  round: number;
+}
+
+export interface RetryItem extends RetryAttempt {
+  task_id: string;
   /** With --rounds: every round, the last one's fields also being the item's own. */
-  rounds?: RetryRound[] /** Across several projects (--region list or all): where the task is. */;
+  rounds?: RetryRound[];
+  /** Across several projects (--region list or all): where the task is. */
   region?: string;
   project_id?: string;
 }
