@@ -119,7 +119,7 @@ describe('hss auth login on a terminal', () => {
       const after = afterRun(output);
       expect(after.exitCode, output).toBe(130);
       expect(plain(output)).toMatch(/\nerror: interrupted by SIGINT\n/);
-      expect(after).toEqual({ exitCode: 130, echo: true, canonical: true });
+      expect(after, output).toEqual({ exitCode: 130, echo: true, canonical: true });
       expect(sb.sandbox.requests).toEqual([]);
       expect(output).not.toMatch(/internal error|\n\s+at /);
     });

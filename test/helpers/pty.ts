@@ -145,18 +145,55 @@ export function hssOnPty(args: string[], options: PtyOptions = {}): PtySession {
   return spawnOnPty(process.execPath, [BIN, ...args], options);
 }
 
+/** The last line `hssOnPtyThenStty`'s shell prints, after the terminal's settings. */
+const STTY_END = '[stty end]';
+
 /**
  * The built CLI on a new pseudo-terminal, run by bash, which then prints the exit code and the
  * terminal's settings (`stty -a`): what the user's shell finds once hss has ended. bash traps SIGINT
  * so that a Ctrl-C reaches hss and bash goes on to report.
+ *
+ * bash then holds the terminal open until the session has shown everything up to its last line, and
+ * only then is let go (one key): what a process prints just before it ends can otherwise be lost when
+ * the terminal closes on a loaded machine, and the settings are the last thing printed.
  */
 export function hssOnPtyThenStty(args: string[], options: PtyOptions = {}): PtySession {
   const quoted = [process.execPath, BIN, ...args].map((s) => `'${s.replace(/'/g, `'\\''`)}'`).join(' ');
-  return spawnOnPty(
+  const session = spawnOnPty(
     'bash',
-    ['--norc', '--noprofile', '-c', `trap 'true' INT; ${quoted}; echo "[exit $?]"; stty -a`],
+    [
+      '--norc',
+      '--noprofile',
+      '-c',
+      `trap 'true' INT; ${quoted}; echo "[exit $?]"; stty -a; echo '${STTY_END}'; read -rs -n 1 _`,
+    ],
     options,
   );
+  let settled: Promise<PtyExit> | undefined;
+  const shownInFull = async (): Promise<PtyExit> => {
+    let ended = false;
+    void session.exit.then(() => {
+      ended = true;
+    });
+    while (!session.output.includes(STTY_END) && !ended) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (!ended) session.type('q');
+    return session.exit;
+  };
+  return {
+    get output() {
+      return session.output;
+    },
+    waitFor: (text) => session.waitFor(text),
+    type: (text) => session.type(text),
+    interrupt: () => session.interrupt(),
+    kill: () => session.kill(),
+    get exit() {
+      settled ??= shownInFull();
+      return settled;
+    },
+  };
 }
 
 /** The exit code `hssOnPtyThenStty` reported, and whether the terminal is back to echoing lines. */
@@ -164,6 +201,9 @@ export function afterRun(output: string): { exitCode: number; echo: boolean; can
   const code = /\[exit (\d+)\]/.exec(output);
   if (!code) throw new Error(`no exit code was reported; the terminal showed:\n${output}`);
   const settings = output.slice(code.index);
+  if (!settings.includes(STTY_END)) {
+    throw new Error(`the terminal's settings were not shown in full; the terminal showed:\n${output}`);
+  }
   return {
     exitCode: Number(code[1]),
     echo: /(^|\s)echo(\s|$)/m.test(settings),
