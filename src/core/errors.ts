@@ -47,6 +47,14 @@ export class HssError extends Error {
   }
 }
 
+/** The same error (class, message, details) with another hint. */
+export function withHint<E extends HssError>(error: E, hint: string | undefined): E {
+  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as E;
+  Object.defineProperty(copy, 'hint', { value: hint, enumerable: true, configurable: true });
+  if (hint === undefined) delete (copy as { hint?: string }).hint;
+  return copy;
+}
+
 /** The base of the errors of one code and exit code: each is thrown with a message and its details. */
 function errorClass(code: ErrorCode, exitCode: number) {
   return class extends HssError {

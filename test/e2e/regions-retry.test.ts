@@ -115,6 +115,63 @@ describe('task retry --since across regions', () => {
     expect(suites).toContain('cn-east-3/east-0002');
     expect(suites).toContain('ap-southeast-1/apse-0001');
   });
+
+  it("clusters still failing: each hint names the task's region and project, and works as written", async () => {
+    const DEV = idOf('cn-north-4_dev');
+    const run = await hss(
+      [
+        'task',
+        'retry',
+        '--since',
+        '12h',
+        '--all-failed',
+        '--region',
+        'cn-north-4',
+        '--all-projects',
+        '--wait',
+        ...FAST,
+        '--json',
+      ],
+      { env: env() },
+    );
+    expect(run.exitCode, run.stderr).toBe(7);
+    const doc = JSON.parse(run.stdout) as {
+      results: Array<{ task_id: string; ok: boolean; error?: { hint?: string } }>;
+    };
+    const hintOf = (id: string) => doc.results.find((t) => t.task_id === id)?.error?.hint;
+    expect(hintOf('dev-0001')).toBe(
+      `see why with \`hss task show dev-0001 --failed --region cn-north-4 --project-id ${DEV}\`; ` +
+        `retry them with \`hss task retry dev-0001 --all-failed --region cn-north-4 --project-id ${DEV}\``,
+    );
+    expect(hintOf('task-0005')).toContain(
+      `\`hss task show task-0005 --failed --region cn-north-4 --project-id ${SANDBOX_PROJECT_ID}\``,
+    );
+    // Several tasks still failing: the closing line says how to see each, in its own project.
+    const text = await hss(
+      [
+        'task',
+        'retry',
+        '--since',
+        '12h',
+        '--all-failed',
+        '--region',
+        'cn-north-4',
+        '--all-projects',
+        '--wait',
+        ...FAST,
+      ],
+      { env: env() },
+    );
+    expect(text.exitCode, text.stderr).toBe(7);
+    expect(text.stderr).toMatch(
+      /\nhint: see each with `hss task show TASK_ID --failed --region REGION --project-id PROJECT_ID`, the project named above the task's lines\n$/,
+    );
+    // The sub-project's hint, run as written, shows the cluster that failed.
+    const command = /`hss (task show [^`]*)`/.exec(hintOf('dev-0001') ?? '')?.[1]?.split(' ') ?? [];
+    const shown = await hss(command, { env: env() });
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^\s*idc-dev-01\s.*failed/m);
+  });
 });
 
 describe('task retry --since across regions, one region failing', () => {

@@ -5,14 +5,21 @@
  * region and project ID, the reports hold every project's tasks, and the exit code is the highest.
  */
 import type { Context } from '../../../cli/context.js';
+import { withHint } from '../../../core/errors.js';
 import { plural } from '../../../core/text.js';
 import type { CommandResult, Renderer } from '../../../output/renderer.js';
 import type { DryRunRequest, TaskRetryDocument } from '../../../tasks/documents.js';
-import { type FleetOutcome, fleetError, forEachProject } from '../../../tasks/fleet.js';
+import { type FleetOutcome, fleetError, forEachProject, type ProjectTarget } from '../../../tasks/fleet.js';
 import type { ReportTask } from '../../../tasks/report.js';
 import type { RetryPlan } from '../../../tasks/retry-plan.js';
 import { reportTasks, writeTaskReports } from '../../../tasks/retry-report.js';
-import { dryRunRequests, executeRetry, type RetryItem, type RetryRun } from '../../../tasks/retry-run.js';
+import {
+  dryRunRequests,
+  executeRetry,
+  type RetryAttempt,
+  type RetryItem,
+  type RetryRun,
+} from '../../../tasks/retry-run.js';
 import { applySelection } from '../../../tasks/retry-select.js';
 import { dryRunResult, retryResult } from '../../../tasks/retry-view.js';
 
@@ -69,9 +76,7 @@ async function runOf(
   for (const { project, value } of outcome.results) {
     if (!('run' in value)) continue;
     interrupted ??= value.run.interrupted;
-    for (const item of value.run.items) {
-      items.push({ ...item, region: project.region, project_id: project.projectId });
-    }
+    for (const item of value.run.items) items.push(inProject(item, project));
     report.push(...reportTasks(value.run, project.region));
     sections.push({ name: `${project.name} (project ${project.projectId})`, run: value.run });
   }
@@ -85,6 +90,12 @@ async function runOf(
     const run: RetryRun = { items, waited: plan.wait !== undefined };
     if (interrupted) run.interrupted = interrupted;
     result = retryResult(run);
+    if (result.closing && result.closing.hint === undefined && items.filter((i) => !i.ok).length > 1) {
+      result.closing = withHint(
+        result.closing,
+        `see each with \`hss task show TASK_ID --failed --region REGION --project-id PROJECT_ID\`, the project named above the task's lines`,
+      );
+    }
     // The text view: each project's lines, as a retry of that project alone shows them, under its name.
     result.text = (s) =>
       sections.map(({ name, run }) => `${s.bold(name)}\n${retryResult(run).text?.(s) ?? ''}`).join('\n');
@@ -97,4 +108,39 @@ async function runOf(
     result.exitCode = Math.max(result.exitCode, failed.exitCode);
   }
   return result;
+}
+
+/**
+ * A task's item, placed in its project: its region and project ID, and the commands its hints suggest
+ * (`hss task show ID --failed`, …) given the flags that reach that project, since the run's own
+ * settings name several.
+ */
+function inProject(item: RetryItem, project: ProjectTarget): RetryItem {
+  const flags = `--region ${project.region} --project-id ${project.projectId}`;
+  const placed: RetryItem = {
+    ...placeAttempt(item, flags),
+    region: project.region,
+    project_id: project.projectId,
+  };
+  if (item.rounds) placed.rounds = item.rounds.map((round) => placeAttempt(round, flags));
+  return placed;
+}
+
+function placeAttempt<A extends RetryAttempt>(attempt: A, flags: string): A {
+  const place = (hint: string | undefined) =>
+    hint?.replace(/`(hss task [^`]*)`/g, (_, command: string) => `\`${command} ${flags}\``);
+  const placed: A = { ...attempt };
+  if (attempt.error) placed.error = withHint(attempt.error, place(attempt.error.hint));
+  if (attempt.followed) {
+    const { followed } = attempt;
+    const data = { ...followed.data };
+    if (data.error?.hint !== undefined)
+      data.error = { ...data.error, hint: place(data.error.hint) as string };
+    placed.followed = {
+      ...followed,
+      error: followed.error && withHint(followed.error, place(followed.error.hint)),
+      data,
+    };
+  }
+  return placed;
 }
