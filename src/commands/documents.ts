@@ -5,10 +5,12 @@
  * imports only types free of imports, so that check can read it on its own.
  */
 import type { CredentialCheck } from '../auth/credential-check.js';
+import type { ProjectErrorDocument } from '../tasks/documents.js';
 
 /** `hss auth status` */
 export interface AuthStatusDocument {
-  ok: true;
+  /** False when a project of several refused the credential. */
+  ok: boolean;
   profile: string;
   source: string;
   auth: string;
@@ -20,8 +22,12 @@ export interface AuthStatusDocument {
   project_id_source: string;
   iam_endpoint: string;
   expires_at: string | null;
-  /** The call that checked the credential; null with --offline. */
+  /** The call that checked the credential; null with --offline or several projects. */
   check: CredentialCheck | null;
+  /** With several regions or --all-projects: the check of each project that accepted it. */
+  checks?: CredentialCheck[];
+  /** With several regions or --all-projects: each project that refused it, and why. */
+  errors?: ProjectErrorDocument[];
 }
 
 /** `hss profile remove` */

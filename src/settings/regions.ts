@@ -41,7 +41,7 @@ export function parseRegionList(resolved: Resolved<string>): Resolved<RegionList
 /** The refusal of several regions (or --all-projects) by a command that works on one project. */
 export function oneProjectOnly(what: string): UsageError {
   return new UsageError(
-    `${what}: only \`hss task list\`, \`hss task stats\` and \`hss task retry --since\` read several projects, this command one`,
+    `${what}: only \`hss task list\`, \`hss task stats\`, \`hss task retry --since\` and \`hss auth status\` read several projects, this command one`,
     {
       hint: 'name one region, e.g. --region cn-north-4',
     },

@@ -139,9 +139,9 @@ export async function forEachProject<T>(
 
   const outcome: FleetOutcome<T> = { results: [], errors: [], failures: [], exitCode: 0, asked: 0 };
   const { noProjectIn } = await import('../auth/projects.js');
-  const fail = (region: string, projectId: string | undefined, error: HssError) => {
+  const fail = (region: string, projectId: string | undefined, error: HssError, name = region) => {
     outcome.errors.push({ region, ...(projectId ? { project_id: projectId } : {}), error: errorJson(error) });
-    outcome.failures.push({ target: projectId ? `${region} (project ${projectId})` : region, error });
+    outcome.failures.push({ target: projectId ? `${name} (project ${projectId})` : name, error });
     outcome.exitCode = Math.max(outcome.exitCode, error.exitCode);
   };
   for (const region of missing) fail(region, undefined, noProjectIn(region));
@@ -166,7 +166,7 @@ export async function forEachProject<T>(
   for (const project of projects) {
     if (values.has(project)) outcome.results.push({ project, value: values.get(project) as T });
     const error = failed.get(project);
-    if (error) fail(project.region, project.projectId, error);
+    if (error) fail(project.region, project.projectId, error, project.name);
   }
   outcome.asked = projects.length + missing.length;
   return outcome;

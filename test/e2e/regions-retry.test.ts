@@ -212,7 +212,7 @@ describe('task retry across regions: what is refused before anything is sent', (
     const r = await hss(['task', 'retry', 'task-0001', '--all-failed', '--region', 'all'], { env: sb.env() });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(
-      /^error: region "all" \(from command-line flag\) names several regions: only `hss task list`, `hss task stats` and `hss task retry --since` read several projects/,
+      /^error: region "all" \(from command-line flag\) names several regions: only `hss task list`, `hss task stats`, `hss task retry --since` and `hss auth status` read several projects/,
     );
     expect(sb.sandbox.requests).toEqual([]);
   });

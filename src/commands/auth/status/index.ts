@@ -2,6 +2,7 @@
  * `hss auth status`: which credential is in effect, where it came from, who it is and when it expires
  * (never the secret); unless --offline, checked with one cheap call, as `gh auth status` does.
  */
+import type { ChalkInstance } from 'chalk';
 import type { CredentialCheck } from '../../../auth/credential-check.js';
 import {
   authHintFor,
@@ -12,16 +13,17 @@ import {
 } from '../../../auth/credentials.js';
 import { iamEndpointFor } from '../../../auth/project.js';
 import type { Context } from '../../../cli/context.js';
-import { isoSeconds, relativeTime } from '../../../core/duration.js';
-import { ConfigError } from '../../../core/errors.js';
+import { isoSeconds, parseInteger, relativeTime } from '../../../core/duration.js';
+import { ConfigError, UsageError } from '../../../core/errors.js';
 import { quote } from '../../../core/text.js';
 import { describeSource } from '../../../settings/describe.js';
 import { oneProjectOnly } from '../../../settings/regions.js';
 import type { Settings } from '../../../settings/resolve.js';
 import type { Resolved } from '../../../settings/source.js';
-import type { Handler } from '../../define.js';
+import type { Handler, Options } from '../../define.js';
 import type { AuthStatusDocument } from '../../documents.js';
 import type { spec } from './command.js';
+import type { ProjectChecks } from './fleet.js';
 
 function who(credential: Credential): Record<string, string> | null {
   if (credential.kind === 'aksk') return { access_key: maskAccessKey(credential.accessKey) };
@@ -97,10 +99,58 @@ async function check(
   return { check: done, project };
 }
 
-function checkText(done: CredentialCheck | null): string | undefined {
-  if (!done) return undefined;
+function checkText(done: CredentialCheck | null, s: ChalkInstance): string {
+  if (!done) return s.dim('not checked (--offline)');
   const where = `project ${done.project_id}${done.region ? ` (${done.region})` : ''}`;
-  return `accepted by ${done.operation} in ${where} at ${done.endpoint}`;
+  return `${s.green('✔')} accepted by ${done.operation} in ${where} at ${done.endpoint}`;
+}
+
+/** The project of the document when several are asked for: none, and which ones instead. */
+function severalSource(ctx: Context): { id: null; source: string } {
+  const settings = ctx.settings();
+  const regions = settings.regions?.value;
+  const named =
+    regions === undefined ? (settings.region?.value ?? '?') : regions === 'all' ? 'all' : regions.join(',');
+  const sub = ctx.flags.allProjects ? ', sub-projects too' : '';
+  return { id: null, source: `several: every project of region ${named}${sub}, as IAM lists them` };
+}
+
+/**
+ * With several regions or --all-projects: the credential checked in each project (unless --offline).
+ * --concurrency means nothing for one project, and says so.
+ */
+async function severalProjects(
+  opts: Options<typeof spec>,
+  ctx: Context,
+): Promise<{ several: boolean; projects?: ProjectChecks }> {
+  const several = ctx.settings().regions !== undefined || ctx.flags.allProjects === true;
+  const concurrency =
+    opts.concurrency === undefined ? undefined : parseInteger(opts.concurrency, '--concurrency', 1, 32);
+  if (concurrency !== undefined && !several) {
+    throw new UsageError(
+      '--concurrency is for several projects: add --region a,b, --region all or --all-projects',
+    );
+  }
+  if (!several || opts.offline) return { several };
+  return { several, projects: await (await import('./fleet.js')).checkEveryProject(ctx, concurrency) };
+}
+
+/** How the credential authenticates, and who it is, as the text view says them. */
+function describeCredential(
+  credential: Credential,
+  identity: Record<string, string> | null,
+): { kindText: string; whoText: string | undefined } {
+  const kindText =
+    credential.kind === 'token'
+      ? 'X-Auth-Token'
+      : `AK/SK signature (SDK-HMAC-SHA256)${credential.securityToken ? ', temporary key' : ''}`;
+  const whoText =
+    credential.kind === 'aksk'
+      ? `access key ${maskAccessKey(credential.accessKey)}`
+      : identity
+        ? `${identity['user'] ?? '?'}${identity['domain'] ? ` (account ${identity['domain']})` : ''}`
+        : undefined;
+  return { kindText, whoText };
 }
 
 const authStatus: Handler<typeof spec> = async ({ opts }, ctx) => {
@@ -108,13 +158,14 @@ const authStatus: Handler<typeof spec> = async ({ opts }, ctx) => {
   const plan = await planCredential(await ctx.credentialSources());
   if (!plan) throw noCredentials();
   const credential = await plan.load();
-  const verified = opts.offline ? undefined : await check(ctx, settings, credential);
+  const { several, projects } = await severalProjects(opts, ctx);
+  const verified = opts.offline || several ? undefined : await check(ctx, settings, credential);
   const now = ctx.io.now();
   const identity = who(credential);
-  const local = projectInUse(settings, credential);
+  const local = several ? severalSource(ctx) : projectInUse(settings, credential);
   const project = verified ? { id: verified.project.value, source: verified.project.source } : local;
   const data: AuthStatusDocument = {
-    ok: true,
+    ok: projects === undefined || projects.errors.length === 0,
     profile: settings.profileName.value,
     source: credential.source,
     auth: plan.kind,
@@ -128,17 +179,12 @@ const authStatus: Handler<typeof spec> = async ({ opts }, ctx) => {
     expires_at: credential.expiresAt === undefined ? null : new Date(credential.expiresAt).toISOString(),
     check: verified?.check ?? null,
   };
-  const checked = checkText(data.check);
-  const kindText =
-    credential.kind === 'token'
-      ? 'X-Auth-Token'
-      : `AK/SK signature (SDK-HMAC-SHA256)${credential.securityToken ? ', temporary key' : ''}`;
-  const whoText =
-    credential.kind === 'aksk'
-      ? `access key ${maskAccessKey(credential.accessKey)}`
-      : identity
-        ? `${identity['user'] ?? '?'}${identity['domain'] ? ` (account ${identity['domain']})` : ''}`
-        : undefined;
+  if (several) data.region = null;
+  if (projects) {
+    data.checks = projects.checks;
+    if (projects.errors.length) data.errors = projects.errors;
+  }
+  const { kindText, whoText } = describeCredential(credential, identity);
   return {
     data,
     text: (s) => {
@@ -162,11 +208,13 @@ const authStatus: Handler<typeof spec> = async ({ opts }, ctx) => {
             )
           : `${isoSeconds(credential.expiresAt)} (${relativeTime(credential.expiresAt, now)})`,
       ]);
-      rows.push(['checked', checked ? `${s.green('✔')} ${checked}` : s.dim('not checked (--offline)')]);
-      const width = Math.max(...rows.map(([k]) => (k ?? '').length));
+      const width = Math.max(...rows.map(([k]) => (k ?? '').length), 'checked'.length);
+      const checked = projects ? projects.lines(s) : [checkText(data.check, s)];
+      rows.push(['checked', checked.join(`\n${' '.repeat(width + 2)}`)]);
       return rows.map(([k = '', v = '']) => `${s.bold(k.padEnd(width))}  ${v}`).join('\n');
     },
-    exitCode: 0,
+    exitCode: projects?.closing?.exitCode ?? 0,
+    ...(projects?.closing ? { closing: projects.closing } : {}),
   };
 };
 export default authStatus;
