@@ -140,60 +140,72 @@ export function spawnOnPty(file: string, args: string[], options: PtyOptions = {
   };
 }
 
-/** The built CLI on a new pseudo-terminal: `hss args…`. */
-export function hssOnPty(args: string[], options: PtyOptions = {}): PtySession {
-  return spawnOnPty(process.execPath, [BIN, ...args], options);
-}
-
-/** The last line `hssOnPtyThenStty`'s shell prints, after the terminal's settings. */
-const STTY_END = '[stty end]';
+/**
+ * What the holding shell prints once the command has ended, with its exit code: an OSC sequence, which
+ * terminals ignore, removed from what `output` shows.
+ */
+const ENDED = /\u001b\]hss-test-ended;(\d+)\u0007/;
 
 /**
- * The built CLI on a new pseudo-terminal, run by bash, which then prints the exit code and the
- * terminal's settings (`stty -a`): what the user's shell finds once hss has ended. bash traps SIGINT
- * so that a Ctrl-C reaches hss and bash goes on to report.
- *
- * bash then holds the terminal open until the session has shown everything up to its last line, and
- * only then is let go (one key): what a process prints just before it ends can otherwise be lost when
- * the terminal closes on a loaded machine, and the settings are the last thing printed.
+ * `command args…` on a new pseudo-terminal, run by a shell that holds the terminal open once the
+ * command has ended, until the session has seen all it printed. On a loaded machine the last lines a
+ * process writes just before it ends can otherwise be lost when the terminal closes with it. The shell
+ * runs `then` after the command (with its exit code in `$code`), then prints ENDED and waits for one
+ * key, which `exit` sends; it traps SIGINT, so a Ctrl-C reaches the command alone and the shell goes on.
+ * The command is in the shell's process group, the terminal's foreground one, as a command typed at
+ * a prompt is.
  */
-export function hssOnPtyThenStty(args: string[], options: PtyOptions = {}): PtySession {
-  const quoted = [process.execPath, BIN, ...args].map((s) => `'${s.replace(/'/g, `'\\''`)}'`).join(' ');
-  const session = spawnOnPty(
-    'bash',
-    [
-      '--norc',
-      '--noprofile',
-      '-c',
-      `trap 'true' INT; ${quoted}; echo "[exit $?]"; stty -a; echo '${STTY_END}'; read -rs -n 1 _`,
-    ],
-    options,
-  );
+function heldOnPty(command: string[], then: string, options: PtyOptions): PtySession {
+  const script =
+    `trap 'true' INT; "$@"; code=$?; ${then}` +
+    `printf '\\033]hss-test-ended;%d\\007' "$code"; read -rs -n 1 _; exit "$code"`;
+  const session = spawnOnPty('bash', ['--norc', '--noprofile', '-c', script, 'hss', ...command], options);
+  const shown = () => session.output.replace(ENDED, '');
   let settled: Promise<PtyExit> | undefined;
-  const shownInFull = async (): Promise<PtyExit> => {
-    let ended = false;
+  const ended = async (): Promise<PtyExit> => {
+    let gone = false;
     void session.exit.then(() => {
-      ended = true;
+      gone = true;
     });
-    while (!session.output.includes(STTY_END) && !ended) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    if (!ended) session.type('q');
-    return session.exit;
+    while (!ENDED.test(session.output) && !gone) await new Promise((resolve) => setTimeout(resolve, 20));
+    const reported = ENDED.exec(session.output);
+    if (!gone) session.type('q');
+    const { exitCode } = await session.exit;
+    return { exitCode: reported ? Number(reported[1]) : exitCode, output: shown() };
   };
   return {
     get output() {
-      return session.output;
+      return shown();
     },
     waitFor: (text) => session.waitFor(text),
     type: (text) => session.type(text),
     interrupt: () => session.interrupt(),
     kill: () => session.kill(),
     get exit() {
-      settled ??= shownInFull();
+      settled ??= ended();
       return settled;
     },
   };
+}
+
+/** The built CLI on a new pseudo-terminal: `hss args…`. */
+export function hssOnPty(args: string[], options: PtyOptions = {}): PtySession {
+  return heldOnPty([process.execPath, BIN, ...args], '', options);
+}
+
+/** The last line `hssOnPtyThenStty`'s shell prints, after the terminal's settings. */
+const STTY_END = '[stty end]';
+
+/**
+ * The built CLI on a new pseudo-terminal, followed by the exit code and the terminal's settings
+ * (`stty -a`): what the user's shell finds once hss has ended.
+ */
+export function hssOnPtyThenStty(args: string[], options: PtyOptions = {}): PtySession {
+  return heldOnPty(
+    [process.execPath, BIN, ...args],
+    `echo "[exit $code]"; stty -a; echo '${STTY_END}'; `,
+    options,
+  );
 }
 
 /** The exit code `hssOnPtyThenStty` reported, and whether the terminal is back to echoing lines. */
