@@ -8,8 +8,8 @@ import {
   estimatedMinutes,
   SCAN_STATUSES,
   type ScanStatus,
-  type TaskStatus,
-  type TriggerType,
+  type TaskBase,
+  type TaskViewBase,
 } from './model.js';
 import { type JsonObject, optionalEnum, optionalObject, optionalString } from './request.js';
 import { sortedPage, type TaskQuery } from './task-filter.js';
@@ -32,31 +32,12 @@ export interface IacFile {
   endTime: number;
 }
 
-export interface IacTask {
-  id: string;
-  name: string;
-  trigger: TriggerType;
-  status: TaskStatus;
-  startTime: number;
-  createTime: number;
-  endTime: number;
-  /** As Task.estimatedEnd: a seeded running task's expected end, 0 for none. */
-  estimatedEnd: number;
+export interface IacTask extends TaskBase {
   fileType: IacFileType;
   files: IacFile[];
-  /** Set while a created task runs: the instant it finishes. */
-  finishAt?: number;
 }
 
-export interface IacTaskView {
-  task_id: string;
-  task_type: 'iac_scan';
-  task_name: string;
-  trigger_type: TriggerType;
-  task_status: TaskStatus;
-  start_time: number;
-  end_time: number;
-  estimated_time: number;
+export interface IacTaskView extends TaskViewBase<'iac_scan'> {
   iac_scan_info: {
     file_type: IacFileType;
     scan_file_num: number;

@@ -49,7 +49,8 @@ export interface Cluster {
   finishAt?: number;
 }
 
-export interface Task {
+/** What every task of the sandbox has, cluster scan or IaC scan. */
+export interface TaskBase {
   id: string;
   name: string;
   trigger: TriggerType;
@@ -64,21 +65,28 @@ export interface Task {
    * estimate counts down to it, and is 0 (unknown) once that time has passed.
    */
   estimatedEnd: number;
-  scanTypes: ScanType[];
-  clusters: Cluster[];
-  /** Set while a retry runs: the instant it finishes. */
+  /** Set while a created or retried task runs: the instant it finishes. */
   finishAt?: number;
 }
 
-export interface TaskView {
+export interface Task extends TaskBase {
+  scanTypes: ScanType[];
+  clusters: Cluster[];
+}
+
+/** The fields ListTasks gives every task, whatever its type. */
+export interface TaskViewBase<T extends string> {
   task_id: string;
-  task_type: 'cluster_scan';
+  task_type: T;
   task_name: string;
   trigger_type: TriggerType;
   task_status: TaskStatus;
   start_time: number;
   end_time: number;
   estimated_time: number;
+}
+
+export interface TaskView extends TaskViewBase<'cluster_scan'> {
   cluster_scan_info: {
     scan_type_list: ScanType[];
     scanning_cluster_num: number;

@@ -20,6 +20,15 @@ function mayBeIac(error: HssError): boolean {
   return code === 'HSS.0001' || (error.httpStatus === 404 && code.startsWith('HSS.'));
 }
 
+/** Whether `taskId` is an IaC scan task's: false too when the lookup itself fails (the first error stands). */
+async function isIacTask(api: HssApi, taskId: string): Promise<boolean> {
+  try {
+    return (await getIacTask(api, taskId)) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The refusal to report for `taskId`: `error` itself unless the task is an IaC scan task. `sent`
  * says whether the RetryTask request went out: the API's refusal (exit 5) when it did; when only the
@@ -31,14 +40,7 @@ export async function iacRefusal(
   error: HssError,
   sent: boolean,
 ): Promise<HssError> {
-  if (!mayBeIac(error)) return error;
-  let task: Awaited<ReturnType<typeof getIacTask>>;
-  try {
-    task = await getIacTask(api, taskId);
-  } catch {
-    return error;
-  }
-  if (!task) return error;
+  if (!mayBeIac(error) || !(await isIacTask(api, taskId))) return error;
   const message = `task ${taskId} is an IaC scan task (iac_scan): RetryTask re-runs cluster scans only${sent ? '' : '; nothing was retried'}`;
   const hint = `see its files and why they failed with \`hss task show ${taskId}\``;
   if (!sent) return new UsageError(message, { hint });
@@ -55,13 +57,7 @@ export async function iacRefusal(
  * loop follows cluster scans only); else the not-found error as it was.
  */
 export async function iacNotFollowed(api: HssApi, taskId: string, error: HssError): Promise<HssError> {
-  let task: Awaited<ReturnType<typeof getIacTask>>;
-  try {
-    task = await getIacTask(api, taskId);
-  } catch {
-    return error;
-  }
-  if (!task) return error;
+  if (!(await isIacTask(api, taskId))) return error;
   return new ApiError(
     `task ${taskId} is an IaC scan task (iac_scan): hss task wait follows cluster scans only`,
     { hint: `see its state and files with \`hss task show ${taskId}\`` },

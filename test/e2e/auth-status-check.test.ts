@@ -14,21 +14,11 @@ import {
   SANDBOX_USER,
 } from '../../src/sandbox/constants.js';
 import { hss, tempDir } from '../helpers/cli.js';
-import { commandLine, credentialScript, writeStore } from '../helpers/credentials.js';
+import { commandLine, credentialScript, labStore } from '../helpers/credentials.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 const sb = useSandbox();
 const CHECK_PATH = `/v5/${SANDBOX_PROJECT_ID}/common/task-statistics?task_type=cluster_scan`;
-
-function lab(extra: Record<string, string> = {}): string {
-  const configDir = tempDir();
-  writeStore(
-    configDir,
-    { lab: { endpoint: sb.url, iam_endpoint: sb.url, region: SANDBOX_REGION, ...extra } },
-    'lab',
-  );
-  return configDir;
-}
 
 describe('hss auth status checks the credential', () => {
   it('with a token: one GET of ShowTaskStatistics, and says which project and region were checked', async () => {
@@ -97,7 +87,7 @@ describe('hss auth status checks the credential', () => {
   });
 
   it('with a cached password login: the check carries its token', async () => {
-    const configDir = lab();
+    const configDir = labStore(sb.url);
     const login = await hss(
       ['auth', 'login', '--user', SANDBOX_USER, '--domain', SANDBOX_DOMAIN, '--password-stdin'],
       { configDir, input: SANDBOX_PASSWORD },
@@ -114,7 +104,7 @@ describe('hss auth status checks the credential', () => {
 
   it('with a credential command: the command runs once, its token is checked', async () => {
     const counter = path.join(tempDir(), 'runs');
-    const configDir = lab({
+    const configDir = labStore(sb.url, {
       auth: 'command',
       project_id: SANDBOX_PROJECT_ID,
       credential_command: commandLine(credentialScript(), 'count', counter, SANDBOX_TOKEN),

@@ -13,8 +13,8 @@ import {
   SANDBOX_SECRET_KEY,
   SANDBOX_USER,
 } from '../../src/sandbox/constants.js';
-import { hss, tempDir } from '../helpers/cli.js';
-import { writeStore } from '../helpers/credentials.js';
+import { hss } from '../helpers/cli.js';
+import { labStore } from '../helpers/credentials.js';
 import { SANDBOX_PROJECT_ID, useSandbox } from '../helpers/sandbox.js';
 
 const idOf = (name: string) => SANDBOX_PROJECTS.find((p) => p.name === name)?.id ?? '';
@@ -101,12 +101,7 @@ describe('hss auth status across regions and projects', () => {
   });
 
   it('a password login of one region: the projects without a token are named, exit 4, how to log in to every one', async () => {
-    const configDir = tempDir();
-    writeStore(
-      configDir,
-      { lab: { endpoint: sb.url, iam_endpoint: sb.url, region: SANDBOX_REGION, auth: 'password' } },
-      'lab',
-    );
+    const configDir = labStore(sb.url, { auth: 'password' });
     const login = await hss(
       ['auth', 'login', '--user', SANDBOX_USER, '--domain', SANDBOX_DOMAIN, '--password-stdin'],
       { configDir, input: SANDBOX_PASSWORD },

@@ -16,22 +16,18 @@ import {
 } from '../../src/sandbox/constants.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { BIN, baseEnv, hss, tempDir } from '../helpers/cli.js';
-import { commandLine, credentialScript, writeLoginCache, writeStore } from '../helpers/credentials.js';
+import {
+  commandLine,
+  credentialScript,
+  labStore,
+  writeLoginCache,
+  writeStore,
+} from '../helpers/credentials.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_TOKEN, useSandbox } from '../helpers/sandbox.js';
 
 const sb = useSandbox();
 const RETRY = ['task', 'retry', 'task-0001', '--all-failed'];
 const LOGIN = ['auth', 'login', '--user', SANDBOX_USER, '--domain', SANDBOX_DOMAIN, '--password-stdin'];
-
-function labStore(extra: Record<string, string> = {}): string {
-  const configDir = tempDir();
-  writeStore(
-    configDir,
-    { lab: { endpoint: sb.url, iam_endpoint: sb.url, region: SANDBOX_REGION, ...extra } },
-    'lab',
-  );
-  return configDir;
-}
 
 function readJson(file: string) {
   return JSON.parse(readFileSync(file, 'utf8'));
@@ -43,7 +39,7 @@ function mode(file: string): number {
 
 describe('hss auth login', () => {
   it('logs in with --password-stdin, caches the token 0600 without the password, and fills in the profile', async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     const r = await hss(LOGIN, { configDir, input: `${SANDBOX_PASSWORD}\n` });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
@@ -111,7 +107,7 @@ describe('hss auth login', () => {
   });
 
   it('uses the user and account stored in the profile, and prints JSON with --json', async () => {
-    const configDir = labStore({ user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
+    const configDir = labStore(sb.url, { user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
     const r = await hss(['auth', 'login', '--password-stdin', '--json'], {
       configDir,
       input: SANDBOX_PASSWORD,
@@ -134,7 +130,7 @@ describe('hss auth login', () => {
   });
 
   it("a wrong password is exit 4 with IAM's message; nothing is cached and the password is never shown", async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     const wrong = 'not-the-password-42';
     const r = await hss([...LOGIN, '--debug'], { configDir, input: wrong });
     expect(r.exitCode).toBe(4);
@@ -148,7 +144,7 @@ describe('hss auth login', () => {
   });
 
   it('without a terminal and without --password-stdin: exit 2 with a hint, nothing sent', async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     const r = await hss(['auth', 'login', '--user', SANDBOX_USER, '--domain', SANDBOX_DOMAIN], { configDir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(
@@ -159,7 +155,7 @@ describe('hss auth login', () => {
   });
 
   it('without a user name: exit 2 naming what is missing, nothing sent', async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     const r = await hss(['auth', 'login', '--password-stdin'], { configDir, input: SANDBOX_PASSWORD });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^error: no IAM user name to log in with\nhint: pass --user and --domain/);
@@ -178,7 +174,7 @@ describe('hss auth login', () => {
 
 describe('hss auth status and logout', () => {
   it('status shows source, who, project and expiry; logout removes the cache; then the exact fix is hinted', async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     expect((await hss(LOGIN, { configDir, input: SANDBOX_PASSWORD })).exitCode).toBe(0);
 
     const text = await hss(['auth', 'status', '--offline'], { configDir });
@@ -238,7 +234,7 @@ describe('hss auth status and logout', () => {
   });
 
   it('removing a profile drops its cached login', async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     expect((await hss(LOGIN, { configDir, input: SANDBOX_PASSWORD })).exitCode).toBe(0);
     const rm = await hss(['profile', 'remove', 'lab', '--yes'], { configDir });
     expect(rm.exitCode, rm.stderr).toBe(0);
@@ -278,7 +274,7 @@ describe('hss auth status and logout', () => {
 
 describe('expired and rejected logins', () => {
   it('a cached token past its expires_at is exit 4 with the exact command, and nothing is sent', async () => {
-    const configDir = labStore({ auth: 'password', project_id: SANDBOX_PROJECT_ID });
+    const configDir = labStore(sb.url, { auth: 'password', project_id: SANDBOX_PROJECT_ID });
     writeLoginCache(configDir, 'lab', sb.url, {
       token: 'MIIexpired-token-0123456789',
       expires_at: '2020-01-01T00:00:00.000000Z',
@@ -299,7 +295,7 @@ describe('expired and rejected logins', () => {
   });
 
   it('a cached token the API refuses is exit 4 with the exact commands to recover', async () => {
-    const configDir = labStore({ project_id: SANDBOX_PROJECT_ID });
+    const configDir = labStore(sb.url, { project_id: SANDBOX_PROJECT_ID });
     writeLoginCache(configDir, 'lab', sb.url, {
       token: 'MIIrevoked-token-0123456789',
       expires_at: new Date(Date.now() + 3_600_000).toISOString(),
@@ -588,7 +584,7 @@ describe('credential commands', () => {
 
 describe('project ID and region', () => {
   it('with only a region, the project ID comes from IAM once and is remembered in the profile', async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     const env = { HSS_TOKEN: SANDBOX_TOKEN };
     const r = await hss(RETRY, { configDir, env });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -608,7 +604,7 @@ describe('project ID and region', () => {
   });
 
   it('--dry-run sends nothing, not even the project lookup', async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     const r = await hss([...RETRY, '--dry-run'], { configDir, env: { HSS_TOKEN: SANDBOX_TOKEN } });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(
@@ -719,7 +715,7 @@ describe('a login with an IAM endpoint for once (--iam-endpoint, HSS_IAM_ENDPOIN
   );
 
   it("a login with the profile's own IAM endpoint given as a flag still fills in the profile", async () => {
-    const configDir = labStore();
+    const configDir = labStore(sb.url);
     const r = await hss(['--iam-endpoint', sb.url, ...LOGIN, '--json'], {
       configDir,
       input: SANDBOX_PASSWORD,
@@ -732,7 +728,7 @@ describe('a login with an IAM endpoint for once (--iam-endpoint, HSS_IAM_ENDPOIN
   });
 
   it('a password profile that is not logged in: config show says so, as auth status does', async () => {
-    const configDir = labStore({ auth: 'password', user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
+    const configDir = labStore(sb.url, { auth: 'password', user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
     const both = await bothSay(configDir);
     expect(both.config).toEqual({ value: 'password', source: 'login:lab (not logged in)' });
     expect(both.statusExit).toBe(4);

@@ -9,7 +9,6 @@ import {
   SANDBOX_ACCESS_KEY,
   SANDBOX_DOMAIN,
   SANDBOX_PASSWORD,
-  SANDBOX_REGION,
   SANDBOX_SECRET_KEY,
   SANDBOX_USER,
 } from '../../src/sandbox/constants.js';
@@ -17,6 +16,7 @@ import { type CliResult, hss, tempDir } from '../helpers/cli.js';
 import {
   commandLine,
   credentialScript,
+  labStore,
   sdkHome,
   writeLoginCache,
   writeStore,
@@ -165,8 +165,7 @@ describe('task retry works with each credential source', () => {
   });
 
   it('a password login cached by `hss auth login --password-stdin`', async () => {
-    const configDir = tempDir();
-    writeStore(configDir, { lab: { endpoint: sb.url, iam_endpoint: sb.url, region: SANDBOX_REGION } }, 'lab');
+    const configDir = labStore(sb.url);
     const login = await hss(
       ['auth', 'login', '--user', SANDBOX_USER, '--domain', SANDBOX_DOMAIN, '--password-stdin'],
       { configDir, input: `${SANDBOX_PASSWORD}\n` },

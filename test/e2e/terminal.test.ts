@@ -13,23 +13,11 @@ import {
   SANDBOX_REGION,
   SANDBOX_USER,
 } from '../../src/sandbox/constants.js';
-import { tempDir } from '../helpers/cli.js';
-import { writeStore } from '../helpers/credentials.js';
+import { labStore } from '../helpers/credentials.js';
 import { afterRun, hssOnPty, hssOnPtyThenStty } from '../helpers/pty.js';
 import { SANDBOX_PROJECT_ID, useSandbox } from '../helpers/sandbox.js';
 
 const sb = useSandbox({ progressMs: 1500 });
-
-/** A profile `lab` pointing at the sandbox, with a region and nothing else. */
-function labStore(extra: Record<string, string> = {}): string {
-  const configDir = tempDir();
-  writeStore(
-    configDir,
-    { lab: { endpoint: sb.url, iam_endpoint: sb.url, region: SANDBOX_REGION, ...extra } },
-    'lab',
-  );
-  return configDir;
-}
 
 /** What the terminal shows, without colour and cursor sequences and with LF line ends. */
 const plain = (output: string) =>
@@ -40,8 +28,7 @@ const plain = (output: string) =>
 
 describe('hss auth login on a terminal', () => {
   it('asks for the user, the account and the password (hidden), then logs in', async () => {
-    const configDir = tempDir();
-    writeStore(configDir, { lab: { endpoint: sb.url, iam_endpoint: sb.url, region: SANDBOX_REGION } }, 'lab');
+    const configDir = labStore(sb.url);
     const session = hssOnPty(['auth', 'login'], { configDir });
     await session.waitFor('IAM user name: ');
     session.type(`${SANDBOX_USER}\r`);
@@ -78,7 +65,7 @@ describe('hss auth login on a terminal', () => {
   });
 
   it("with the profile's user and account: asks only for the password", async () => {
-    const configDir = labStore({ user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
+    const configDir = labStore(sb.url, { user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
     const session = hssOnPty(['auth', 'login'], { configDir });
     await session.waitFor(`Password for ${SANDBOX_USER} (account ${SANDBOX_DOMAIN}): `);
     session.type(`${SANDBOX_PASSWORD}\r`);
@@ -90,7 +77,7 @@ describe('hss auth login on a terminal', () => {
   });
 
   it('a wrong password typed: exit 4, the password shown nowhere', async () => {
-    const configDir = labStore({ user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
+    const configDir = labStore(sb.url, { user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
     const session = hssOnPty(['auth', 'login'], { configDir });
     await session.waitFor('Password for ');
     session.type('not-the-Password-42\r');
@@ -105,7 +92,7 @@ describe('hss auth login on a terminal', () => {
     ['the password', [SANDBOX_USER, SANDBOX_DOMAIN]],
   ] as const) {
     it(`Ctrl-C at ${where}: exit 130, nothing sent, the terminal echoes again`, async () => {
-      const configDir = labStore();
+      const configDir = labStore(sb.url);
       const session = hssOnPtyThenStty(['auth', 'login'], { configDir });
       const prompts = ['IAM user name: ', 'Account (domain) name: '];
       for (const [i, answer] of answers.entries()) {
@@ -134,7 +121,7 @@ describe('secrets from standard input refuse a terminal', () => {
     ['a token for a profile', ['profile', 'set', 'lab', '--token-stdin'], '--token-stdin', 'token'],
   ] as const) {
     it(`${flag} (${what}): exit 2 at once with a hint; nothing typed is read, stored or sent`, async () => {
-      const configDir = labStore({ user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
+      const configDir = labStore(sb.url, { user: SANDBOX_USER, domain: SANDBOX_DOMAIN });
       const before = readFileSync(path.join(configDir, 'config.json'), 'utf8');
       const session = hssOnPty([...args], { configDir, env: { HSS_PROJECT_ID: SANDBOX_PROJECT_ID } });
       const { exitCode, output } = await session.exit;

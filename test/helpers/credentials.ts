@@ -4,6 +4,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SANDBOX_REGION } from '../../src/sandbox/constants.js';
 import { tempDir } from './cli.js';
 
 export function writeStore(
@@ -15,6 +16,20 @@ export function writeStore(
   const file = path.join(configDir, 'config.json');
   writeFileSync(file, JSON.stringify({ version: 1, ...(current ? { current } : {}), profiles }));
   chmodSync(file, 0o600);
+}
+
+/**
+ * A new config folder whose current profile `lab` points at the sandbox at `url` (HSS and IAM) in
+ * its region, with `extra` fields.
+ */
+export function labStore(url: string, extra: Record<string, string> = {}): string {
+  const configDir = tempDir();
+  writeStore(
+    configDir,
+    { lab: { endpoint: url, iam_endpoint: url, region: SANDBOX_REGION, ...extra } },
+    'lab',
+  );
+  return configDir;
 }
 
 export function writeLoginCache(
