@@ -48,19 +48,18 @@ export function retryFollower(api: HssApi, plan: RetryPlan, progress: Progress):
     for (const item of followed) {
       const outcome = outcomes.get(item.task_id);
       if (!outcome) continue;
+      const error = outcomeError(item.task_id, outcome, settings);
       item.followed = followedOf(item.task_id, outcome);
-      if (item.followed.error) {
+      if (error) {
         item.ok = false;
-        item.error = item.followed.error;
+        item.error = error;
       }
     }
   }
 
   function followedOf(taskId: string, outcome: FollowOutcome): Followed {
-    const error = outcomeError(taskId, outcome, settings);
     return {
-      error,
-      data: outcomeData(outcome, error),
+      data: outcomeData(outcome, undefined),
       lines: (s) => retriedOutcomeLines(taskId, outcome, settings, s),
       outcome,
     };

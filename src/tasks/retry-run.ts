@@ -14,9 +14,12 @@ import type { DryRunRequest, FollowedDocument } from './documents.js';
 import type { FollowOutcome } from './follow.js';
 import { describeScope, type RetryPlan } from './retry-plan.js';
 
-/** How following an accepted retry ended (--wait): its error, its JSON fields and its text lines. */
+/**
+ * How following an accepted retry ended (--wait): its JSON fields and its text lines. Its error (exit
+ * 7 or 8) is the attempt's own `error`.
+ */
 export interface Followed {
-  error: HssError | undefined;
+  /** `task` and `failed_clusters`; the error is the attempt's. */
   data: FollowedDocument;
   lines(s: ChalkInstance): string[];
   /** How the wait ended, for the next round and the reports. */

@@ -44,7 +44,7 @@ function itemDocument(item: RetryItem): RetryItemDocument {
   if (item.request_id !== undefined) out.request_id = item.request_id;
   if (item.body) out.body = item.body;
   if (item.followed) Object.assign(out, item.followed.data);
-  else if (item.error) out.error = errorJson(item.error);
+  if (item.error) out.error = errorJson(item.error);
   if (item.rounds) out.rounds = item.rounds.map(roundDocument);
   return out;
 }
@@ -55,7 +55,7 @@ function roundDocument(round: RetryRound): RetryRoundDocument {
   if (round.request_id !== undefined) out.request_id = round.request_id;
   if (round.body) out.body = round.body;
   if (round.followed) Object.assign(out, round.followed.data);
-  else if (round.error) out.error = errorJson(round.error);
+  if (round.error) out.error = errorJson(round.error);
   return out;
 }
 

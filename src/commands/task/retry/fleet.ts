@@ -127,20 +127,10 @@ function inProject(item: RetryItem, project: ProjectTarget): RetryItem {
 }
 
 function placeAttempt<A extends RetryAttempt>(attempt: A, flags: string): A {
-  const place = (hint: string | undefined) =>
-    hint?.replace(/`(hss task [^`]*)`/g, (_, command: string) => `\`${command} ${flags}\``);
-  const placed: A = { ...attempt };
-  if (attempt.error) placed.error = withHint(attempt.error, place(attempt.error.hint));
-  if (attempt.followed) {
-    const { followed } = attempt;
-    const data = { ...followed.data };
-    if (data.error?.hint !== undefined)
-      data.error = { ...data.error, hint: place(data.error.hint) as string };
-    placed.followed = {
-      ...followed,
-      error: followed.error && withHint(followed.error, place(followed.error.hint)),
-      data,
-    };
-  }
-  return placed;
+  if (!attempt.error?.hint) return attempt;
+  const hint = attempt.error.hint.replace(
+    /`(hss task [^`]*)`/g,
+    (_, command: string) => `\`${command} ${flags}\``,
+  );
+  return { ...attempt, error: withHint(attempt.error, hint) };
 }
