@@ -4,13 +4,7 @@
 // progress time (settleIac).
 
 import type { Answer } from './answers.js';
-import {
-  estimatedMinutes,
-  SCAN_STATUSES,
-  type ScanStatus,
-  type TaskBase,
-  type TaskViewBase,
-} from './model.js';
+import { SCAN_STATUSES, type ScanStatus, type TaskBase, type TaskViewBase, taskViewBase } from './model.js';
 import { type JsonObject, optionalEnum, optionalObject, optionalString } from './request.js';
 import { sortedPage, type TaskQuery } from './task-filter.js';
 
@@ -60,14 +54,7 @@ export interface IacFileView {
 
 export function iacTaskView(task: IacTask, now: number): IacTaskView {
   return {
-    task_id: task.id,
-    task_type: 'iac_scan',
-    task_name: task.name,
-    trigger_type: task.trigger,
-    task_status: task.status,
-    start_time: task.startTime,
-    end_time: task.endTime,
-    estimated_time: estimatedMinutes(task, now),
+    ...taskViewBase(task, 'iac_scan', now),
     iac_scan_info: {
       file_type: task.fileType,
       scan_file_num: task.files.length,

@@ -123,13 +123,27 @@ export function clusterStatus(cluster: Cluster): ScanStatus {
  * seeded estimate; 0 for a task that is not running.
  */
 export function estimatedMinutes(
-  task: { status: TaskStatus; finishAt?: number | undefined; estimatedEnd: number },
+  task: Pick<TaskBase, 'status' | 'finishAt' | 'estimatedEnd'>,
   now: number,
 ): number {
   if (task.status !== 'running') return 0;
   return task.finishAt === undefined
     ? Math.max(0, Math.ceil((task.estimatedEnd - now) / 60_000))
     : Math.max(1, Math.ceil((task.finishAt - now) / 60_000));
+}
+
+/** The fields ListTasks gives a task of any type, as the sandbox holds it at `now`. */
+export function taskViewBase<T extends string>(task: TaskBase, type: T, now: number): TaskViewBase<T> {
+  return {
+    task_id: task.id,
+    task_type: type,
+    task_name: task.name,
+    trigger_type: task.trigger,
+    task_status: task.status,
+    start_time: task.startTime,
+    end_time: task.endTime,
+    estimated_time: estimatedMinutes(task, now),
+  };
 }
 
 export function taskView(task: Task, now: number): TaskView {
@@ -143,14 +157,7 @@ export function taskView(task: Task, now: number): TaskView {
     else failed += 1;
   }
   return {
-    task_id: task.id,
-    task_type: 'cluster_scan',
-    task_name: task.name,
-    trigger_type: task.trigger,
-    task_status: task.status,
-    start_time: task.startTime,
-    end_time: task.endTime,
-    estimated_time: estimatedMinutes(task, now),
+    ...taskViewBase(task, 'cluster_scan', now),
     cluster_scan_info: {
       scan_type_list: [...task.scanTypes],
       scanning_cluster_num: scanning,
