@@ -142,7 +142,7 @@ export function spawnOnPty(file: string, args: string[], options: PtyOptions = {
 
 /**
  * What the holding shell prints once the command has ended, with its exit code: an OSC sequence, which
- * terminals ignore, removed from what `output` shows.
+ * terminals ignore; `output` ends before it.
  */
 const ENDED = /\u001b\]hss-test-ended;(\d+)\u0007/;
 
@@ -160,7 +160,12 @@ function heldOnPty(command: string[], then: string, options: PtyOptions): PtySes
     `trap 'true' INT; "$@"; code=$?; ${then}` +
     `printf '\\033]hss-test-ended;%d\\007' "$code"; read -rs -n 1 _; exit "$code"`;
   const session = spawnOnPty('bash', ['--norc', '--noprofile', '-c', script, 'hss', ...command], options);
-  const shown = () => session.output.replace(ENDED, '');
+  // What the command showed: all before ENDED. After it only the shell's own (the key sent to end
+  // it may be echoed before the shell turns echo off to read it).
+  const shown = () => {
+    const ended = ENDED.exec(session.output);
+    return ended ? session.output.slice(0, ended.index) : session.output;
+  };
   let settled: Promise<PtyExit> | undefined;
   const ended = async (): Promise<PtyExit> => {
     let gone = false;
